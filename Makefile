@@ -1,0 +1,49 @@
+# Solidarité — two commands: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+INSTALLED := $(VENV)/.installed-stamp
+
+.PHONY: run test install lint typecheck pytest messages bench clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+run: $(INSTALLED)
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/solidarite demo load
+	@echo ""
+	@echo "Solidarité : http://127.0.0.1:$(PORT)/"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
+
+pytest: $(INSTALLED)
+	$(BIN)/pytest
+	SOLIDARITE_TEST_DB=postgres $(BIN)/pytest
+
+test: lint typecheck $(INSTALLED)
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) pytest
+
+messages: $(INSTALLED)
+	cd src/solidarite && ../../$(BIN)/django-admin makemessages -l en --no-obsolete && ../../$(BIN)/django-admin compilemessages
+
+bench: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/rules_engine.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

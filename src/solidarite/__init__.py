@@ -1,0 +1,1 @@
+"""Solidarité: a platform for a municipality and its CCAS to run a solidarity plan end to end."""

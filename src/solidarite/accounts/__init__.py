@@ -1,0 +1,1 @@
+"""Accounts and organisations: who works in which organisation, with which role."""

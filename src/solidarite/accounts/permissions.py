@@ -1,0 +1,58 @@
+"""One permission function per action, used by views, templates and the API alike.
+
+Each function takes the acting user first and answers a plain bool. Superusers (the operator who
+installs the platform) hold every permission; everyone else gets what their memberships grant.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from solidarite.accounts.roles import Role
+
+AnyUser = User | AnonymousUser
+_ROLES_CACHE = "_solidarite_roles"
+
+
+def user_roles(user: AnyUser) -> frozenset[str]:
+    """The roles a user holds in any organisation, read once per request-bound user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, _ROLES_CACHE, None)
+    if cached is None:
+        cached = frozenset(user.memberships.values_list("role", flat=True))
+        setattr(user, _ROLES_CACHE, cached)
+    return cached
+
+
+def _is_superuser(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and getattr(user, "is_superuser", False))
+
+
+def _has_any_role(user: AnyUser, *roles: Role) -> bool:
+    return _is_superuser(user) or bool(user_roles(user) & {role.value for role in roles})
+
+
+def can_view_audit(user: AnyUser) -> bool:
+    """The access log and change history hold traces of personal files: admins only."""
+    return _has_any_role(user, Role.ADMIN)
+
+
+def can_manage_organisations(user: AnyUser) -> bool:
+    """Seeing every organisation and its members is an administration task."""
+    return _has_any_role(user, Role.ADMIN)
+
+
+def can_view_member(user: AnyUser, member: User) -> bool:
+    """A member's profile: the member themself, or an admin of one of the member's organisations."""
+    if not isinstance(user, User):
+        return False
+    if user.pk == member.pk or user.is_superuser:
+        return True
+    from solidarite.accounts.models import Membership
+
+    admin_orgs = Membership.objects.filter(user=user, role=Role.ADMIN).values("organisation")
+    return Membership.objects.filter(user=member, organisation__in=admin_orgs).exists()
+
+
+def can_view_own_account(user: AnyUser) -> bool:
+    """Every signed-in user sees their own account and memberships."""
+    return bool(user.is_authenticated)

@@ -1,0 +1,38 @@
+"""The navigation bar: one entry per page family, shown when its permission function allows."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from solidarite.accounts import permissions
+from solidarite.accounts.permissions import AnyUser
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    allowed: Callable[[AnyUser], bool]
+
+
+def _everyone(user: AnyUser) -> bool:
+    return True
+
+
+ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry(_("Accueil"), "home", _everyone),
+    NavEntry(_("Mon compte"), "my_account", permissions.can_view_own_account),
+    NavEntry(_("Organisations"), "organisation_list", permissions.can_manage_organisations),
+    NavEntry(_("Journal d'audit"), "audit_access_log", permissions.can_view_audit),
+)
+
+
+def entries_for(user: AnyUser) -> list[dict[str, str]]:
+    return [
+        {"label": str(entry.label), "url": reverse(entry.url_name)}
+        for entry in ENTRIES
+        if entry.allowed(user)
+    ]

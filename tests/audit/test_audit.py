@@ -1,0 +1,89 @@
+"""Reads of personal data are logged; the log is append-only and visible to admins only."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.test import Client
+from django.urls import reverse
+
+from solidarite.accounts.roles import Role
+from solidarite.audit.models import AccessLog, AppendOnlyError
+from tests.factories import OrganisationFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reading_a_member_profile_writes_one_access_log_row(client: Client) -> None:
+    organisation = OrganisationFactory()
+    admin = user_with_role(Role.ADMIN, organisation)
+    member = user_with_role(Role.REFERENT, organisation)
+    client.force_login(admin)
+
+    response = client.get(reverse("member_detail", args=[member.pk]))
+
+    assert response.status_code == 200
+    row = AccessLog.objects.get()
+    assert (row.user, row.object_type, row.object_pk) == (admin, "auth.user", str(member.pk))
+    assert row.via == "member_detail"
+
+
+def test_a_refused_read_answers_404_and_logs_nothing(client: Client) -> None:
+    member = user_with_role(Role.REFERENT)
+    client.force_login(user_with_role(Role.ADMIN))  # admin of another organisation
+    assert client.get(reverse("member_detail", args=[member.pk])).status_code == 404
+    assert client.get(reverse("member_detail", args=[999_999])).status_code == 404
+    assert not AccessLog.objects.exists()
+
+
+def test_access_log_rows_cannot_be_changed_or_deleted(client: Client) -> None:
+    organisation = OrganisationFactory()
+    admin = user_with_role(Role.ADMIN, organisation)
+    client.force_login(admin)
+    client.get(reverse("member_detail", args=[admin.pk]))
+    row = AccessLog.objects.get()
+
+    row.via = "forged"
+    with pytest.raises(AppendOnlyError):
+        row.save()
+    with pytest.raises(AppendOnlyError):
+        row.delete()
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.update(via="forged")
+    assert AccessLog.objects.get().via == "member_detail"
+
+
+@pytest.mark.parametrize("url_name", ["audit_access_log", "audit_change_history"])
+def test_audit_pages_are_for_admins_only(client: Client, url_name: str) -> None:
+    client.force_login(user_with_role(Role.CASE_WORKER))
+    assert client.get(reverse(url_name)).status_code == 404
+    client.force_login(user_with_role(Role.ADMIN))
+    assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_the_access_log_page_lists_the_reads(client: Client) -> None:
+    organisation = OrganisationFactory()
+    admin = user_with_role(Role.ADMIN, organisation)
+    member = user_with_role(Role.REFERENT, organisation)
+    client.force_login(admin)
+    client.get(reverse("member_detail", args=[member.pk]))
+    page = client.get(reverse("audit_access_log")).content.decode()
+    assert f"auth.user #{member.pk}" in page
+
+
+def test_changes_to_personal_data_are_kept_without_the_password(client: Client) -> None:
+    member = user_with_role(Role.REFERENT)
+    member.email = "nouvelle@example.invalid"
+    member.set_password("another long password")
+    member.save()
+
+    entry = LogEntry.objects.get_for_object(member).filter(action=LogEntry.Action.UPDATE).get()
+    assert "email" in entry.changes_dict
+    assert "password" not in entry.changes_dict
+
+
+def test_audit_entries_cannot_be_deleted_through_the_admin_site(client: Client) -> None:
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(LogEntry)
+    assert not admin.site.is_registered(AccessLog)

@@ -1,0 +1,90 @@
+"""Suite-wide fixtures: the database under test, the browser, and the no-skip rule of CI.
+
+`make test` runs pytest twice: on SQLite (every test), then with SOLIDARITE_TEST_DB=postgres on
+a throwaway PostgreSQL (every test that touches the database). Tests marked `postgres_only` run in
+the second pass only. Under CI=true a skipped test fails the run: nothing may be silently left out.
+"""
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.support.postgres import find_bindir, running_postgres
+
+ON_POSTGRES = os.environ.get("SOLIDARITE_TEST_DB") == "postgres"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+DB_FIXTURES = {"db", "transactional_db", "live_server"}
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow the ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("django_db")) or bool(fixtures & DB_FIXTURES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ON_POSTGRES:
+        keep = [i for i in items if _uses_database(i) and not i.get_closest_marker("browser")]
+    else:
+        keep = [i for i in items if not i.get_closest_marker("postgres_only")]
+    dropped = [i for i in items if i not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> Iterator[None]:
+    """Point the test database at a throwaway PostgreSQL in the PostgreSQL pass."""
+    if not ON_POSTGRES:
+        yield
+        return
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    from django.conf import settings
+
+    with running_postgres(bindir) as server:
+        settings.DATABASES["default"].update(
+            {
+                "ENGINE": "django.db.backends.postgresql",
+                "NAME": "postgres",
+                "USER": server.user,
+                "PASSWORD": "",
+                "HOST": server.host,
+                "PORT": str(server.port),
+                "CONN_MAX_AGE": 0,
+            }
+        )
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 is the production hasher (tested in test_settings); tests hash with a fast one."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if IN_CI and _skipped:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if IN_CI and _skipped:
+        terminalreporter.write_line(
+            f"CI=true: {len(_skipped)} skipped test(s) fail the run: " + ", ".join(_skipped),
+            red=True,
+        )
