@@ -36,6 +36,8 @@ pytest: $(INSTALLED)
 
 test: lint typecheck $(INSTALLED)
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/solidarite rules check
+	$(BIN)/solidarite rules test
 	$(MAKE) pytest
 
 messages: $(INSTALLED)

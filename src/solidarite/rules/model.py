@@ -1,0 +1,191 @@
+"""The file formats of the catalog, as pydantic models: structure and types only.
+
+Meaning (names that exist, result types, cycles) is checked afterwards by `compile`.
+"""
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Entity = Literal["person", "household"]
+VariableType = Literal["bool", "int", "float", "enum", "text"]
+ParameterValue = bool | int | float | str
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Labels(Strict):
+    """The same text in French (first) and English."""
+
+    fr: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Aggregate(Strict):
+    """A household variable computed over its members: `sum` of `of` where `where` holds."""
+
+    function: Literal["count", "sum", "min", "max"]
+    of: str | None = None
+    where: str | None = None
+
+    @model_validator(mode="after")
+    def _of_needed(self) -> "Aggregate":
+        if self.function != "count" and not self.of:
+            raise ValueError(f'"{self.function}" needs "of": the person expression to aggregate')
+        if self.function == "count" and self.of:
+            raise ValueError('"count" counts members; use "where" to choose them, not "of"')
+        return self
+
+
+class VariableSpec(Strict):
+    name: Identifier
+    entity: Entity
+    type: VariableType
+    unit: str | None = None
+    label: Labels
+    question: Labels | None = None
+    help: Labels | None = None
+    group: Literal["household", "ages", "situation", "resources", "housing"] = "situation"
+    values: list[str] | None = None
+    value_labels: dict[str, Labels] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    formula: str | None = None
+    aggregate: Aggregate | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "VariableSpec":
+        if self.formula and self.aggregate:
+            raise ValueError("a variable has a formula or an aggregate, not both")
+        if self.aggregate and self.entity != "household":
+            raise ValueError("only a household variable can aggregate over its members")
+        if self.type == "enum" and not self.values:
+            raise ValueError('an enum variable lists its allowed "values"')
+        if self.type != "enum" and self.values:
+            raise ValueError('"values" is only for enum variables')
+        if self.is_input and self.question is None:
+            raise ValueError('an input variable needs the "question" to ask a resident (fr, en)')
+        return self
+
+    @property
+    def is_input(self) -> bool:
+        return self.formula is None and self.aggregate is None
+
+
+class VariablesFile(Strict):
+    variables: list[VariableSpec] = Field(min_length=1)
+
+
+class ParameterSpec(Strict):
+    """A named value with dated history: its value at a date is the latest on or before it."""
+
+    label: Labels
+    unit: str | None = None
+    values: dict[dt.date, ParameterValue] = Field(min_length=1)
+    source: str | None = None
+
+
+class ConditionSpec(Strict):
+    id: Identifier
+    label: Labels
+    expression: str = Field(min_length=1)
+
+
+class AmountSpec(Strict):
+    expression: str = Field(min_length=1)
+    unit: str = "EUR"
+
+
+class Envelope(Strict):
+    amount: float = Field(gt=0)
+    currency: Literal["EUR"] = "EUR"
+    label: Labels | None = None
+
+
+class Capacity(Strict):
+    per_year: int = Field(gt=0)
+    unit: Labels
+
+
+class Intake(Strict):
+    mode: Literal["referral", "application", "automatic"]
+    contract_required: bool = False
+    diagnostic_required: bool = False
+
+
+class SourceRef(Strict):
+    seed: str
+    section: str
+    quote: str | None = None
+
+
+class Territory(Strict):
+    communes: list[Annotated[str, StringConstraints(pattern=r"^(\d{5}|2[AB]\d{3})$")]]
+    label: Labels
+
+
+class SchemeSpec(Strict):
+    id: Identifier
+    version: int = Field(ge=1)
+    title: Labels
+    summary: Labels
+    provider: str
+    territory: Territory
+    entity: Entity
+    periodicity: Literal["monthly", "yearly", "one_off", "in_kind"]
+    start: dt.date
+    end: dt.date | None = None
+    parameters: dict[Identifier, ParameterSpec] = Field(default_factory=dict)
+    conditions: list[ConditionSpec] = Field(min_length=1)
+    amount: AmountSpec | None = None
+    benefit: Labels | None = None
+    max_duration_months: int | None = Field(default=None, gt=0)
+    envelope: Envelope | None = None
+    capacity: Capacity | None = None
+    intake: Intake
+    how_to_apply: Labels
+    documents: list[Labels] = Field(default_factory=list)
+    contact: str | None = None
+    sources: list[SourceRef] = Field(min_length=1)
+    assumptions: list[Labels] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "SchemeSpec":
+        if self.amount is None and self.benefit is None:
+            raise ValueError(
+                'a scheme gives an "amount" (money) or describes its "benefit" (in kind)'
+            )
+        if self.end is not None and self.end < self.start:
+            raise ValueError('"end" comes before "start"')
+        ids = [condition.id for condition in self.conditions]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate condition id: {', '.join(duplicates)}")
+        return self
+
+
+class Expectation(Strict):
+    """Expected results; `eligible: null` means "unknown" is expected."""
+
+    eligible: bool | None
+    amount: float | None = None
+    unknown_variables: list[str] | None = None
+
+
+class TestCase(Strict):
+    name: str
+    date: dt.date
+    household: dict[str, Any] = Field(default_factory=dict)
+    persons: list[dict[str, Any]] = Field(default_factory=list)
+    person: int = Field(default=0, ge=0)
+    set: dict[str, ParameterValue] = Field(default_factory=dict)
+    expect: Expectation
+
+
+class TestFile(Strict):
+    scheme: Identifier
+    cases: list[TestCase] = Field(min_length=1)

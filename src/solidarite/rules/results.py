@@ -1,0 +1,85 @@
+"""What an evaluation answers for one household: per scheme, eligibility, amount and the why."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from solidarite.rules.model import Labels, ParameterValue
+
+Status = Literal["passed", "failed", "unknown"]
+
+
+def status_of(value: bool | None) -> Status:
+    return "unknown" if value is None else ("passed" if value else "failed")
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    id: str
+    label: Labels
+    status: Status
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label.model_dump(), "status": self.status}
+
+
+@dataclass(frozen=True)
+class SchemeResult:
+    """One scheme for one household (household schemes) or one member (person schemes)."""
+
+    scheme_id: str
+    version: int
+    person_index: int | None
+    in_force: bool
+    eligible: bool | None
+    amount: float | None
+    conditions: tuple[ConditionResult, ...]
+    parameters: dict[str, ParameterValue | None]
+    unknown_variables: tuple[str, ...]
+
+    @property
+    def decided(self) -> bool:
+        return self.eligible is not None and not (self.eligible and self.unknown_variables)
+
+    def failed_conditions(self) -> tuple[ConditionResult, ...]:
+        return tuple(c for c in self.conditions if c.status == "failed")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme_id,
+            "version": self.version,
+            "person_index": self.person_index,
+            "in_force": self.in_force,
+            "eligible": self.eligible,
+            "amount": self.amount,
+            "conditions": [c.to_dict() for c in self.conditions],
+            "parameters": self.parameters,
+            "unknown_variables": list(self.unknown_variables),
+        }
+
+
+@dataclass(frozen=True)
+class HouseholdResult:
+    date: dt.date
+    results: tuple[SchemeResult, ...]
+    missing_inputs: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
+
+    def get(self, scheme_id: str, person_index: int | None = None) -> SchemeResult:
+        for result in self.results:
+            if result.scheme_id == scheme_id and (
+                person_index is None or result.person_index in (person_index, None)
+            ):
+                return result
+        raise KeyError(f"no result for scheme {scheme_id!r} and person {person_index!r}")
+
+    def deciding_variables(self) -> tuple[str, ...]:
+        """The unknown inputs that would decide the undecided schemes: the questions to ask."""
+        names = {name for r in self.results for name in r.unknown_variables}
+        return tuple(sorted(names))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "results": [r.to_dict() for r in self.results],
+            "deciding_variables": list(self.deciding_variables()),
+        }
