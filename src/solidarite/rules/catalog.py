@@ -110,16 +110,20 @@ class Catalog:
         for key, value in overrides.items():
             scheme_id, _, name = key.partition(".")
             scheme = self.schemes.get(scheme_id)
-            if scheme is None or name not in scheme.parameters:
-                known = [f"{s.id}.{p}" for s in self.schemes.values() for p in s.parameters]
-                errors.append(
-                    RuleError("overrides", None, key, "unknown parameter" + suggestion(key, known))
-                )
+            if scheme is None:
+                message = f'unknown scheme "{scheme_id}"' + suggestion(scheme_id, self.schemes)
+            elif name not in scheme.parameters:
+                known = ", ".join(scheme.parameters) or "none"
+                message = f"unknown parameter; the parameters of {scheme_id} are: {known}"
+            else:
+                try:
+                    value = scheme.parameters[name].coerce(value)
+                except ValueError as exc:
+                    errors.append(RuleError("overrides", None, key, str(exc)))
+                else:
+                    grouped.setdefault(scheme_id, {})[name] = value
                 continue
-            try:
-                grouped.setdefault(scheme_id, {})[name] = scheme.parameters[name].coerce(value)
-            except ValueError as exc:
-                errors.append(RuleError("overrides", None, key, str(exc)))
+            errors.append(RuleError("overrides", None, key, message))
         if errors:
             raise EvaluationError(errors)
         return grouped

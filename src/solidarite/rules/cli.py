@@ -144,21 +144,25 @@ def _eval(args: argparse.Namespace) -> int:
 def format_table(catalog: Catalog, result: HouseholdResult, lang: str) -> str:
     """A readable table: one block per scheme (and member), conditions with their status."""
     marks = {"passed": "✔", "failed": "✘", "unknown": "?"}
-    words = {True: "oui" if lang == "fr" else "yes", False: "non" if lang == "fr" else "no"}
+    fr = lang == "fr"
+    words = {True: "oui" if fr else "yes", False: "non" if fr else "no", None: "?"}
+    person, eligible_word = ("personne", "éligible") if fr else ("person", "eligible")
+    parameters_word, ask_word = ("paramètres", "à préciser") if fr else ("parameters", "to answer")
     lines = [f"Date : {result.date.isoformat()}"]
     for item in result.results:
         spec = catalog.schemes[item.scheme_id].spec
-        who = "" if item.person_index is None else f"  [personne {item.person_index}]"
-        eligible = "?" if item.eligible is None else words[item.eligible]
+        who = "" if item.person_index is None else f"  [{person} {item.person_index}]"
         amount = "" if item.amount is None else f"  {item.amount:.2f} €"
-        lines.append(f"\n{getattr(spec.title, lang)}{who}\n  éligible : {eligible}{amount}")
+        lines.append(
+            f"\n{getattr(spec.title, lang)}{who}\n  {eligible_word} : {words[item.eligible]}{amount}"
+        )
         for condition in item.conditions:
             lines.append(f"    {marks[condition.status]} {getattr(condition.label, lang)}")
         if item.parameters:
             shown = ", ".join(f"{k}={v}" for k, v in item.parameters.items())
-            lines.append(f"    paramètres : {shown}")
+            lines.append(f"    {parameters_word} : {shown}")
         if item.unknown_variables:
-            lines.append(f"    à préciser : {', '.join(item.unknown_variables)}")
+            lines.append(f"    {ask_word} : {', '.join(item.unknown_variables)}")
     return "\n".join(lines)
 
 

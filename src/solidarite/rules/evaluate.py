@@ -65,7 +65,9 @@ class Plan:
         persons = self.with_person_formulas(persons)
         if self.aggregates:
             per_household = persons.group_by(HOUSEHOLD_ID).agg(self.aggregates)
-            households = households.join(per_household, on=HOUSEHOLD_ID, how="left")
+            households = households.join(
+                per_household, on=HOUSEHOLD_ID, how="left", maintain_order="left"
+            )
             households = households.with_columns(self.aggregate_finals)
         return self.with_household_formulas(households)
 
@@ -79,7 +81,7 @@ class Plan:
             households = pl.concat([households, totals], how="horizontal")
             households = households.with_columns(self.aggregate_finals)
         households = self.with_household_formulas(households)
-        members = persons.join(households.drop(HOUSEHOLD_ID), how="cross")
+        members = persons.join(households.drop(HOUSEHOLD_ID), how="cross", maintain_order="left")
         return households, members
 
     def with_person_formulas(self, persons: pl.LazyFrame) -> pl.LazyFrame:
@@ -233,13 +235,19 @@ def household_totals(person_results: pl.LazyFrame, plans: Sequence[SchemePlan]) 
 
 
 def _no_member_defaults(plans: Sequence[SchemePlan]) -> list[pl.Expr]:
-    """A household with no members has no beneficiary of a person scheme."""
+    """A household with no members (no row in the totals) has no beneficiary of a person
+    scheme; a member's unknown result stays unknown."""
     fills = []
     for p in plans:
-        fills.append(pl.col(eligible_column(p.scheme.id)).fill_null(False))
-        fills.append(pl.col(beneficiaries_column(p.scheme.id)).fill_null(0))
+        no_member = pl.col(beneficiaries_column(p.scheme.id)).is_null()
+        columns: list[tuple[str, bool | float]] = [(eligible_column(p.scheme.id), False)]
         if p.amount is not None:
-            fills.append(pl.col(amount_column(p.scheme.id)).fill_null(0.0))
+            columns.append((amount_column(p.scheme.id), 0.0))
+        fills += [
+            pl.when(no_member).then(pl.lit(empty)).otherwise(pl.col(name)).alias(name)
+            for name, empty in columns
+        ]
+        fills.append(pl.col(beneficiaries_column(p.scheme.id)).fill_null(0))
     return fills
 
 
@@ -258,7 +266,7 @@ def population_plan(
     )
     if plan.person_schemes:
         members = plan.with_person_formulas(persons).join(
-            household_frame, on=HOUSEHOLD_ID, how="left"
+            household_frame, on=HOUSEHOLD_ID, how="left", maintain_order="left"
         )
         per_person = schemes_frame(
             plan.person_schemes, members, [HOUSEHOLD_ID], date, scenario, detail=False
