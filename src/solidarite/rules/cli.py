@@ -153,9 +153,8 @@ def format_table(catalog: Catalog, result: HouseholdResult, lang: str) -> str:
         spec = catalog.schemes[item.scheme_id].spec
         who = "" if item.person_index is None else f"  [{person} {item.person_index}]"
         amount = "" if item.amount is None else f"  {item.amount:.2f} €"
-        lines.append(
-            f"\n{getattr(spec.title, lang)}{who}\n  {eligible_word} : {words[item.eligible]}{amount}"
-        )
+        lines.append(f"\n{getattr(spec.title, lang)}{who}")
+        lines.append(f"  {eligible_word} : {words[item.eligible]}{amount}")
         for condition in item.conditions:
             lines.append(f"    {marks[condition.status]} {getattr(condition.label, lang)}")
         if item.parameters:
