@@ -50,18 +50,24 @@ class Catalog:
         household_plan, person_plan = engine.one_household_plans(
             self.plan, households.lazy(), persons.lazy(), date, by_scheme
         )
-        household_rows, person_rows = pl.collect_all([household_plan, person_plan])
+        # A one-row query gains nothing from the optimiser and pays ~1.5 ms for it.
+        household_rows, person_rows = pl.collect_all(
+            [household_plan, person_plan], optimizations=pl.QueryOptFlags.none()
+        )
         missing = _missing_inputs(self.variables, household)
         results = []
+        household_row = household_rows.row(0, named=True)
+        person_dicts = person_rows.to_dicts()
         for scheme in schemes:
             values = scheme.parameter_values(date, by_scheme.get(scheme.id, {}))
             if scheme.spec.entity == "household":
-                row = household_rows.row(0, named=True)
                 results.append(
-                    _scheme_result(self.variables, scheme, row, None, values, missing, date)
+                    _scheme_result(
+                        self.variables, scheme, household_row, None, values, missing, date
+                    )
                 )
             else:
-                for row in person_rows.iter_rows(named=True):
+                for row in person_dicts:
                     results.append(
                         _scheme_result(
                             self.variables, scheme, row, row[PERSON_INDEX], values, missing, date

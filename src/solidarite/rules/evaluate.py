@@ -10,6 +10,7 @@ households differs (a group-by for a population, a plain reduction for one house
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 
@@ -39,7 +40,7 @@ def condition_column(scheme_id: str, condition_id: str) -> str:
     return f"{scheme_id}__cond__{condition_id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SchemePlan:
     """One scheme's prebuilt expressions."""
 
@@ -111,9 +112,16 @@ def build_plan(variables: VariableSet, schemes: Sequence[Scheme]) -> Plan:
     )
 
 
+FLOAT_DECIMALS = 6  # 3450 / 2.3 is 1500, not 1500.0000000000002, when compared to a threshold
+AMOUNT_DECIMALS = 2  # amounts are paid in cents
+
+
 def _formula(variable: Variable) -> pl.Expr:
     assert variable.formula is not None
-    return masked(variable.formula.expr, variable.reads, variable.dtype).alias(variable.name)
+    value = masked(variable.formula.expr, variable.reads, variable.dtype)
+    if variable.spec.type == "float":
+        value = value.round(FLOAT_DECIMALS)
+    return value.alias(variable.name)
 
 
 def _aggregate_parts(variable: Variable) -> list[pl.Expr]:
@@ -166,7 +174,11 @@ def _scheme_plan(scheme: Scheme) -> SchemePlan:
             pl.when(is_eligible.not_())
             .then(pl.lit(0.0))
             .when(is_eligible)
-            .then(masked(scheme.amount.expr, scheme.amount.variables, pl.Float64()))
+            .then(
+                masked(scheme.amount.expr, scheme.amount.variables, pl.Float64()).round(
+                    AMOUNT_DECIMALS
+                )
+            )
             .otherwise(pl.lit(None, pl.Float64))
             .alias(amount_column(scheme.id))
         )
@@ -185,11 +197,9 @@ def schemes_frame(
     """Every scheme of one entity over `frame` in four `with_columns`, whatever their number:
     parameters, conditions, eligibility (Kleene AND of the conditions), amounts."""
     in_force = [p for p in plans if p.scheme.in_force(date)]
-    literals = [
-        pl.lit(value, p.scheme.parameters[name].dtype).alias(parameter_column(p.scheme.id, name))
-        for p in in_force
-        for name, value in p.scheme.parameter_values(date, scenario.get(p.scheme.id, {})).items()
-    ]
+    literals = _parameter_literals(
+        tuple(in_force), date, tuple((k, tuple(v.items())) for k, v in scenario.items())
+    )
     conditions = [expr for p in in_force for expr in p.conditions]
     eligibility = [
         p.eligible if p in in_force else pl.lit(False).alias(eligible_column(p.scheme.id))
@@ -212,6 +222,22 @@ def schemes_frame(
         .with_columns(amounts)
         .select(outputs)
     )
+
+
+@lru_cache(maxsize=512)
+def _parameter_literals(
+    plans: tuple[SchemePlan, ...],
+    date: dt.date,
+    scenario: tuple[tuple[str, tuple[tuple[str, ParameterValue], ...]], ...],
+) -> list[pl.Expr]:
+    """The parameter values in force at `date` under `scenario`, as literal columns (cached:
+    most evaluations share their date and scenario)."""
+    overrides = {scheme: dict(values) for scheme, values in scenario}
+    return [
+        pl.lit(value, p.scheme.parameters[name].dtype).alias(parameter_column(p.scheme.id, name))
+        for p in plans
+        for name, value in p.scheme.parameter_values(date, overrides.get(p.scheme.id, {})).items()
+    ]
 
 
 def household_totals(person_results: pl.LazyFrame, plans: Sequence[SchemePlan]) -> pl.LazyFrame:

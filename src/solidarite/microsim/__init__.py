@@ -1,0 +1,2 @@
+"""Microsimulation: populations (synthetic or imported), scenarios and costing. Pure library,
+no Django; it evaluates schemes through `solidarite.rules`."""
