@@ -88,3 +88,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             f"CI=true: {len(_skipped)} skipped test(s) fail the run: " + ", ".join(_skipped),
             red=True,
         )
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default() -> Iterator[None]:
+    """The test client activates a request's language in the test thread; reset it each test."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield

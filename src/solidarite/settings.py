@@ -58,9 +58,13 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "csp",
+    "ninja",
     "solidarite.core",
     "solidarite.accounts",
     "solidarite.audit",
+    "solidarite.schemes",
+    "solidarite.simulator",
+    "solidarite.api",
 ]
 
 MIDDLEWARE = [

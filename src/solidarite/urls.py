@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from solidarite.api.views import api
 from solidarite.core import views as core_views
 
 urlpatterns = [
@@ -8,6 +10,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("comptes/", include("solidarite.accounts.urls")),
     path("audit/", include("solidarite.audit.urls")),
+    path("simulateur/", include("solidarite.simulator.urls")),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

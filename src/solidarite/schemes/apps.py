@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SchemesConfig(AppConfig):
+    name = "solidarite.schemes"
+    verbose_name = "Dispositifs"

@@ -1,0 +1,1 @@
+"""The public resident simulator: "what can I claim?", asking only the questions that matter."""

@@ -1,0 +1,68 @@
+"""The resident's answers, kept in their session only: never in a model, a URL or a log."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+SESSION_KEY = "simulator_answers"
+MAX_PERSONS = 10
+
+
+@dataclass
+class Answers:
+    household: dict[str, Any] = field(default_factory=dict)
+    persons: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def started(self) -> bool:
+        return bool(self.persons)
+
+    def as_household(self) -> dict[str, Any]:
+        return {"household": self.household, "persons": self.persons}
+
+    def set(self, key: "QuestionKey", value: Any) -> None:
+        """Record an answer; None means "I don't know" and is remembered so it is not re-asked."""
+        name, person = key
+        target = self.household if person is None else self.persons[person]
+        if value is None:
+            target.pop(name, None)
+            if key_text(key) not in self.skipped:
+                self.skipped.append(key_text(key))
+        else:
+            target[name] = value
+
+    def was_asked(self, key: "QuestionKey") -> bool:
+        name, person = key
+        target = self.household if person is None else self.persons[person]
+        return name in target or key_text(key) in self.skipped
+
+
+QuestionKey = tuple[str, int | None]
+
+
+def key_text(key: QuestionKey) -> str:
+    name, person = key
+    return f"{name}__{'h' if person is None else person}"
+
+
+def load(request: HttpRequest) -> Answers:
+    data = request.session.get(SESSION_KEY) or {}
+    return Answers(
+        household=dict(data.get("household", {})),
+        persons=[dict(p) for p in data.get("persons", [])],
+        skipped=list(data.get("skipped", [])),
+    )
+
+
+def save(request: HttpRequest, answers: Answers) -> None:
+    request.session[SESSION_KEY] = {
+        "household": answers.household,
+        "persons": answers.persons,
+        "skipped": answers.skipped,
+    }
+
+
+def erase(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)

@@ -1,0 +1,89 @@
+"""What the results page and the downloadable summary say: claimable, maybe, not claimable."""
+
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from solidarite.rules.catalog import Catalog
+from solidarite.rules.results import HouseholdResult, SchemeResult
+from solidarite.schemes.services import translated
+from solidarite.simulator.answers import Answers
+
+
+def _who(answers: Answers, result: SchemeResult) -> str:
+    if result.person_index is None:
+        return _("Votre foyer")
+    age = answers.persons[result.person_index].get("age")
+    who = _("Personne %(number)s") % {"number": result.person_index + 1}
+    return f"{who} ({_('%(age)s ans') % {'age': age}})" if age is not None else who
+
+
+def _amount_text(catalog: Catalog, result: SchemeResult) -> str:
+    spec = catalog.schemes[result.scheme_id].spec
+    if spec.amount is None or result.amount is None:
+        return translated(spec.benefit)
+    money = f"{number_format(result.amount, decimal_pos=2)} €"
+    per = {"monthly": _("par mois"), "yearly": _("par an"), "one_off": _("une fois")}.get(
+        spec.periodicity, ""
+    )
+    text = f"{money} {per}".strip()
+    if spec.max_duration_months:
+        text += " " + _("pendant %(months)s mois au plus") % {"months": spec.max_duration_months}
+    return text
+
+
+def _entry(catalog: Catalog, answers: Answers, result: SchemeResult) -> dict[str, Any]:
+    spec = catalog.schemes[result.scheme_id].spec
+    question = ""
+    if result.unknown_variables:
+        variable = catalog.variables.by_name[result.unknown_variables[0]]
+        question = translated(variable.spec.question) or translated(variable.spec.label)
+    return {
+        "id": spec.id,
+        "title": translated(spec.title),
+        "summary": translated(spec.summary),
+        "who": _who(answers, result),
+        "amount": _amount_text(catalog, result),
+        "how_to_apply": translated(spec.how_to_apply),
+        "documents": [translated(d) for d in spec.documents],
+        "contact": spec.contact or spec.provider,
+        "referral": spec.intake.mode == "referral",
+        "contract": spec.intake.contract_required,
+        "failed": [translated(c.label) for c in result.conditions if c.status == "failed"],
+        "passed": [translated(c.label) for c in result.conditions if c.status == "passed"],
+        "question": question,
+    }
+
+
+def build_results(catalog: Catalog, answers: Answers, result: HouseholdResult) -> dict[str, Any]:
+    claimable, maybe, refused = [], [], []
+    for item in result.results:
+        entry = _entry(catalog, answers, item)
+        if item.eligible is True:
+            claimable.append(entry)
+        elif item.eligible is None:
+            maybe.append(entry)
+        else:
+            refused.append(entry)
+    return {"claimable": claimable, "maybe": maybe, "refused": refused, "date": result.date}
+
+
+def summary_text(results: dict[str, Any]) -> str:
+    """A plain-text summary the resident can keep: no account, nothing stored."""
+    lines = [_("Solidarité — ce que vous pouvez demander"), str(results["date"]), ""]
+    for title, entries in (
+        (_("Vous pouvez demander"), results["claimable"]),
+        (_("Peut-être, selon une réponse"), results["maybe"]),
+    ):
+        lines.append(f"== {title} ==")
+        for entry in entries:
+            lines.append(f"- {entry['title']} — {entry['who']} — {entry['amount']}")
+            if entry["question"]:
+                lines.append(f"  {_('À préciser')} : {entry['question']}")
+            lines.append(f"  {_('Comment faire')} : {entry['how_to_apply']}")
+            if entry["documents"]:
+                lines.append(f"  {_('À apporter')} : {', '.join(entry['documents'])}")
+            lines.append(f"  {_('Où')} : {entry['contact']}")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""The JSON API: catalogue, variables, simulation, and 4xx with a JSON body for bad requests."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schemes_list_and_detail(client: Client) -> None:
+    schemes = client.get("/api/v1/schemes").json()
+    assert {s["id"] for s in schemes} >= {"aide_jeunes_besancon", "rmg_chenove"}
+    detail = client.get("/api/v1/schemes/aide_jeunes_besancon").json()
+    assert detail["envelope_eur"] == 1_000_000
+    assert detail["max_duration_months"] == 12
+    assert detail["parameters"][-1]["values"] == {"2021-01-01": 500}
+    assert detail["conditions"][0]["expression"] == "age BETWEEN age_minimum AND age_maximum"
+
+
+def test_unknown_scheme_is_a_json_404(client: Client) -> None:
+    response = client.get("/api/v1/schemes/inconnu")
+    assert response.status_code == 404
+    assert response.json()["detail"][0]["loc"] == ["path", "scheme_id"]
+
+
+def test_variables_list_questions(client: Client) -> None:
+    variables = {v["name"]: v for v in client.get("/api/v1/variables").json()}
+    assert variables["age"]["question"]["en"] == "How old is this person?"
+    assert variables["uc"]["derived"] is True
+
+
+def test_simulate_answers_with_explanations_and_deciding_variables(client: Client) -> None:
+    body = {
+        "household": {"commune_residence": "25056"},
+        "persons": [{"age": 19, "revenus_mensuels": 0}],
+        "date": "2024-03-01",
+        "parameters": {"aide_jeunes_besancon.montant_mensuel": 550},
+    }
+    data = client.post("/api/v1/simulate", body, content_type="application/json").json()
+    youth = next(r for r in data["results"] if r["scheme"] == "aide_jeunes_besancon")
+    assert youth["eligible"] is None
+    assert youth["parameters"]["montant_mensuel"] == 550
+    assert youth["unknown_variables"] == ["percoit_are", "percoit_garantie_jeunes", "percoit_rsa"]
+    assert "percoit_rsa" in data["deciding_variables"]
+
+
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        ({"persons": [{"age": "dix"}]}, ["body", "persons", "0", "age"]),
+        ({"persons": [{"agee": 10}]}, ["body", "persons", "0", "agee"]),
+        ({"household": []}, ["body", "household"]),
+        ({"household": {"commune_residence": "Paris"}}, ["body", "household", "commune_residence"]),
+        ({"date": "hier"}, ["body", "date"]),
+        ({"date": 0}, ["body", "date"]),
+        ({"parameters": {"x.y": 1}}, ["body", "parameters", "x.y"]),
+        (
+            {"parameters": {"rmg_chenove.seuil_par_uc": "haut"}},
+            ["body", "parameters", "rmg_chenove.seuil_par_uc"],
+        ),
+        ({"surprise": 1}, ["body", "surprise"]),
+    ],
+)
+def test_bad_requests_are_422_naming_the_field(
+    client: Client, body: dict[str, object], loc: list[str]
+) -> None:
+    response = client.post("/api/v1/simulate", body, content_type="application/json")
+    assert response.status_code == 422
+    assert loc in [item["loc"] for item in response.json()["detail"]]
+
+
+def test_malformed_json_is_a_400_with_a_json_body(client: Client) -> None:
+    response = client.post("/api/v1/simulate", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"][0]["loc"] == ["body"]
+
+
+def test_openapi_description_and_docs_are_served(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/simulate" in schema["paths"]
+    assert client.get("/api/docs").status_code == 302
+    assert client.get("/api/v1/docs").status_code == 200

@@ -1,0 +1,107 @@
+"""Resident paths through the simulator in Chromium, with an axe check on every step."""
+
+from typing import Any
+
+import pytest
+
+from tests.browser.accessibility import blocking_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _check(page: Any, where: str) -> None:
+    assert blocking_violations(page) == [], where
+
+
+def _choose(page: Any, fieldset_name: str, label: str) -> None:
+    page.get_by_role("group", name=fieldset_name).get_by_label(label, exact=True).check()
+
+
+def _continue(page: Any) -> None:
+    page.get_by_role("button", name="Continuer").click()
+
+
+def test_a_young_person_in_besancon_learns_about_youth_support_and_ginko(phone_page: Any) -> None:
+    page = phone_page
+    page.goto("/")
+    page.get_by_role("link", name="Lancer le simulateur").click()
+    _check(page, "start")
+    page.get_by_label("Combien de personnes vivent dans votre foyer").fill("1")
+    page.get_by_role("button", name="Commencer").click()
+
+    _check(page, "household")
+    page.get_by_label("Besançon").check()
+    _continue(page)
+
+    _check(page, "ages")
+    page.get_by_label("Quel âge a cette personne ?").fill("19")
+    _continue(page)
+
+    _check(page, "situation")
+    for group in page.get_by_role("group").all():
+        no = group.get_by_label("Non", exact=True)
+        if no.count() == 1:
+            no.check()
+    _continue(page)
+
+    _check(page, "resources")
+    page.get_by_label("Combien cette personne reçoit-elle par mois").fill("0")
+    _continue(page)
+
+    page.wait_for_url("**/simulateur/resultats/")
+    _check(page, "results")
+    claimable = page.get_by_role("region", name="Vous pouvez demander")
+    youth = claimable.get_by_role("article").filter(has_text="Accompagnement des jeunes")
+    assert "500,00 € par mois pendant 12 mois au plus" in youth.inner_text()
+    assert "un partenaire" in youth.inner_text()
+    assert claimable.get_by_text("Réseau Ginko gratuit pour les moins de 26 ans").is_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le résumé").click()
+    assert download.value.suggested_filename == "mes-aides-solidarite.txt"
+
+    page.get_by_role("button", name="Effacer mes réponses").click()
+    assert page.get_by_text("Vos réponses ont été effacées.").is_visible()
+
+
+def test_a_chenove_family_path_with_a_mistake_corrected(page: Any) -> None:
+    page.goto("/simulateur/")
+    page.get_by_label("Combien de personnes vivent dans votre foyer").fill("4")
+    page.get_by_role("button", name="Commencer").click()
+    page.get_by_label("Chenôve").check()
+    _continue(page)
+
+    ages = ["38", "150", "10", "6"]
+    for number, age in enumerate(ages, start=1):
+        page.get_by_role("group", name=f"Personne {number}").get_by_label("Quel âge").fill(age)
+    _continue(page)
+    alert = page.get_by_role("alert")
+    assert "inférieure ou égale à 120" in alert.inner_text()
+    _check(page, "error")
+    page.get_by_role("group", name="Personne 2").get_by_label("Quel âge").fill("36")
+    _continue(page)
+
+    for _ in range(4):
+        if "/resultats/" in page.url:
+            break
+        _check(page, page.url)
+        for group in page.get_by_role("group").all():
+            no = group.get_by_label("Non", exact=True)
+            if no.count() == 1:
+                no.check()
+        answers = {"duree_residence_mois__h": "24", "revenus_mensuels__0": "600"}
+        for field in page.get_by_role("spinbutton").all():
+            field.fill(answers.get(field.get_attribute("name") or "", "0"))
+        _continue(page)
+
+    page.wait_for_url("**/simulateur/resultats/")
+    _check(page, "results")
+    claimable = page.get_by_role("region", name="Vous pouvez demander")
+    rmg = claimable.get_by_role("article").filter(has_text="Revenu municipal garanti de Chenôve")
+    assert rmg.count() == 1
+    assert "par mois" in rmg.inner_text()
+    assert claimable.get_by_text("Mutuelle municipale de Chenôve").first.is_visible()
+    refused = page.get_by_role("region", name="Vous ne pouvez pas demander")
+    youth = refused.locator("details").filter(has_text="Accompagnement des jeunes").first
+    youth.locator("summary").click()
+    assert youth.get_by_text("Habiter Besançon").is_visible()

@@ -1,0 +1,135 @@
+"""The simulator asks only what matters, explains, refuses bad input and forgets on request."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from solidarite.audit.models import AccessLog
+
+pytestmark = pytest.mark.django_db
+
+YOUNG_BESANCON = {
+    "commune_residence": "25056",
+    "age": "19",
+    "revenus_mensuels": "0",
+}
+
+
+def _answer_page(client: Client, values: dict[str, str], default: str = "non") -> Any:
+    page = client.get(reverse("simulator_questions"))
+    if page.status_code == 302:
+        return page
+    data = {}
+    for name in page.context["form"].fields:
+        variable = name.rsplit("__", 1)[0]
+        data[name] = values.get(variable, default)
+    return client.post(reverse("simulator_questions"), data)
+
+
+def _run(client: Client, size: int, values: dict[str, str]) -> list[str]:
+    client.post(reverse("simulator_start"), {"size": str(size)})
+    groups = []
+    for _ in range(10):
+        page = client.get(reverse("simulator_questions"))
+        if page.status_code == 302:
+            break
+        groups.append(page.context["group"])
+        assert _answer_page(client, values).status_code == 302
+    return groups
+
+
+def test_young_person_in_besancon_learns_about_youth_support_and_ginko(client: Client) -> None:
+    groups = _run(client, 1, YOUNG_BESANCON)
+    assert groups[:2] == ["household", "ages"]
+    page = client.get(reverse("simulator_results"))
+    claimable = {e["id"]: e for e in page.context["claimable"]}
+    assert "aide_jeunes_besancon" in claimable
+    assert "ginko_gratuite_jeunes" in claimable
+    assert (
+        claimable["aide_jeunes_besancon"]["amount"] == "500,00 € par mois pendant 12 mois au plus"
+    )
+    assert claimable["aide_jeunes_besancon"]["referral"] is True
+    html = page.content.decode()
+    assert "Vous pouvez demander" in html
+    assert "Réseau Ginko gratuit pour les moins de 26 ans" in html
+
+
+def test_only_questions_that_matter_are_asked(client: Client) -> None:
+    """A Besançon resident is never asked how long they have lived in the commune: only
+    Chenôve's guaranteed income reads it, and living in Besançon already decides it."""
+    _run(client, 1, YOUNG_BESANCON)
+    answers = client.session["simulator_answers"]
+    asked = set(answers["household"]) | {k.rsplit("__", 1)[0] for k in answers["skipped"]}
+    assert "duree_residence_mois" not in asked
+
+
+def test_unknown_answers_leave_schemes_pending_with_their_deciding_question(client: Client) -> None:
+    _run(
+        client,
+        1,
+        {"commune_residence": "25056", "age": "19", "revenus_mensuels": ""},
+    )
+    page = client.get(reverse("simulator_results"))
+    maybe = {e["id"]: e for e in page.context["maybe"]}
+    assert maybe["aide_jeunes_besancon"]["question"].startswith("Combien cette personne reçoit")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("age", "150", "inférieure ou égale à 120"),
+        ("age", "dix-neuf", "Saisissez un nombre entier"),
+        ("revenus_mensuels", "-5", "supérieure ou égale à 0"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_next_to_the_field(
+    client: Client, field: str, value: str, message: str
+) -> None:
+    client.post(reverse("simulator_start"), {"size": "1"})
+    values = {"commune_residence": "25056", "age": "19"}
+    for _ in range(6):
+        page = client.get(reverse("simulator_questions"))
+        names = list(page.context["form"].fields)
+        if any(name.startswith(field + "__") for name in names):
+            break
+        _answer_page(client, values)
+    response = _answer_page(client, {**values, field: value})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'aria-invalid="true"' in html
+    assert 'role="alert"' in html
+
+
+def test_household_size_is_checked(client: Client) -> None:
+    response = client.post(reverse("simulator_start"), {"size": "0"})
+    assert response.status_code == 200
+    assert "supérieure ou égale à 1" in response.content.decode()
+
+
+def test_erase_forgets_every_answer_and_nothing_is_stored_outside_the_session(
+    client: Client,
+) -> None:
+    _run(client, 1, YOUNG_BESANCON)
+    assert not AccessLog.objects.exists()
+    client.post(reverse("simulator_erase"))
+    assert "simulator_answers" not in client.session
+    assert client.get(reverse("simulator_results")).status_code == 302
+
+
+def test_the_summary_downloads_as_text_without_personal_data_in_the_url(client: Client) -> None:
+    _run(client, 1, YOUNG_BESANCON)
+    response = client.get(reverse("simulator_download"))
+    assert response["Content-Disposition"].startswith("attachment")
+    text = response.content.decode()
+    assert "Accompagnement des jeunes en grande précarité (18-25 ans)" in text
+    assert "?" not in reverse("simulator_download")
+
+
+def test_english_interface(client: Client) -> None:
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.post(reverse("simulator_start"), {"size": "1"})
+    page = client.get(reverse("simulator_questions")).content.decode()
+    assert "In which commune do you live?" in page
