@@ -38,6 +38,7 @@ test: lint typecheck $(INSTALLED)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/solidarite rules check
 	$(BIN)/solidarite rules test
+	$(BIN)/solidarite plans check
 	$(MAKE) pytest
 
 messages: $(INSTALLED)

@@ -74,28 +74,59 @@ def main() -> None:
             "DEBUG": "false",
             "POLARS_MAX_THREADS": "1",  # one engine thread per worker: the workers share 2 cores
         }
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+        )
         port = _free_port()
         server = subprocess.Popen(
-            [str(bin_dir / "gunicorn"), "solidarite.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--preload", "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            [
+                str(bin_dir / "gunicorn"),
+                "solidarite.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--preload",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
         )
         try:
             _wait(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
             script = Path(var) / "post.lua"
             script.write_text(LUA % json.dumps(BODY))
-            warm = ["wrk", "-t2", "-c10", "-d3s", "-s", str(script), f"http://127.0.0.1:{port}/api/v1/simulate"]
+            warm = [
+                "wrk",
+                "-t2",
+                "-c10",
+                "-d3s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}/api/v1/simulate",
+            ]
             subprocess.run(warm, check=True, capture_output=True)
             run = subprocess.run(
-                ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s",
-                 "-s", str(script), f"http://127.0.0.1:{port}/api/v1/simulate"],
-                check=True, capture_output=True, text=True,
+                [
+                    "wrk",
+                    "-t2",
+                    f"-c{args.connections}",
+                    f"-d{args.seconds}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    str(script),
+                    f"http://127.0.0.1:{port}/api/v1/simulate",
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
             )
         finally:
             server.terminate()
             server.wait(timeout=10)
-    line = next(l for l in run.stdout.splitlines() if l.startswith("RESULT"))
+    line = next(row for row in run.stdout.splitlines() if row.startswith("RESULT"))
     requests, errors, _, p50, p95, p99, rps = line.split()[1:]
     print("| workers | connections | requests/s | p50 | p95 | p99 | errors |")
     print("|---|---|---|---|---|---|---|")

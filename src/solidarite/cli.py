@@ -4,6 +4,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _demo_load(args: argparse.Namespace) -> int:
@@ -17,6 +18,23 @@ def _demo_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plans_check(args: argparse.Namespace) -> int:
+    from solidarite.paths import CATALOG_DIR
+    from solidarite.plans.files import load_plan_files
+    from solidarite.rules.catalog import load_catalog
+    from solidarite.rules.errors import RulesError
+
+    try:
+        scheme_ids = set(load_catalog(CATALOG_DIR).schemes)
+        statuses, plans = load_plan_files(args.dir, scheme_ids)
+    except RulesError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    measures = sum(len(axis.measures) for plan in plans for axis in plan.axes)
+    print(f"plans OK: {len(plans)} plans, {measures} measures, {len(statuses)} statuses")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="solidarite", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -25,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
     demo_commands.add_parser("load", help="charger les données de démonstration (idempotent)")
     demo.set_defaults(handler=_demo_load)
+
+    from solidarite.paths import CATALOG_DIR
+
+    plans = commands.add_parser("plans", help="plans et mesures / plans and measures")
+    plans_commands = plans.add_subparsers(dest="plans_command", required=True)
+    check = plans_commands.add_parser("check", help="valider les fichiers de plans")
+    check.add_argument("--dir", type=Path, default=CATALOG_DIR / "plans")
+    plans.set_defaults(handler=_plans_check)
 
     from solidarite.rules.cli import add_rules_commands
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "solidarite.schemes",
     "solidarite.simulator",
     "solidarite.api",
+    "solidarite.plans",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("comptes/", include("solidarite.accounts.urls")),
     path("audit/", include("solidarite.audit.urls")),
     path("simulateur/", include("solidarite.simulator.urls")),
+    path("plans/", include("solidarite.plans.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,27 +7,30 @@ from django.contrib.auth import get_user_model
 from solidarite.accounts.models import Membership, Organisation
 from solidarite.core.demo import accounts
 from solidarite.core.demo.loader import load_demo
+from solidarite.plans.models import Measure, Milestone, Plan
 
 pytestmark = pytest.mark.django_db
 
 
-def _snapshot() -> tuple[int, int, int, int]:
+def _snapshot() -> tuple[int, ...]:
     return (
         Organisation.objects.count(),
         get_user_model().objects.count(),
         Membership.objects.count(),
         LogEntry.objects.count(),
+        Plan.objects.count(),
+        Measure.objects.count(),
+        Milestone.objects.count(),
     )
 
 
 def test_demo_load_twice_changes_nothing() -> None:
     summary = load_demo()
     first = _snapshot()
-    assert first[:3] == (
-        len(accounts.ORGANISATIONS),
-        len(accounts.ACCOUNTS),
-        len(accounts.ACCOUNTS),
-    )
+    n_accounts = len(accounts.ACCOUNTS)
+    assert first[1:3] == (n_accounts, n_accounts)
+    assert first[0] > len(accounts.ORGANISATIONS)  # plus the pilots named by the plans
+    assert first[4:6] == (3, 97)
     assert load_demo() == summary
     assert _snapshot() == first
 

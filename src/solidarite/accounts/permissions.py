@@ -4,6 +4,8 @@ Each function takes the acting user first and answers a plain bool. Superusers (
 installs the platform) hold every permission; everyone else gets what their memberships grant.
 """
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser, User
 
 from solidarite.accounts.roles import Role
@@ -56,3 +58,21 @@ def can_view_member(user: AnyUser, member: User) -> bool:
 def can_view_own_account(user: AnyUser) -> bool:
     """Every signed-in user sees their own account and memberships."""
     return bool(user.is_authenticated)
+
+
+def can_use_pilot_workspace(user: AnyUser) -> bool:
+    """Plan pilots (and the operator) have a workspace listing the measures they pilot."""
+    return _has_any_role(user, Role.PLAN_PILOT)
+
+
+def can_update_measure(user: AnyUser, measure: Any) -> bool:
+    """A measure is updated by its pilots: a named pilot user, or a plan pilot of a piloting
+    organisation."""
+    if not isinstance(user, User):
+        return False
+    if user.is_superuser or measure.pilot_users.filter(pk=user.pk).exists():
+        return True
+    from solidarite.accounts.models import Membership
+
+    pilot_orgs = Membership.objects.filter(user=user, role=Role.PLAN_PILOT).values("organisation")
+    return bool(measure.pilot_organisations.filter(pk__in=pilot_orgs).exists())

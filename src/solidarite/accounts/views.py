@@ -8,14 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from solidarite.accounts import permissions
+from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Membership, Organisation
 from solidarite.audit.services import record_access
-
-
-class AuthenticatedRequest(HttpRequest):
-    """The request of a view behind `login_required`: its user is a real account."""
-
-    user: User
 
 
 class SolidariteLoginView(auth_views.LoginView):

@@ -25,6 +25,8 @@ def _everyone(user: AnyUser) -> bool:
 ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Accueil"), "home", _everyone),
     NavEntry(_("Simulateur"), "simulator_start", _everyone),
+    NavEntry(_("Plans"), "plans_list", _everyone),
+    NavEntry(_("Espace pilote"), "plans_workspace", permissions.can_use_pilot_workspace),
     NavEntry(_("Mon compte"), "my_account", permissions.can_view_own_account),
     NavEntry(_("Organisations"), "organisation_list", permissions.can_manage_organisations),
     NavEntry(_("Journal d'audit"), "audit_access_log", permissions.can_view_audit),

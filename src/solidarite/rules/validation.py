@@ -35,5 +35,8 @@ def _to_rule_error(document: SourceDocument, error: object) -> RuleError:
 
 
 def suggestion(name: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=3)
+    """ "; did you mean x?" for close spellings, or names that start with what was written."""
+    options = list(choices)
+    close = difflib.get_close_matches(name, options, n=3)
+    close += [o for o in options if len(name) >= 3 and o.startswith(name) and o not in close][:3]
     return f"; did you mean {', '.join(close)}?" if close else ""

@@ -1,0 +1,1 @@
+"""Plans and measures: follow a solidarity plan from promise to done, publicly."""

@@ -1,0 +1,215 @@
+"""Public progress pages (no login, no personal data), exports, and the pilots' workspace."""
+
+import csv
+import datetime as dt
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from solidarite.accounts import permissions
+from solidarite.accounts.http import AuthenticatedRequest
+from solidarite.accounts.models import Membership
+from solidarite.accounts.roles import Role
+from solidarite.plans.forms import MeasureUpdateForm
+from solidarite.plans.models import Measure, Meeting, Milestone, Plan, Status
+from solidarite.plans.progress import weighted_progress
+from solidarite.plans.services import update_measure
+
+
+def _english() -> bool:
+    return (get_language() or "fr").startswith("en")
+
+
+def _text(obj: Any, field: str) -> str:
+    return str(getattr(obj, f"{field}_en" if _english() else f"{field}_fr"))
+
+
+def _measures() -> QuerySet[Measure]:
+    return Measure.objects.select_related("status", "axis").prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("-date", "-pk"))
+    )
+
+
+def _plan_context(plan: Plan) -> dict[str, Any]:
+    axes = list(plan.axes.prefetch_related(Prefetch("measures", queryset=_measures())))
+    statuses = list(Status.objects.all())
+    all_measures = [m for axis in axes for m in axis.measures.all()]
+    overall = weighted_progress(all_measures)
+    axis_rows = []
+    for axis in axes:
+        measures = list(axis.measures.all())
+        axis_rows.append(
+            {
+                "axis": axis,
+                "title": _text(axis, "title"),
+                "progress": weighted_progress(measures),
+                "measures": [
+                    {
+                        "measure": m,
+                        "status": _text(m.status, "label"),
+                        "latest": next(iter(m.milestones.all()), None),
+                    }
+                    for m in measures
+                ],
+            }
+        )
+    return {
+        "plan": plan,
+        "title": _text(plan, "title"),
+        "summary": _text(plan, "summary"),
+        "status_note": _text(plan, "status_note"),
+        "overall": overall,
+        "engaged_percent": round(
+            100 * (overall.measures - overall.by_status.get("annoncee", 0)) / overall.measures
+        )
+        if overall.measures
+        else 0,
+        "status_counts": [(_text(s, "label"), overall.by_status.get(s.code, 0)) for s in statuses],
+        "axes": axis_rows,
+    }
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = [
+        {
+            "plan": p,
+            "title": _text(p, "title"),
+            "progress": weighted_progress(_measures().filter(axis__plan=p)),
+        }
+        for p in Plan.objects.all()
+    ]
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_object_or_404(Plan, slug=slug)
+    return render(request, "plans/plan_detail.html", _plan_context(plan))
+
+
+def _export_rows(plan: Plan) -> list[dict[str, Any]]:
+    rows = []
+    for measure in _measures().filter(axis__plan=plan):
+        latest = next(iter(measure.milestones.all()), None)
+        rows.append(
+            {
+                "axis": measure.axis.number,
+                "axis_title": _text(measure.axis, "title"),
+                "number": measure.number,
+                "title": measure.title,
+                "horizon": measure.horizon,
+                "status": measure.status.code,
+                "progress": measure.progress,
+                "latest_milestone_date": latest.date.isoformat() if latest else "",
+                "latest_milestone": latest.text if latest else "",
+            }
+        )
+    return rows
+
+
+def plan_export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_object_or_404(Plan, slug=slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.csv"'
+    rows = _export_rows(plan)
+    writer = csv.DictWriter(response, fieldnames=list(rows[0]) if rows else ["number"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return response
+
+
+def plan_export_json(request: HttpRequest, slug: str) -> JsonResponse:
+    plan = get_object_or_404(Plan, slug=slug)
+    context = _plan_context(plan)
+    return JsonResponse(
+        {
+            "plan": plan.slug,
+            "title": context["title"],
+            "progress": context["overall"].percent,
+            "measures": context["overall"].measures,
+            "done": context["overall"].done,
+            "by_status": context["overall"].by_status,
+            "axes": [
+                {
+                    "number": row["axis"].number,
+                    "title": row["title"],
+                    "progress": row["progress"].percent,
+                }
+                for row in context["axes"]
+            ],
+            "items": _export_rows(plan),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def measure_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse:
+    measure = get_object_or_404(
+        _measures().prefetch_related("indicators__values"), axis__plan__slug=slug, number=number
+    )
+    can_update = permissions.can_update_measure(request.user, measure)
+    history = (
+        LogEntry.objects.get_for_object(measure).select_related("actor").order_by("-timestamp")
+        if can_update
+        else LogEntry.objects.none()
+    )
+    return render(
+        request,
+        "plans/measure_detail.html",
+        {
+            "measure": measure,
+            "plan": measure.axis.plan,
+            "plan_title": _text(measure.axis.plan, "title"),
+            "status": _text(measure.status, "label"),
+            "can_update": can_update,
+            "history": history,
+        },
+    )
+
+
+@login_required
+def workspace(request: AuthenticatedRequest) -> HttpResponse:
+    if not permissions.can_use_pilot_workspace(request.user):
+        raise Http404
+    pilot_orgs = Membership.objects.filter(user=request.user, role=Role.PLAN_PILOT).values(
+        "organisation"
+    )
+    mine = Q(pilot_organisations__in=pilot_orgs) | Q(pilot_users__pk=request.user.pk)
+    measures = list(_measures().filter(mine).distinct().select_related("axis__plan"))
+    plan_ids = {m.axis.plan_id for m in measures}
+    today = dt.date.today()
+    upcoming = Meeting.objects.filter(body__plan_id__in=plan_ids, date__gte=today).select_related(
+        "body"
+    )
+    last_meeting = (
+        Meeting.objects.filter(body__plan_id__in=plan_ids, date__lt=today).order_by("-date").first()
+    )
+    stale = [m for m in measures if last_meeting and m.updated_at.date() < last_meeting.date]
+    return render(
+        request,
+        "plans/workspace.html",
+        {"measures": measures, "upcoming": upcoming, "last_meeting": last_meeting, "stale": stale},
+    )
+
+
+@login_required
+def measure_update(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = _measures().filter(pk=pk).first()
+    if measure is None or not permissions.can_update_measure(request.user, measure):
+        raise Http404
+    form = MeasureUpdateForm(request.POST or None, measure=measure)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        milestone = (
+            (data["milestone_date"], data["milestone_text"]) if data.get("milestone_text") else None
+        )
+        update_measure(measure, data["status"], data["progress"], milestone)
+        messages.success(request, _("La mesure a été mise à jour."))
+        return redirect("plans_measure", slug=measure.axis.plan.slug, number=measure.number)
+    return render(request, "plans/measure_form.html", {"form": form, "measure": measure})
