@@ -2,6 +2,7 @@
 their measures, every change kept, public pages and exports without personal data."""
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from solidarite.accounts.models import Organisation
 from solidarite.accounts.permissions import can_update_measure
@@ -17,7 +19,7 @@ from solidarite.cli import main
 from solidarite.core.demo import plans as demo_plans
 from solidarite.paths import CATALOG_DIR
 from solidarite.plans.files import load_plan_files
-from solidarite.plans.models import Measure, Milestone, Plan, Status
+from solidarite.plans.models import Measure, Meeting, Milestone, Plan, Status
 from solidarite.plans.progress import weighted_progress
 from solidarite.rules.catalog import load_catalog
 from solidarite.rules.errors import CatalogError
@@ -202,3 +204,44 @@ def test_workspace_lists_the_pilots_measures(client: Client, loaded: list[Plan])
     assert "Une Maison Sport-Santé" not in page  # piloted by the city, not the CCAS
     client.force_login(user_with_role(Role.VIEWER))
     assert client.get(reverse("plans_workspace")).status_code == 404
+
+
+def test_a_pilot_records_a_meeting_and_sees_stale_measures(
+    client: Client, loaded: list[Plan]
+) -> None:
+    plan = Plan.objects.get(slug=CHENOVE)
+    pilot = user_with_role(Role.PLAN_PILOT, Organisation.objects.get(name="CCAS de Chenôve"))
+    client.force_login(pilot)
+    body = plan.bodies.get()
+    measure = Measure.objects.get(axis__plan=plan, number="7")
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    response = client.post(
+        reverse("plans_meeting_create", args=[CHENOVE]),
+        {
+            "body": body.pk,
+            "date": yesterday.isoformat(),
+            "attendees": "Élus, CCAS",
+            "decisions": "Ouverture de France Services confirmée",
+            "measures_updated": [measure.pk],
+        },
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert list(meeting.measures_updated.all()) == [measure]
+    Measure.objects.filter(axis__plan=plan, number="9").update(
+        updated_at=timezone.now() - dt.timedelta(days=30)
+    )
+    page = client.get(reverse("plans_workspace")).content.decode()
+    assert "1 mesure(s) non mise(s) à jour depuis la dernière réunion" in page
+    assert "9 — Un logement d&#x27;urgence" in page
+
+
+def test_only_the_plans_pilots_record_meetings(client: Client, loaded: list[Plan]) -> None:
+    client.force_login(user_with_role(Role.PLAN_PILOT))
+    assert client.get(reverse("plans_meeting_create", args=[CHENOVE])).status_code == 404
+    client.force_login(
+        user_with_role(Role.PLAN_PILOT, Organisation.objects.get(name="CCAS de Chenôve"))
+    )
+    response = client.post(reverse("plans_meeting_create", args=[CHENOVE]), {"date": "hier"})
+    assert response.status_code == 200
+    assert not Meeting.objects.exists()

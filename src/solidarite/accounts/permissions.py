@@ -76,3 +76,18 @@ def can_update_measure(user: AnyUser, measure: Any) -> bool:
 
     pilot_orgs = Membership.objects.filter(user=user, role=Role.PLAN_PILOT).values("organisation")
     return bool(measure.pilot_organisations.filter(pk__in=pilot_orgs).exists())
+
+
+def can_record_meeting(user: AnyUser, plan: Any) -> bool:
+    """Meetings of a plan's bodies are recorded by the pilots of that plan's measures."""
+    if not isinstance(user, User):
+        return False
+    if user.is_superuser:
+        return True
+    from solidarite.accounts.models import Membership
+
+    pilot_orgs = Membership.objects.filter(user=user, role=Role.PLAN_PILOT).values("organisation")
+    return bool(
+        plan.axes.filter(measures__pilot_organisations__in=pilot_orgs).exists()
+        or plan.axes.filter(measures__pilot_users=user).exists()
+    )

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from solidarite.plans.models import Measure, Status
+from solidarite.plans.models import Measure, Meeting, Plan, Status
 
 
 class MeasureUpdateForm(forms.Form):
@@ -30,3 +30,21 @@ class MeasureUpdateForm(forms.Form):
                 _("Un jalon a une date et un texte : remplissez les deux ou aucun.")
             )
         return data
+
+
+class MeetingForm(forms.ModelForm[Meeting]):
+    """A meeting of one of the plan's bodies, with the measures updated during it."""
+
+    class Meta:
+        model = Meeting
+        fields = ["body", "date", "attendees", "minutes", "decisions", "measures_updated"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "measures_updated": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, data: Any = None, *, plan: Plan) -> None:
+        super().__init__(data)
+        self.fields["body"].queryset = plan.bodies.all()  # type: ignore[attr-defined]
+        self.fields["measures_updated"].queryset = Measure.objects.filter(axis__plan=plan)  # type: ignore[attr-defined]
+        self.fields["measures_updated"].required = False

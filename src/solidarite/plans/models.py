@@ -175,12 +175,19 @@ class Body(models.Model):
 
 
 class Meeting(models.Model):
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="meetings")
-    date = models.DateField()
-    attendees = models.TextField(blank=True)
-    minutes = models.TextField(blank=True)
-    decisions = models.TextField(blank=True)
-    measures_updated = models.ManyToManyField(Measure, blank=True, related_name="meetings")
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("instance")
+    )
+    date = models.DateField(_("date"))
+    attendees = models.TextField(_("participants"), blank=True)
+    minutes = models.TextField(_("compte rendu"), blank=True)
+    decisions = models.TextField(_("décisions"), blank=True)
+    measures_updated = models.ManyToManyField(
+        Measure,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("mesures mises à jour en séance"),
+    )
 
     class Meta:
         ordering = ["-date"]

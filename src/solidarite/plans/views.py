@@ -17,7 +17,7 @@ from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Membership
 from solidarite.accounts.roles import Role
-from solidarite.plans.forms import MeasureUpdateForm
+from solidarite.plans.forms import MeasureUpdateForm, MeetingForm
 from solidarite.plans.models import Measure, Meeting, Milestone, Plan, Status
 from solidarite.plans.progress import weighted_progress
 from solidarite.plans.services import update_measure
@@ -191,11 +191,31 @@ def workspace(request: AuthenticatedRequest) -> HttpResponse:
         Meeting.objects.filter(body__plan_id__in=plan_ids, date__lt=today).order_by("-date").first()
     )
     stale = [m for m in measures if last_meeting and m.updated_at.date() < last_meeting.date]
+    plans = Plan.objects.filter(pk__in=plan_ids)
     return render(
         request,
         "plans/workspace.html",
-        {"measures": measures, "upcoming": upcoming, "last_meeting": last_meeting, "stale": stale},
+        {
+            "measures": measures,
+            "upcoming": upcoming,
+            "last_meeting": last_meeting,
+            "stale": stale,
+            "plans": plans,
+        },
     )
+
+
+@login_required
+def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None or not permissions.can_record_meeting(request.user, plan):
+        raise Http404
+    form = MeetingForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("La réunion a été enregistrée."))
+        return redirect("plans_workspace")
+    return render(request, "plans/meeting_form.html", {"form": form, "plan": plan})
 
 
 @login_required
