@@ -61,3 +61,12 @@ def test_organisation_list_has_a_fixed_number_of_queries(
     client.force_login(admin)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("organisation_list")).status_code == 200
+
+
+def test_the_stylesheet_is_served(client: Client) -> None:
+    """Static files come from WhiteNoise, with or without collectstatic."""
+    page = client.get("/").content.decode()
+    assert "/static/solidarite/site.css" in page
+    response = client.get("/static/solidarite/site.css")
+    assert response.status_code == 200
+    assert b".skip-link" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
