@@ -215,7 +215,8 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
         form.save()
         messages.success(request, _("La réunion a été enregistrée."))
         return redirect("plans_workspace")
-    return render(request, "plans/meeting_form.html", {"form": form, "plan": plan})
+    heading = f"{_('Enregistrer une réunion')} — {_text(plan, 'title')}"
+    return render(request, "plans/form.html", {"form": form, "heading": heading})
 
 
 @login_required
@@ -232,4 +233,5 @@ def measure_update(request: HttpRequest, pk: int) -> HttpResponse:
         update_measure(measure, data["status"], data["progress"], milestone)
         messages.success(request, _("La mesure a été mise à jour."))
         return redirect("plans_measure", slug=measure.axis.plan.slug, number=measure.number)
-    return render(request, "plans/measure_form.html", {"form": form, "measure": measure})
+    heading = f"{_('Mettre à jour')} : {measure.number} — {measure.title}"
+    return render(request, "plans/form.html", {"form": form, "heading": heading})
