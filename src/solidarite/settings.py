@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "solidarite.simulator",
     "solidarite.api",
     "solidarite.plans",
+    "solidarite.cases",
 ]
 
 MIDDLEWARE = [

@@ -91,3 +91,53 @@ def can_record_meeting(user: AnyUser, plan: Any) -> bool:
         plan.axes.filter(measures__pilot_organisations__in=pilot_orgs).exists()
         or plan.axes.filter(measures__pilot_users=user).exists()
     )
+
+
+def _organisations_with_role(user: User, *roles: Role) -> Any:
+    from solidarite.accounts.models import Membership
+
+    return Membership.objects.filter(user=user, role__in=[r.value for r in roles]).values(
+        "organisation"
+    )
+
+
+def can_refer(user: AnyUser) -> bool:
+    """Referring partners (and case workers) refer people to a scheme."""
+    return _has_any_role(user, Role.REFERRING_PARTNER, Role.CASE_WORKER)
+
+
+def can_view_referral(user: AnyUser, referral: Any) -> bool:
+    """The referring organisation's partners see their own referrals' status; the case workers
+    of the scheme's provider see the referral to decide it."""
+    if not isinstance(user, User):
+        return False
+    if user.is_superuser:
+        return True
+    partner_orgs = _organisations_with_role(user, Role.REFERRING_PARTNER, Role.CASE_WORKER)
+    if partner_orgs.filter(organisation=referral.organisation_id).exists():
+        return True
+    return can_decide_referral(user, referral)
+
+
+def can_decide_referral(user: AnyUser, referral: Any) -> bool:
+    """Case workers of the organisation that provides the scheme decide its referrals."""
+    if not isinstance(user, User):
+        return False
+    if user.is_superuser:
+        return True
+    from solidarite.schemes.services import get_catalog
+
+    scheme = get_catalog().schemes.get(referral.scheme_id)
+    if scheme is None:
+        return False
+    return bool(
+        _organisations_with_role(user, Role.CASE_WORKER)
+        .filter(organisation__name=scheme.spec.provider)
+        .exists()
+    )
+
+
+def can_view_person_details(user: AnyUser, referral: Any) -> bool:
+    """A partner sees the status of its referrals, never more than what it sent; the deciding
+    case worker sees the person."""
+    return can_decide_referral(user, referral)

@@ -27,6 +27,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Simulateur"), "simulator_start", _everyone),
     NavEntry(_("Plans"), "plans_list", _everyone),
     NavEntry(_("Espace pilote"), "plans_workspace", permissions.can_use_pilot_workspace),
+    NavEntry(_("Orientations"), "cases_referrals", permissions.can_refer),
     NavEntry(_("Mon compte"), "my_account", permissions.can_view_own_account),
     NavEntry(_("Organisations"), "organisation_list", permissions.can_manage_organisations),
     NavEntry(_("Journal d'audit"), "audit_access_log", permissions.can_view_audit),

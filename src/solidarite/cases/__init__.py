@@ -1,0 +1,1 @@
+"""Case management: from a partner's referral to the file's exit."""

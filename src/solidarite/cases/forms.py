@@ -1,0 +1,63 @@
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from solidarite.accounts.models import commune_code_validator
+from solidarite.schemes.services import get_catalog, translated
+
+
+def _referral_schemes() -> list[tuple[str, str]]:
+    return [
+        (s.id, translated(s.spec.title))
+        for s in get_catalog().schemes.values()
+        if s.spec.intake.mode == "referral"
+    ]
+
+
+class ReferralForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=100)
+    last_name = forms.CharField(label=_("Nom"), max_length=100)
+    birth_date = forms.DateField(
+        label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    commune_code = forms.CharField(
+        label=_("Code commune (INSEE)"), max_length=5, validators=[commune_code_validator]
+    )
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Adresse électronique"), required=False)
+    scheme_id = forms.ChoiceField(label=_("Dispositif"), choices=())
+    reason = forms.CharField(
+        label=_("Motif de l'orientation"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    consent = forms.BooleanField(
+        label=_("La personne accepte cette orientation et la transmission de ses informations")
+    )
+    consent_date = forms.DateField(
+        label=_("Date du consentement"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheme_id"].choices = _referral_schemes()  # type: ignore[attr-defined]
+
+    def clean_birth_date(self) -> dt.date:
+        value: dt.date = self.cleaned_data["birth_date"]
+        if value > dt.date.today():
+            raise forms.ValidationError(_("La date de naissance est dans le futur."))
+        return value
+
+    def clean_consent_date(self) -> dt.date:
+        value: dt.date = self.cleaned_data["consent_date"]
+        if value > dt.date.today():
+            raise forms.ValidationError(_("Le consentement ne peut pas être daté du futur."))
+        return value
+
+
+class DecisionForm(forms.Form):
+    why = forms.CharField(
+        label=_("Motif (transmis au partenaire)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,85 @@
+"""People and partner referrals. Only the fields a case needs; every change is historised."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from solidarite.accounts.models import Organisation, commune_code_validator
+
+
+class Person(models.Model):
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    birth_date = models.DateField(_("date de naissance"))
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    commune_code = models.CharField(
+        _("code commune"), max_length=5, validators=[commune_code_validator]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name", "birth_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class ReferralStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Transmise")
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+    MORE_INFORMATION = "more_information", _("Informations demandées")
+    WITHDRAWN = "withdrawn", _("Retirée")
+
+
+class Referral(models.Model):
+    """A partner's referral of a person to a scheme, with the person's recorded consent."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
+    scheme_id = models.CharField(_("dispositif"), max_length=64)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    reason = models.TextField(_("motif"))
+    consent_date = models.DateField(_("date du consentement"))
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SUBMITTED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ReferralStatus.values), name="referral_status_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id} — {self.get_status_display()}"
+
+
+class ReferralTransition(models.Model):
+    """Who moved a referral from which status to which, when and why. Never edited."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    why = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} -> {self.to_status}"
