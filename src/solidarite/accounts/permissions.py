@@ -141,3 +141,30 @@ def can_view_person_details(user: AnyUser, referral: Any) -> bool:
     """A partner sees the status of its referrals, never more than what it sent; the deciding
     case worker sees the person."""
     return can_decide_referral(user, referral)
+
+
+def can_view_file(user: AnyUser, file: Any) -> bool:
+    """A file is seen by its referent and by the case workers and referents of the organisation
+    that runs it; a referring partner never sees it."""
+    if not isinstance(user, User):
+        return False
+    if user.is_superuser or file.referent_id == user.pk:
+        return True
+    return bool(
+        _organisations_with_role(user, Role.CASE_WORKER, Role.REFERENT)
+        .filter(organisation=file.organisation_id)
+        .exists()
+    )
+
+
+def can_decide_file(user: AnyUser, file: Any) -> bool:
+    """Eligibility, contract and exit are decided by the organisation's case workers."""
+    if not isinstance(user, User):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(
+        _organisations_with_role(user, Role.CASE_WORKER)
+        .filter(organisation=file.organisation_id)
+        .exists()
+    )

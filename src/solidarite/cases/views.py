@@ -13,7 +13,7 @@ from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Membership
 from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_access
-from solidarite.cases import services, transitions
+from solidarite.cases import files, services, transitions
 from solidarite.cases.forms import DecisionForm, ReferralForm
 from solidarite.cases.models import Referral, ReferralStatus
 from solidarite.schemes.services import get_catalog, translated
@@ -144,4 +144,6 @@ def referral_decide(request: AuthenticatedRequest, pk: int, decision: str) -> Ht
     else:
         services.notify_referrer(referral)
         messages.success(request, _("Décision enregistrée."))
+        if referral.status == ReferralStatus.ACCEPTED:
+            return redirect("cases_file", pk=files.open_file(referral, request.user).pk)
     return redirect("cases_referral", pk=pk)

@@ -1,0 +1,45 @@
+"""The eligibility decision's questions: the inputs the scheme reads, asked of the person."""
+
+import datetime as dt
+from typing import Any
+
+from solidarite.cases.models import CaseFile
+from solidarite.rules.results import SchemeResult
+from solidarite.schemes.services import get_catalog
+from solidarite.simulator.questions import Question
+
+
+def decision_questions(file: CaseFile) -> list[Question]:
+    catalog = get_catalog()
+    scheme = catalog.schemes[file.scheme_id]
+    formulas = [c.formula for c in scheme.conditions] + ([scheme.amount] if scheme.amount else [])
+    inputs = sorted(set().union(*(f.inputs for f in formulas)))
+    known = {"age", "commune_residence"}
+    return [
+        Question(
+            catalog.variables.by_name[name],
+            0 if catalog.variables.by_name[name].entity == "person" else None,
+        )
+        for name in inputs
+        if name not in known
+    ]
+
+
+def _age(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def evaluate_file(
+    file: CaseFile, answers: list[tuple[tuple[str, int | None], Any]], on: dt.date
+) -> SchemeResult:
+    """The engine on what the file knows (age, commune) and the case worker's answers."""
+    commune = (
+        file.person.commune_code if file.person.commune_code in ("25056", "21166") else "autre"
+    )
+    household: dict[str, Any] = {"commune_residence": commune}
+    person: dict[str, Any] = {"age": _age(file.person.birth_date, on)}
+    for (name, member), value in answers:
+        if value is not None:
+            (person if member is not None else household)[name] = value
+    result = get_catalog().evaluate({"household": household, "persons": [person]}, on)
+    return result.get(file.scheme_id, 0)

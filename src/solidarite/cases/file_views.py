@@ -1,0 +1,151 @@
+"""The file page: state, engine explanation, contract, and the case worker's actions."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from solidarite.accounts import permissions
+from solidarite.accounts.http import AuthenticatedRequest
+from solidarite.audit.services import record_access
+from solidarite.cases import files
+from solidarite.cases.decision import decision_questions, evaluate_file
+from solidarite.cases.models import CaseFile, ExitReason, FileStatus
+from solidarite.cases.transitions import TransitionError
+from solidarite.schemes.services import get_catalog, translated
+from solidarite.simulator.forms import QuestionsForm
+
+
+class DecisionExtra(forms.Form):
+    eligible = forms.TypedChoiceField(
+        label=_lazy("Décision"),
+        choices=[("oui", _lazy("Éligible")), ("non", _lazy("Non éligible"))],
+        coerce=lambda value: value == "oui",
+        widget=forms.RadioSelect,
+    )
+    justification = forms.CharField(
+        label=_lazy("Justification (obligatoire si la décision diffère du moteur)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ContractForm(forms.Form):
+    signed_on = forms.DateField(
+        label=_lazy("Date de signature"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    signatories = forms.CharField(label=_lazy("Signataires"), max_length=300)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_lazy("Motif de sortie"), choices=ExitReason.choices)
+    why = forms.CharField(label=_lazy("Précisions"), required=False)
+
+
+def _file(request: AuthenticatedRequest, pk: int, decide: bool = False) -> CaseFile:
+    file = (
+        CaseFile.objects.select_related("person", "organisation", "referent").filter(pk=pk).first()
+    )
+    check = permissions.can_decide_file if decide else permissions.can_view_file
+    if file is None or not check(request.user, file):
+        raise Http404
+    return file
+
+
+@login_required
+def file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    file = _file(request, pk)
+    record_access(request, file)
+    questions = decision_questions(file)
+    return render(
+        request,
+        "cases/file_detail.html",
+        {
+            "file": file,
+            "scheme": translated(get_catalog().schemes[file.scheme_id].spec.title),
+            "can_decide": permissions.can_decide_file(request.user, file),
+            "questions_form": QuestionsForm(questions),
+            "decision_form": DecisionExtra(),
+            "contract_form": ContractForm(initial={"signed_on": dt.date.today()}),
+            "close_form": CloseForm(),
+            "transitions": file.transitions.select_related("by"),
+            "Status": FileStatus,
+        },
+    )
+
+
+@login_required
+@require_POST
+def file_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    file = _file(request, pk, decide=True)
+    questions_form = QuestionsForm(decision_questions(file), request.POST)
+    decision_form = DecisionExtra(request.POST)
+    if not (questions_form.is_valid() and decision_form.is_valid()):
+        messages.error(
+            request,
+            _("Répondez à chaque question (ou « Je ne sais pas ») et choisissez une décision."),
+        )
+        return redirect("cases_file", pk=pk)
+    engine = evaluate_file(file, questions_form.answers(), dt.date.today())
+    try:
+        files.decide_eligibility(
+            file,
+            request.user,
+            decision_form.cleaned_data["eligible"],
+            engine,
+            decision_form.cleaned_data["justification"],
+        )
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Décision enregistrée."))
+    return redirect("cases_file", pk=pk)
+
+
+@login_required
+@require_POST
+def file_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    file = _file(request, pk, decide=True)
+    form = ContractForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez la date de signature et les signataires."))
+        return redirect("cases_file", pk=pk)
+    try:
+        files.sign_contract(
+            file, request.user, form.cleaned_data["signed_on"], form.cleaned_data["signatories"]
+        )
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("cases_file", pk=pk)
+
+
+@login_required
+@require_POST
+def file_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    file = _file(request, pk, decide=True)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un motif de sortie."))
+        return redirect("cases_file", pk=pk)
+    try:
+        files.close(
+            file, request.user, ExitReason(form.cleaned_data["reason"]), form.cleaned_data["why"]
+        )
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("cases_file", pk=pk)
+
+
+@login_required
+def file_contract(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    file = _file(request, pk)
+    if not file.contract_text:
+        raise Http404
+    record_access(request, file)
+    return render(request, "cases/contract.html", {"file": file})
