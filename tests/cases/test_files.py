@@ -144,3 +144,22 @@ def test_add_months_keeps_the_day_or_the_months_last(
     day: tuple[int, int, int], months: int, expected: tuple[int, int, int]
 ) -> None:
     assert add_months(dt.date(*day), months) == dt.date(*expected)
+
+
+def test_suspend_needs_a_reason_then_resume(client: Client, setup) -> None:  # type: ignore[no-untyped-def]
+    file = setup["file"]
+    client.post(reverse("cases_file_decide", args=[file.pk]), {**ANSWERS, "eligible": "oui"})
+    client.post(
+        reverse("cases_file_sign", args=[file.pk]), {"signed_on": "2026-02-01", "signatories": "X"}
+    )
+    url = reverse("cases_file_suspend", args=[file.pk])
+    client.post(url, {"why": ""})
+    file.refresh_from_db()
+    assert file.status == FileStatus.ACTIVE
+    client.post(url, {"why": "Hospitalisation"})
+    file.refresh_from_db()
+    assert file.status == FileStatus.SUSPENDED
+    client.post(url)
+    file.refresh_from_db()
+    assert file.status == FileStatus.ACTIVE
+    assert [t.why for t in file.transitions.all()][-2] == "Hospitalisation"

@@ -74,6 +74,7 @@ def file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "decision_form": DecisionExtra(),
             "contract_form": ContractForm(initial={"signed_on": dt.date.today()}),
             "close_form": CloseForm(),
+            "suspend_form": SuspendForm(),
             "transitions": file.transitions.select_related("by"),
             "Status": FileStatus,
         },
@@ -137,6 +138,28 @@ def file_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         files.close(
             file, request.user, ExitReason(form.cleaned_data["reason"]), form.cleaned_data["why"]
         )
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("cases_file", pk=pk)
+
+
+class SuspendForm(forms.Form):
+    why = forms.CharField(label=_lazy("Motif"), max_length=500)
+
+
+@login_required
+@require_POST
+def file_suspend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Suspend an active file (with a reason) or resume a suspended one."""
+    file = _file(request, pk, decide=True)
+    form = SuspendForm(request.POST)
+    try:
+        if file.status == FileStatus.SUSPENDED:
+            files.resume(file, request.user, request.POST.get("why", ""))
+        elif form.is_valid():
+            files.suspend(file, request.user, form.cleaned_data["why"])
+        else:
+            messages.error(request, _("Indiquez le motif de la suspension."))
     except TransitionError as exc:
         messages.error(request, str(exc))
     return redirect("cases_file", pk=pk)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("dossiers/<int:pk>/contrat/", file_views.file_contract, name="cases_file_contract"),
     path("dossiers/<int:pk>/signature/", file_views.file_sign, name="cases_file_sign"),
     path("dossiers/<int:pk>/cloture/", file_views.file_close, name="cases_file_close"),
+    path("dossiers/<int:pk>/suspension/", file_views.file_suspend, name="cases_file_suspend"),
 ]
