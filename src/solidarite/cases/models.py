@@ -68,21 +68,28 @@ class Referral(models.Model):
         return f"{self.scheme_id} — {self.get_status_display()}"
 
 
-class ReferralTransition(models.Model):
-    """Who moved a referral from which status to which, when and why. Never edited."""
+class Transition(models.Model):
+    """Who moved an object from which status to which, when and why. Never edited."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=ReferralStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     why = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} -> {self.to_status}"
+        from_status = getattr(self, "from_status", "") or "∅"
+        return f"{from_status} -> {getattr(self, 'to_status', '')}"
+
+
+class ReferralTransition(Transition):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
 
 
 class FileStatus(models.TextChoices):
@@ -154,18 +161,7 @@ class CaseFile(models.Model):
         return f"{self.scheme_id} — {self.get_status_display()}"
 
 
-class FileTransition(models.Model):
+class FileTransition(Transition):
     file = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=FileStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=FileStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    why = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '∅'} -> {self.to_status}"
