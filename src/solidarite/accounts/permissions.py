@@ -33,6 +33,15 @@ def _has_any_role(user: AnyUser, *roles: Role) -> bool:
     return _is_superuser(user) or bool(user_roles(user) & {role.value for role in roles})
 
 
+def organisations_with_role(user: User, *roles: Role) -> Any:
+    """The organisations (as a subquery) where the user holds one of `roles`."""
+    from solidarite.accounts.models import Membership
+
+    return Membership.objects.filter(user=user, role__in=[r.value for r in roles]).values(
+        "organisation"
+    )
+
+
 def can_view_audit(user: AnyUser) -> bool:
     """The access log and change history hold traces of personal files: admins only."""
     return _has_any_role(user, Role.ADMIN)
@@ -51,7 +60,7 @@ def can_view_member(user: AnyUser, member: User) -> bool:
         return True
     from solidarite.accounts.models import Membership
 
-    admin_orgs = Membership.objects.filter(user=user, role=Role.ADMIN).values("organisation")
+    admin_orgs = organisations_with_role(user, Role.ADMIN)
     return Membership.objects.filter(user=member, organisation__in=admin_orgs).exists()
 
 
@@ -72,9 +81,7 @@ def can_update_measure(user: AnyUser, measure: Any) -> bool:
         return False
     if user.is_superuser or measure.pilot_users.filter(pk=user.pk).exists():
         return True
-    from solidarite.accounts.models import Membership
-
-    pilot_orgs = Membership.objects.filter(user=user, role=Role.PLAN_PILOT).values("organisation")
+    pilot_orgs = organisations_with_role(user, Role.PLAN_PILOT)
     return bool(measure.pilot_organisations.filter(pk__in=pilot_orgs).exists())
 
 
@@ -84,20 +91,10 @@ def can_record_meeting(user: AnyUser, plan: Any) -> bool:
         return False
     if user.is_superuser:
         return True
-    from solidarite.accounts.models import Membership
-
-    pilot_orgs = Membership.objects.filter(user=user, role=Role.PLAN_PILOT).values("organisation")
+    pilot_orgs = organisations_with_role(user, Role.PLAN_PILOT)
     return bool(
         plan.axes.filter(measures__pilot_organisations__in=pilot_orgs).exists()
         or plan.axes.filter(measures__pilot_users=user).exists()
-    )
-
-
-def _organisations_with_role(user: User, *roles: Role) -> Any:
-    from solidarite.accounts.models import Membership
-
-    return Membership.objects.filter(user=user, role__in=[r.value for r in roles]).values(
-        "organisation"
     )
 
 
@@ -113,7 +110,7 @@ def can_view_referral(user: AnyUser, referral: Any) -> bool:
         return False
     if user.is_superuser:
         return True
-    partner_orgs = _organisations_with_role(user, Role.REFERRING_PARTNER, Role.CASE_WORKER)
+    partner_orgs = organisations_with_role(user, Role.REFERRING_PARTNER, Role.CASE_WORKER)
     if partner_orgs.filter(organisation=referral.organisation_id).exists():
         return True
     return can_decide_referral(user, referral)
@@ -131,7 +128,7 @@ def can_decide_referral(user: AnyUser, referral: Any) -> bool:
     if scheme is None:
         return False
     return bool(
-        _organisations_with_role(user, Role.CASE_WORKER)
+        organisations_with_role(user, Role.CASE_WORKER)
         .filter(organisation__name=scheme.spec.provider)
         .exists()
     )
@@ -151,7 +148,7 @@ def can_view_file(user: AnyUser, file: Any) -> bool:
     if user.is_superuser or file.referent_id == user.pk:
         return True
     return bool(
-        _organisations_with_role(user, Role.CASE_WORKER, Role.REFERENT)
+        organisations_with_role(user, Role.CASE_WORKER, Role.REFERENT)
         .filter(organisation=file.organisation_id)
         .exists()
     )
@@ -164,7 +161,7 @@ def can_decide_file(user: AnyUser, file: Any) -> bool:
     if user.is_superuser:
         return True
     return bool(
-        _organisations_with_role(user, Role.CASE_WORKER)
+        organisations_with_role(user, Role.CASE_WORKER)
         .filter(organisation=file.organisation_id)
         .exists()
     )

@@ -12,8 +12,7 @@ from solidarite.simulator.questions import Question
 def decision_questions(file: CaseFile) -> list[Question]:
     catalog = get_catalog()
     scheme = catalog.schemes[file.scheme_id]
-    formulas = [c.formula for c in scheme.conditions] + ([scheme.amount] if scheme.amount else [])
-    inputs = sorted(set().union(*(f.inputs for f in formulas)))
+    inputs = sorted(set().union(*(f.inputs for f in scheme.formulas)))
     known = {"age", "commune_residence"}
     return [
         Question(
@@ -33,13 +32,13 @@ def evaluate_file(
     file: CaseFile, answers: list[tuple[tuple[str, int | None], Any]], on: dt.date
 ) -> SchemeResult:
     """The engine on what the file knows (age, commune) and the case worker's answers."""
-    commune = (
-        file.person.commune_code if file.person.commune_code in ("25056", "21166") else "autre"
-    )
+    catalog = get_catalog()
+    communes = catalog.variables.by_name["commune_residence"].spec.values or []
+    commune = file.person.commune_code if file.person.commune_code in communes else "autre"
     household: dict[str, Any] = {"commune_residence": commune}
     person: dict[str, Any] = {"age": _age(file.person.birth_date, on)}
     for (name, member), value in answers:
         if value is not None:
             (person if member is not None else household)[name] = value
-    result = get_catalog().evaluate({"household": household, "persons": [person]}, on)
+    result = catalog.evaluate({"household": household, "persons": [person]}, on)
     return result.get(file.scheme_id, 0)

@@ -21,9 +21,9 @@ from solidarite.schemes.services import get_catalog, translated
 
 def _visible_referrals(request: AuthenticatedRequest) -> list[Referral]:
     user = request.user
-    partner_orgs = Membership.objects.filter(
-        user=user, role__in=[Role.REFERRING_PARTNER, Role.CASE_WORKER]
-    ).values("organisation")
+    partner_orgs = permissions.organisations_with_role(
+        user, Role.REFERRING_PARTNER, Role.CASE_WORKER
+    )
     providers = Membership.objects.filter(user=user, role=Role.CASE_WORKER).values_list(
         "organisation__name", flat=True
     )

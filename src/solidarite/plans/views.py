@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
-from solidarite.accounts.models import Membership
 from solidarite.accounts.roles import Role
 from solidarite.plans.forms import MeasureUpdateForm, MeetingForm
 from solidarite.plans.models import Measure, Meeting, Milestone, Plan, Status
@@ -177,9 +176,7 @@ def measure_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse
 def workspace(request: AuthenticatedRequest) -> HttpResponse:
     if not permissions.can_use_pilot_workspace(request.user):
         raise Http404
-    pilot_orgs = Membership.objects.filter(user=request.user, role=Role.PLAN_PILOT).values(
-        "organisation"
-    )
+    pilot_orgs = permissions.organisations_with_role(request.user, Role.PLAN_PILOT)
     mine = Q(pilot_organisations__in=pilot_orgs) | Q(pilot_users__pk=request.user.pk)
     measures = list(_measures().filter(mine).distinct().select_related("axis__plan"))
     plan_ids = {m.axis.plan_id for m in measures}

@@ -78,6 +78,12 @@ class Scheme:
     def id(self) -> str:
         return self.spec.id
 
+    @property
+    def formulas(self) -> tuple[Formula, ...]:
+        """Every expression of the scheme: its conditions, then its amount."""
+        conditions = tuple(c.formula for c in self.conditions)
+        return conditions + ((self.amount,) if self.amount is not None else ())
+
     def in_force(self, date: dt.date) -> bool:
         return self.spec.start <= date and (self.spec.end is None or date <= self.spec.end)
 

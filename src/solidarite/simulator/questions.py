@@ -55,8 +55,7 @@ def _via_household(catalog: Catalog, scheme_id: str) -> frozenset[str]:
     """Person inputs a person scheme reads only through household aggregates: those are asked
     of every member, the others only of the member concerned."""
     scheme = catalog.schemes[scheme_id]
-    formulas = [c.formula for c in scheme.conditions] + ([scheme.amount] if scheme.amount else [])
-    read = [catalog.variables.by_name[name] for f in formulas for name in f.variables]
+    read = [catalog.variables.by_name[name] for f in scheme.formulas for name in f.variables]
     through_household: set[str] = set().union(*(v.inputs for v in read if v.entity == "household"))
     direct: set[str] = set().union(*(v.inputs for v in read if v.entity == "person"))
     return frozenset(through_household - direct)
