@@ -49,3 +49,41 @@ def user_with_role(role: Role, organisation: Organisation | None = None) -> Any:
         role=role, **({"organisation": organisation} if organisation else {})
     )
     return membership.user
+
+
+def active_file(
+    organisation: Organisation,
+    referent: Any = None,
+    *,
+    first_name: str = "Camille",
+    last_name: str = "Exemple",
+    area: str = "Planoise",
+    scheme_id: str = "aide_jeunes_besancon",
+    started_on: Any = None,
+) -> Any:
+    """A file whose contract was signed on `started_on` (default: 60 days ago), set up directly in
+    the database: the path that leads there is tested in tests/cases/test_files.py."""
+    import datetime as dt
+
+    from solidarite.cases.files import add_months
+    from solidarite.cases.models import CaseFile, FileStatus, Household, Person
+
+    started_on = started_on or dt.date.today() - dt.timedelta(days=60)
+    person = Person.objects.create(
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=dt.date(2004, 5, 6),
+        commune_code="25056",
+        area=area,
+        household=Household.objects.create(),
+    )
+    return CaseFile.objects.create(
+        person=person,
+        scheme_id=scheme_id,
+        organisation=organisation,
+        referent=referent,
+        status=FileStatus.ACTIVE,
+        started_on=started_on,
+        ends_on=add_months(started_on, 12),
+        contract_signed_on=started_on,
+    )

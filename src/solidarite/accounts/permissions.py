@@ -165,3 +165,44 @@ def can_decide_file(user: AnyUser, file: Any) -> bool:
         .filter(organisation=file.organisation_id)
         .exists()
     )
+
+
+def can_follow_file(user: AnyUser, file: Any) -> bool:
+    """Diagnostic, action plan, appointments and workshop registrations: the file's referent and
+    the referents and case workers of its organisation (a partner never sees them)."""
+    return can_view_file(user, file)
+
+
+def can_assign_referent(user: AnyUser, file: Any) -> bool:
+    """Choosing who follows a file is the organisation's case workers' decision."""
+    return can_decide_file(user, file)
+
+
+def can_view_caseload(user: AnyUser) -> bool:
+    """Referents and case workers have a dashboard and a caseload."""
+    return _has_any_role(user, Role.REFERENT, Role.CASE_WORKER)
+
+
+def can_manage_workshops(user: AnyUser) -> bool:
+    """Referents and case workers create workshops for their organisation and take attendance."""
+    return _has_any_role(user, Role.REFERENT, Role.CASE_WORKER)
+
+
+def can_run_workshop(user: AnyUser, workshop: Any) -> bool:
+    """A workshop's registrations name people: only its organisation's referents and case
+    workers see them."""
+    if not isinstance(user, User):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(
+        organisations_with_role(user, Role.CASE_WORKER, Role.REFERENT)
+        .filter(organisation=workshop.organisation_id)
+        .exists()
+    )
+
+
+def can_view_case_indicators(user: AnyUser) -> bool:
+    """Aggregated evaluation indicators, no names: viewers (elected officials), case workers,
+    referents and admins."""
+    return _has_any_role(user, Role.VIEWER, Role.CASE_WORKER, Role.REFERENT, Role.ADMIN)

@@ -8,7 +8,16 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from solidarite.cases.models import Person, Referral
+        from solidarite.cases import models
 
-        auditlog.register(Person)
-        auditlog.register(Referral)
+        for model in (
+            models.Person,
+            models.Referral,
+            models.DiagnosticEntry,
+            models.Action,
+            models.Appointment,
+            models.WorkshopRegistration,
+        ):
+            auditlog.register(model)
+        # The contract text and the engine snapshot are stored once and never edited.
+        auditlog.register(models.CaseFile, exclude_fields=["contract_text", "decision_snapshot"])

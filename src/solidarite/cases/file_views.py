@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.audit.services import record_access
-from solidarite.cases import files
+from solidarite.cases import files, follow_up
 from solidarite.cases.decision import decision_questions, evaluate_file
 from solidarite.cases.models import CaseFile, ExitReason, FileStatus
+from solidarite.cases.support_views import follow_up_context
 from solidarite.cases.transitions import TransitionError
 from solidarite.schemes.services import get_catalog, translated
 from solidarite.simulator.forms import QuestionsForm
@@ -77,6 +78,9 @@ def file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "suspend_form": SuspendForm(),
             "transitions": file.transitions.select_related("by"),
             "Status": FileStatus,
+            "can_follow": permissions.can_follow_file(request.user, file)
+            and file.status in follow_up.FOLLOWED,
+            **follow_up_context(request, file),
         },
     )
 

@@ -129,9 +129,36 @@ def resume(file: CaseFile, by: User, why: str = "") -> CaseFile:
 
 
 @transaction.atomic
-def close(file: CaseFile, by: User | None, reason: ExitReason, why: str = "") -> CaseFile:
+def close(
+    file: CaseFile,
+    by: User | None,
+    reason: ExitReason,
+    why: str = "",
+    on: dt.date | None = None,
+) -> CaseFile:
     locked = _locked(file, FileStatus.ACTIVE, FileStatus.SUSPENDED)
-    return _move(locked, FileStatus.CLOSED, by, why, exit_reason=reason)
+    closed_on = on or dt.date.today()
+    return _move(locked, FileStatus.CLOSED, by, why, exit_reason=reason, closed_on=closed_on)
+
+
+@transaction.atomic
+def assign_referent(file: CaseFile, by: User, referent: User) -> CaseFile:
+    """The referent must be a referent or case worker of the organisation running the file."""
+    from solidarite.accounts.models import Membership
+    from solidarite.accounts.roles import Role
+
+    if not Membership.objects.filter(
+        user=referent,
+        organisation=file.organisation_id,
+        role__in=[Role.REFERENT, Role.CASE_WORKER],
+    ).exists():
+        raise TransitionError("Cette personne n'est pas référente dans l'organisation du dossier.")
+    locked = CaseFile.objects.select_for_update().get(pk=file.pk)
+    if locked.status == FileStatus.CLOSED:
+        raise TransitionError("Un dossier clos ne change plus de référent·e.")
+    locked.referent = referent
+    locked.save(update_fields=["referent"])
+    return locked
 
 
 def close_expired(today: dt.date) -> list[CaseFile]:
@@ -140,5 +167,6 @@ def close_expired(today: dt.date) -> list[CaseFile]:
         status__in=[FileStatus.ACTIVE, FileStatus.SUSPENDED], ends_on__lte=today
     )
     return [
-        close(file, None, ExitReason.MAX_DURATION, "Durée maximale atteinte") for file in expired
+        close(file, None, ExitReason.MAX_DURATION, "Durée maximale atteinte", on=file.ends_on)
+        for file in expired
     ]

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from solidarite.accounts.models import commune_code_validator
+from solidarite.cases.areas import area_choices, area_matches_commune
 from solidarite.schemes.services import get_catalog, translated
 
 
@@ -25,6 +26,7 @@ class ReferralForm(forms.Form):
     commune_code = forms.CharField(
         label=_("Code commune (INSEE)"), max_length=5, validators=[commune_code_validator]
     )
+    area = forms.ChoiceField(label=_("Quartier"), choices=area_choices, required=False)
     phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
     email = forms.EmailField(label=_("Adresse électronique"), required=False)
     scheme_id = forms.ChoiceField(label=_("Dispositif"), choices=())
@@ -47,6 +49,13 @@ class ReferralForm(forms.Form):
         if value > dt.date.today():
             raise forms.ValidationError(_("La date de naissance est dans le futur."))
         return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        area, commune = data.get("area"), data.get("commune_code")
+        if area and commune and not area_matches_commune(area, commune):
+            self.add_error("area", _("Ce quartier n'est pas dans la commune indiquée."))
+        return data
 
     def clean_consent_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["consent_date"]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from solidarite.accounts.models import Membership, Organisation
 from solidarite.accounts.roles import Role
-from solidarite.cases.models import Person, Referral, ReferralStatus, ReferralTransition
+from solidarite.cases.models import Household, Person, Referral, ReferralStatus, ReferralTransition
 from solidarite.schemes.services import get_catalog
 
 
@@ -23,6 +23,7 @@ class PersonData:
     phone: str = ""
     email: str = ""
     address: str = ""
+    area: str = ""
 
 
 def possible_duplicates(data: PersonData) -> list[Person]:
@@ -46,7 +47,7 @@ def submit_referral(
     consent_date: dt.date,
 ) -> Referral:
     if not isinstance(person, Person):
-        person = Person.objects.create(**person.__dict__)
+        person = Person.objects.create(**person.__dict__, household=Household.objects.create())
     referral = Referral.objects.create(
         person=person,
         scheme_id=scheme_id,

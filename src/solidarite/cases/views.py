@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,40 +13,37 @@ from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Membership
 from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_access
-from solidarite.cases import files, services, transitions
+from solidarite.cases import caseload, files, services, transitions
 from solidarite.cases.forms import DecisionForm, ReferralForm
 from solidarite.cases.models import Referral, ReferralStatus
 from solidarite.schemes.services import get_catalog, translated
 
 
-def _visible_referrals(request: AuthenticatedRequest) -> list[Referral]:
-    user = request.user
-    partner_orgs = permissions.organisations_with_role(
-        user, Role.REFERRING_PARTNER, Role.CASE_WORKER
-    )
-    providers = Membership.objects.filter(user=user, role=Role.CASE_WORKER).values_list(
-        "organisation__name", flat=True
-    )
-    schemes = [s.id for s in get_catalog().schemes.values() if s.spec.provider in set(providers)]
-    visible = Referral.objects.select_related("organisation")
-    if not user.is_superuser:
-        visible = visible.filter(Q(organisation__in=partner_orgs) | Q(scheme_id__in=schemes))
-    return list(visible)
-
-
 @login_required
 def referral_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Partners follow what they sent; case workers get their queue ("à instruire" first by
+    default with ?a_instruire=1). A fixed number of queries whatever the page size."""
     if not (permissions.can_refer(request.user) or request.user.is_superuser):
         raise Http404
+    referrals, decided = caseload.referral_queue(request.user)
+    to_decide = request.GET.get("a_instruire") == "1"
+    if to_decide:
+        referrals = caseload.waiting(referrals, decided)
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    titles = {s.id: translated(s.spec.title) for s in get_catalog().schemes.values()}
     rows = [
         {
             "referral": r,
-            "scheme": translated(get_catalog().schemes[r.scheme_id].spec.title),
-            "decide": permissions.can_decide_referral(request.user, r),
+            "scheme": titles.get(r.scheme_id, r.scheme_id),
+            "decide": r.scheme_id in decided,
         }
-        for r in _visible_referrals(request)
+        for r in page.object_list
     ]
-    return render(request, "cases/referral_list.html", {"rows": rows})
+    return render(
+        request,
+        "cases/referral_list.html",
+        {"rows": rows, "page": page, "to_decide": to_decide, "decides": bool(decided)},
+    )
 
 
 @login_required
@@ -69,6 +66,7 @@ def referral_create(request: AuthenticatedRequest) -> HttpResponse:
             last_name=data["last_name"].strip(),
             birth_date=data["birth_date"],
             commune_code=data["commune_code"],
+            area=data["area"],
             phone=data["phone"],
             email=data["email"],
         )

@@ -1,0 +1,100 @@
+"""The referent's dashboard and caseload, the case worker's queue, and evaluation indicators."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from solidarite.accounts import permissions
+from solidarite.accounts.http import AuthenticatedRequest
+from solidarite.cases import caseload, indicators
+from solidarite.cases.models import ExitReason
+from solidarite.cases.support_forms import CaseloadFilterForm, IndicatorsForm
+from solidarite.schemes.services import get_catalog, translated
+
+
+def _schemes(referral_only: bool = False) -> list[tuple[str, str]]:
+    return [
+        (s.id, translated(s.spec.title))
+        for s in get_catalog().schemes.values()
+        if not referral_only or s.spec.intake.mode == "referral"
+    ]
+
+
+@login_required
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    if not permissions.can_view_caseload(request.user):
+        raise Http404
+    board = caseload.dashboard(request.user, timezone.now())
+    referrals, decided = caseload.referral_queue(request.user)
+    return render(
+        request,
+        "cases/dashboard.html",
+        {"board": board, "waiting": caseload.waiting(referrals, decided).count()},
+    )
+
+
+@login_required
+def caseload_list(request: AuthenticatedRequest) -> HttpResponse:
+    """Filters and paging in the query string (no personal data in it: codes and flags only)."""
+    if not permissions.can_view_caseload(request.user):
+        raise Http404
+    form = CaseloadFilterForm(_schemes(), request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = caseload.CaseloadFilters(
+        scheme_id=data.get("scheme_id", ""),
+        status=data.get("status", ""),
+        area=data.get("area", ""),
+        overdue=bool(data.get("overdue")),
+        mine=bool(data.get("mine")),
+    )
+    files = caseload.caseload(request.user, filters, timezone.localdate())
+    page = Paginator(files, data.get("per_page") or 25).get_page(request.GET.get("page"))
+    titles = dict(_schemes())
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(f, titles.get(f.scheme_id, f.scheme_id)) for f in page.object_list],
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def indicators_page(request: AuthenticatedRequest) -> HttpResponse:
+    if not permissions.can_view_case_indicators(request.user):
+        raise Http404
+    today = timezone.localdate()
+    schemes = _schemes(referral_only=True)
+    defaults = {"scheme_id": schemes[0][0], "start": today.replace(month=1, day=1), "end": today}
+    form = IndicatorsForm(schemes, request.GET or None, initial=defaults)
+    result = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        period = indicators.Period(data["scheme_id"], data["start"], data["end"], data["area"])
+        result = indicators.compute(period)
+        if request.GET.get("format") == "csv":
+            return _csv(period, result)
+    exits = [(label, result.exits[value]) for value, label in ExitReason.choices] if result else []
+    return render(
+        request, "cases/indicators.html", {"form": form, "result": result, "exits": exits}
+    )
+
+
+def _csv(period: indicators.Period, result: indicators.Indicators) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"indicateurs-{period.scheme_id}-{period.start}-{period.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(["scheme", "start", "end", "area", "indicator", "value"])
+    for code, value in result.rows():
+        writer.writerow([period.scheme_id, period.start, period.end, period.area, code, value])
+    return response

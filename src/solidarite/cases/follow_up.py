@@ -1,0 +1,157 @@
+"""Support once the contract is signed: diagnostic, action plan, appointments, workshops.
+
+Each function checks the file can still be followed (active or suspended: a closed file is
+read-only), runs in one transaction and raises FollowUpError with a message for the user.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+
+from solidarite.accounts.models import Organisation
+from solidarite.cases.models import (
+    Action,
+    ActionStatus,
+    Appointment,
+    AppointmentStatus,
+    Attendance,
+    CaseFile,
+    Diagnostic,
+    DiagnosticEntry,
+    Domain,
+    FileStatus,
+    Objective,
+    Workshop,
+    WorkshopRegistration,
+)
+
+FOLLOWED = (FileStatus.ACTIVE, FileStatus.SUSPENDED)
+
+
+class FollowUpError(Exception):
+    """A step the file's state or the workshop's capacity does not allow."""
+
+
+def _followed(file: CaseFile) -> None:
+    if file.status not in FOLLOWED:
+        raise FollowUpError(
+            f"Le dossier est « {file.get_status_display()} » : "
+            "l'accompagnement commence à la signature du contrat et s'arrête à la sortie."
+        )
+
+
+@dataclass(frozen=True)
+class Need:
+    domain: Domain
+    level: int
+    notes: str = ""
+
+
+@transaction.atomic
+def save_diagnostic(file: CaseFile, by: User, made_on: dt.date, needs: list[Need]) -> Diagnostic:
+    """The entry diagnostic: one per file, its entries replaced when it is revised."""
+    _followed(file)
+    diagnostic, _created = Diagnostic.objects.update_or_create(
+        file=file, defaults={"made_on": made_on, "made_by": by}
+    )
+    diagnostic.entries.all().delete()
+    DiagnosticEntry.objects.bulk_create(
+        DiagnosticEntry(diagnostic=diagnostic, domain=n.domain, level=n.level, notes=n.notes)
+        for n in needs
+    )
+    return diagnostic
+
+
+@transaction.atomic
+def add_objective(file: CaseFile, by: User, domain: Domain, title: str) -> Objective:
+    _followed(file)
+    return Objective.objects.create(file=file, domain=domain, title=title, created_by=by)
+
+
+@transaction.atomic
+def add_action(
+    objective: Objective,
+    title: str,
+    domain: Domain,
+    due_on: dt.date,
+    responsible_user: User | None = None,
+    responsible_organisation: Organisation | None = None,
+) -> Action:
+    """An action is carried by a named referent or by a partner organisation, never by nobody."""
+    _followed(objective.file)
+    if responsible_user is None and responsible_organisation is None:
+        raise FollowUpError("Indiquez qui porte l'action : un·e référent·e ou un partenaire.")
+    return Action.objects.create(
+        objective=objective,
+        title=title,
+        domain=domain,
+        due_on=due_on,
+        responsible_user=responsible_user,
+        responsible_organisation=responsible_organisation,
+    )
+
+
+@transaction.atomic
+def set_action_status(action: Action, status: ActionStatus, today: dt.date) -> Action:
+    _followed(action.objective.file)
+    action.status = status
+    action.completed_on = today if status == ActionStatus.DONE else None
+    action.save(update_fields=["status", "completed_on"])
+    return action
+
+
+@transaction.atomic
+def book_appointment(
+    file: CaseFile, referent: User, starts_at: dt.datetime, duration_minutes: int, place: str
+) -> Appointment:
+    _followed(file)
+    return Appointment.objects.create(
+        file=file,
+        referent=referent,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        place=place,
+    )
+
+
+@transaction.atomic
+def record_appointment(appointment: Appointment, status: AppointmentStatus) -> Appointment:
+    """Held or missed is only known once the time has come; planned ones can be cancelled."""
+    if status in (AppointmentStatus.HELD, AppointmentStatus.MISSED) and (
+        appointment.starts_at > dt.datetime.now(tz=dt.UTC)
+    ):
+        raise FollowUpError("Ce rendez-vous n'a pas encore eu lieu.")
+    appointment.status = status
+    appointment.save(update_fields=["status"])
+    return appointment
+
+
+@transaction.atomic
+def register(workshop: Workshop, file: CaseFile) -> WorkshopRegistration:
+    """Registrations are counted under a row lock on the workshop: capacity is never exceeded,
+    even when two referents register the last place at once."""
+    if file.status != FileStatus.ACTIVE:
+        raise FollowUpError("Seul un dossier actif peut être inscrit à un atelier.")
+    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if locked.organisation_id != file.organisation_id:
+        raise FollowUpError("Cet atelier est proposé par une autre organisation.")
+    if locked.registrations.filter(file=file).exists():
+        raise FollowUpError("Cette personne est déjà inscrite à cet atelier.")
+    if locked.registrations.count() >= locked.capacity:
+        raise FollowUpError(f"L'atelier est complet ({locked.capacity} places).")
+    try:
+        with transaction.atomic():
+            return WorkshopRegistration.objects.create(workshop=locked, file=file)
+    except IntegrityError as exc:
+        raise FollowUpError("Cette personne est déjà inscrite à cet atelier.") from exc
+
+
+@transaction.atomic
+def record_attendance(
+    registration: WorkshopRegistration, attendance: Attendance
+) -> WorkshopRegistration:
+    registration.attendance = attendance
+    registration.save(update_fields=["attendance"])
+    return registration
