@@ -97,11 +97,11 @@ def test_action_plan_objectives_and_actions_across_domains_on_one_view(
         "cases_add_action",
         file.pk,
         {
-            "objective": str(job.pk),
-            "title": "Atelier CV",
-            "domain": "job_search",
-            "due_on": "2026-12-01",
-            "responsible_user": str(referent.pk),
+            "action-objective": str(job.pk),
+            "action-title": "Atelier CV",
+            "action-domain": "job_search",
+            "action-due_on": "2026-12-01",
+            "action-responsible_user": str(referent.pk),
         },
     )
     page = _post(
@@ -109,11 +109,11 @@ def test_action_plan_objectives_and_actions_across_domains_on_one_view(
         "cases_add_action",
         file.pk,
         {
-            "objective": str(health.pk),
-            "title": "Rendez-vous CPAM",
-            "domain": "health",
-            "due_on": "2026-12-15",
-            "responsible_organisation": str(partner.pk),
+            "action-objective": str(health.pk),
+            "action-title": "Rendez-vous CPAM",
+            "action-domain": "health",
+            "action-due_on": "2026-12-15",
+            "action-responsible_organisation": str(partner.pk),
         },
     )
     assert "Atelier CV" in page
@@ -133,10 +133,10 @@ def test_an_action_without_responsible_is_refused(
         "cases_add_action",
         file.pk,
         {
-            "objective": str(objective.pk),
-            "title": "Code",
-            "domain": "mobility",
-            "due_on": "2026-12-01",
+            "action-objective": str(objective.pk),
+            "action-title": "Code",
+            "action-domain": "mobility",
+            "action-due_on": "2026-12-01",
         },
     )
     assert "Indiquez qui porte l" in page

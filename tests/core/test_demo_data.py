@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from solidarite.accounts.models import Membership, Organisation
 from solidarite.core.demo import accounts
 from solidarite.core.demo.loader import load_demo
+from solidarite.cases.models import Appointment, CaseFile, FileTransition, Person
 from solidarite.plans.models import Measure, Milestone, Plan
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,10 @@ def _snapshot() -> tuple[int, ...]:
         Plan.objects.count(),
         Measure.objects.count(),
         Milestone.objects.count(),
+        Person.objects.count(),
+        CaseFile.objects.count(),
+        FileTransition.objects.count(),
+        Appointment.objects.count(),
     )
 
 
@@ -42,3 +47,24 @@ def test_every_role_has_a_demo_account_that_can_sign_in() -> None:
     assert {a.role for a in accounts.ACCOUNTS} == set(Role)
     user = get_user_model().objects.get(username="admin")
     assert user.check_password(accounts.DEMO_PASSWORD)
+
+
+def test_demo_caseload_has_every_stage_and_something_for_the_dashboard() -> None:
+    from django.utils import timezone
+
+    from solidarite.cases import caseload
+    from solidarite.cases.models import FileStatus, Referral, ReferralStatus
+
+    load_demo()
+    statuses = set(CaseFile.objects.values_list("status", flat=True))
+    assert statuses == set(FileStatus) - {FileStatus.CONTRACT_SIGNED, FileStatus.INELIGIBLE}
+    assert Referral.objects.filter(status=ReferralStatus.SUBMITTED).count() == 3
+    referent = get_user_model().objects.get(username="referente")
+    board = caseload.dashboard(referent, timezone.now())
+    assert board.overdue_actions
+    assert board.upcoming
+    assert all(
+        p.last_name
+        in {"Fictif", "Exemple", "Démo", "Essai", "Modèle", "Témoin", "Spécimen", "Maquette"}
+        for p in Person.objects.all()
+    )

@@ -40,9 +40,11 @@ def overdue_actions(today: dt.date) -> QuerySet[Action]:
 
 def with_overdue(files: QuerySet[CaseFile], today: dt.date) -> QuerySet[CaseFile]:
     """Annotate each file with whether one of its actions is overdue (one subquery, no N+1)."""
-    return files.annotate(
-        has_overdue=Exists(overdue_actions(today).filter(objective__file=OuterRef("pk")))
+    late = overdue_actions(today).filter(
+        objective__file=OuterRef("pk"),
+        objective__file__status__in=[FileStatus.ACTIVE, FileStatus.SUSPENDED],
     )
+    return files.annotate(has_overdue=Exists(late))
 
 
 @dataclass(frozen=True)

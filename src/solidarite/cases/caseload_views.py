@@ -4,6 +4,7 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.cases import caseload, indicators
-from solidarite.cases.models import ExitReason
+from solidarite.cases.models import CaseFile, ExitReason
 from solidarite.cases.support_forms import CaseloadFilterForm, IndicatorsForm
 from solidarite.schemes.services import get_catalog, translated
 
@@ -74,7 +75,14 @@ def indicators_page(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     schemes = _schemes(referral_only=True)
-    defaults = {"scheme_id": schemes[0][0], "start": today.replace(month=1, day=1), "end": today}
+    busiest = (
+        CaseFile.objects.values_list("scheme_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "scheme_id")
+        .first()
+    )
+    scheme_id = busiest[0] if busiest else schemes[0][0]
+    defaults = {"scheme_id": scheme_id, "start": today.replace(month=1, day=1), "end": today}
     form = IndicatorsForm(schemes, request.GET or None, initial=defaults)
     result = None
     if form.is_bound and form.is_valid():

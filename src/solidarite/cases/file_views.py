@@ -46,7 +46,7 @@ class ContractForm(forms.Form):
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(label=_lazy("Motif de sortie"), choices=ExitReason.choices)
-    why = forms.CharField(label=_lazy("Précisions"), required=False)
+    details = forms.CharField(label=_lazy("Précisions"), required=False)
 
 
 def _file(request: AuthenticatedRequest, pk: int, decide: bool = False) -> CaseFile:
@@ -140,7 +140,10 @@ def file_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("cases_file", pk=pk)
     try:
         files.close(
-            file, request.user, ExitReason(form.cleaned_data["reason"]), form.cleaned_data["why"]
+            file,
+            request.user,
+            ExitReason(form.cleaned_data["reason"]),
+            form.cleaned_data["details"],
         )
     except TransitionError as exc:
         messages.error(request, str(exc))

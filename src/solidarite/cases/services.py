@@ -45,6 +45,7 @@ def submit_referral(
     scheme_id: str,
     reason: str,
     consent_date: dt.date,
+    notify: bool = True,
 ) -> Referral:
     if not isinstance(person, Person):
         person = Person.objects.create(**person.__dict__, household=Household.objects.create())
@@ -60,7 +61,8 @@ def submit_referral(
     ReferralTransition.objects.create(
         referral=referral, from_status="", to_status=ReferralStatus.SUBMITTED, by=by
     )
-    transaction.on_commit(lambda: _notify_case_workers(referral))
+    if notify:
+        transaction.on_commit(lambda: _notify_case_workers(referral))
     return referral
 
 

@@ -170,7 +170,11 @@ class CaseloadFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Avec une action en retard"), required=False)
     mine = forms.BooleanField(label=_("Mes dossiers seulement"), required=False)
     per_page = forms.TypedChoiceField(
-        label=_("Par page"), choices=[(n, n) for n in PAGE_SIZES], coerce=int, required=False
+        label=_("Par page"),
+        choices=[(n, n) for n in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        initial=25,
     )
 
     def __init__(self, schemes: list[tuple[str, str]], *args: Any, **kwargs: Any) -> None:

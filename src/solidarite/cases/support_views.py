@@ -141,7 +141,7 @@ def add_objective(request: AuthenticatedRequest, file: CaseFile) -> None:
 
 @file_post
 def add_action(request: AuthenticatedRequest, file: CaseFile) -> None:
-    form = ActionForm(file.objectives.all(), referents_of(file), request.POST)
+    form = ActionForm(file.objectives.all(), referents_of(file), request.POST, prefix="action")
     if not form.is_valid():
         return _form_error(request, form)
     data = form.cleaned_data
@@ -272,7 +272,10 @@ def follow_up_context(request: AuthenticatedRequest, file: CaseFile) -> dict[str
         "member_form": MemberForm(),
         "objective_form": ObjectiveForm(),
         "action_form": ActionForm(
-            objectives, referents_of(file), initial={"responsible_user": file.referent_id}
+            objectives,
+            referents_of(file),
+            initial={"responsible_user": file.referent_id},
+            prefix="action",
         ),
         "action_statuses": ActionStatus.choices,
         "appointment_form": AppointmentForm(),

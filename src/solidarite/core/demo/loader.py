@@ -1,6 +1,6 @@
 """Load every part of the demo data, in dependency order, and say what the operator can use."""
 
-from solidarite.core.demo import accounts, plans
+from solidarite.core.demo import accounts, caseload, plans
 
 
 def load_demo() -> str:
@@ -10,4 +10,6 @@ def load_demo() -> str:
     lines = ["Comptes de démonstration (mot de passe : " + accounts.DEMO_PASSWORD + ") :"]
     lines += [f"  {a.username:<12} {a.role.label} — {a.organisation}" for a in loaded]
     lines.append(f"Plans : {', '.join(p.slug for p in loaded_plans)}")
+    people = caseload.load()
+    lines.append(f"Accompagnement : {people} jeunes fictifs orientés vers l'aide aux jeunes")
     return "\n".join(str(line) for line in lines)
