@@ -5,9 +5,9 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 
 from solidarite.accounts.models import Membership, Organisation
+from solidarite.cases.models import Appointment, CaseFile, FileTransition, Person
 from solidarite.core.demo import accounts
 from solidarite.core.demo.loader import load_demo
-from solidarite.cases.models import Appointment, CaseFile, FileTransition, Person
 from solidarite.plans.models import Measure, Milestone, Plan
 
 pytestmark = pytest.mark.django_db
