@@ -42,8 +42,22 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _local_field_key() -> str:
+    """The key that encrypts bank details at rest, generated once per checkout like the secret key;
+    production sets SOLIDARITE_FIELD_KEYS (comma-separated Fernet keys, newest first)."""
+    from cryptography.fernet import Fernet
+
+    path = Path(VAR_DIR) / "field_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(Fernet.generate_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 DEBUG = _env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
+FIELD_ENCRYPTION_KEYS = _env_list("SOLIDARITE_FIELD_KEYS", "") or [_local_field_key()]
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -67,6 +81,7 @@ INSTALLED_APPS = [
     "solidarite.api",
     "solidarite.plans",
     "solidarite.cases",
+    "solidarite.payments",
 ]
 
 MIDDLEWARE = [

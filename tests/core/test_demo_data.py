@@ -57,7 +57,11 @@ def test_demo_caseload_has_every_stage_and_something_for_the_dashboard() -> None
 
     load_demo()
     statuses = set(CaseFile.objects.values_list("status", flat=True))
-    assert statuses == set(FileStatus) - {FileStatus.CONTRACT_SIGNED, FileStatus.INELIGIBLE}
+    assert statuses == set(FileStatus) - {
+        FileStatus.CONTRACT_SIGNED,
+        FileStatus.INELIGIBLE,
+        FileStatus.WAITING_LIST,
+    }
     assert Referral.objects.filter(status=ReferralStatus.SUBMITTED).count() == 3
     referent = get_user_model().objects.get(username="referente")
     board = caseload.dashboard(referent, timezone.now())

@@ -32,6 +32,18 @@ def evaluate_file(
     file: CaseFile, answers: list[tuple[tuple[str, int | None], Any]], on: dt.date
 ) -> SchemeResult:
     """The engine on what the file knows (age, commune) and the case worker's answers."""
+    return evaluate_situation(file.scheme_id, file_situation(file, answers, on), on)
+
+
+def evaluate_situation(scheme_id: str, situation: dict[str, Any], on: dt.date) -> SchemeResult:
+    return get_catalog().evaluate(situation, on).get(scheme_id, 0)
+
+
+def file_situation(
+    file: CaseFile, answers: list[tuple[tuple[str, int | None], Any]], on: dt.date
+) -> dict[str, Any]:
+    """The household the engine reads, stored with the decision so that the payment schedule can
+    be evaluated again at each month's date (a parameter revised at a date applies from then)."""
     catalog = get_catalog()
     communes = catalog.variables.by_name["commune_residence"].spec.values or []
     commune = file.person.commune_code if file.person.commune_code in communes else "autre"
@@ -40,5 +52,4 @@ def evaluate_file(
     for (name, member), value in answers:
         if value is not None:
             (person if member is not None else household)[name] = value
-    result = catalog.evaluate({"household": household, "persons": [person]}, on)
-    return result.get(file.scheme_id, 0)
+    return {"household": household, "persons": [person]}

@@ -15,7 +15,7 @@ from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.audit.services import record_access
 from solidarite.cases import files, follow_up
-from solidarite.cases.decision import decision_questions, evaluate_file
+from solidarite.cases.decision import decision_questions, evaluate_situation, file_situation
 from solidarite.cases.models import CaseFile, ExitReason, FileStatus
 from solidarite.cases.support_views import follow_up_context
 from solidarite.cases.transitions import TransitionError
@@ -97,7 +97,9 @@ def file_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             _("Répondez à chaque question (ou « Je ne sais pas ») et choisissez une décision."),
         )
         return redirect("cases_file", pk=pk)
-    engine = evaluate_file(file, questions_form.answers(), dt.date.today())
+    today = dt.date.today()
+    situation = file_situation(file, questions_form.answers(), today)
+    engine = evaluate_situation(file.scheme_id, situation, today)
     try:
         files.decide_eligibility(
             file,
@@ -105,6 +107,7 @@ def file_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             decision_form.cleaned_data["eligible"],
             engine,
             decision_form.cleaned_data["justification"],
+            inputs=situation,
         )
     except TransitionError as exc:
         messages.error(request, str(exc))

@@ -3,6 +3,7 @@ a transition row and running in a transaction."""
 
 import calendar
 import datetime as dt
+import json
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -53,7 +54,12 @@ def open_file(referral: Referral, by: User) -> CaseFile:
 
 @transaction.atomic
 def decide_eligibility(
-    file: CaseFile, by: User, eligible: bool, engine: SchemeResult, justification: str = ""
+    file: CaseFile,
+    by: User,
+    eligible: bool,
+    engine: SchemeResult,
+    justification: str = "",
+    inputs: dict[str, Any] | None = None,
 ) -> CaseFile:
     """The case worker decides; the engine's explanation and the scheme version are stored.
     Deciding against (or without) the engine's answer needs a written justification."""
@@ -69,6 +75,7 @@ def decide_eligibility(
         by,
         justification,
         decision_snapshot=engine.to_dict(),
+        decision_inputs=json.loads(json.dumps(inputs, default=float)) if inputs else None,
         scheme_version=engine.version,
         override_justification=justification if engine.eligible is not eligible else "",
     )
@@ -103,10 +110,12 @@ def contract_text(file: CaseFile, signed_on: dt.date, signatories: str) -> str:
 
 @transaction.atomic
 def sign_contract(file: CaseFile, by: User, signed_on: dt.date, signatories: str) -> CaseFile:
+    """Signing commits the whole payment schedule against the scheme's envelope. If it does not
+    fit, the signing is refused (nothing is written) or, when the scheme says so, the file waits
+    on the waiting list until money is released."""
+    from solidarite.payments import envelopes
+
     locked = _locked(file, FileStatus.ELIGIBLE)
-    spec = get_catalog().schemes[locked.scheme_id].spec
-    months = spec.max_duration_months
-    ends_on = add_months(signed_on, months) if months else None
     locked = _move(
         locked,
         FileStatus.CONTRACT_SIGNED,
@@ -115,17 +124,55 @@ def sign_contract(file: CaseFile, by: User, signed_on: dt.date, signatories: str
         contract_signatories=signatories,
         contract_text=contract_text(locked, signed_on, signatories),
     )
-    return _move(locked, FileStatus.ACTIVE, by, started_on=signed_on, ends_on=ends_on)
+    try:
+        return _start(locked, by, signed_on)
+    except envelopes.EnvelopeExhausted as exc:
+        if not exc.waiting_list:
+            raise TransitionError(f"Signature refusée. {exc}") from exc
+        return _move(locked, FileStatus.WAITING_LIST, by, str(exc))
+    except envelopes.NoEnvelope as exc:
+        raise TransitionError(f"Signature refusée. {exc}") from exc
+
+
+def _start(file: CaseFile, by: User, start: dt.date) -> CaseFile:
+    from solidarite.payments import schedules
+
+    spec = get_catalog().schemes[file.scheme_id].spec
+    months = spec.max_duration_months
+    ends_on = add_months(start, months) if months else None
+    if schedules.pays_monthly(file.scheme_id):
+        schedules.create_schedule(file, by, start)
+    return _move(file, FileStatus.ACTIVE, by, started_on=start, ends_on=ends_on)
+
+
+@transaction.atomic
+def start_from_waiting_list(file: CaseFile, by: User, start: dt.date) -> CaseFile:
+    """When money has been released, a waiting file starts (its schedule from `start`)."""
+    from solidarite.payments import envelopes
+
+    locked = _locked(file, FileStatus.WAITING_LIST)
+    try:
+        return _start(locked, by, start)
+    except (envelopes.EnvelopeExhausted, envelopes.NoEnvelope) as exc:
+        raise TransitionError(f"Toujours en attente. {exc}") from exc
 
 
 @transaction.atomic
 def suspend(file: CaseFile, by: User, why: str) -> CaseFile:
-    return _move(_locked(file, FileStatus.ACTIVE), FileStatus.SUSPENDED, by, why)
+    from solidarite.payments import schedules
+
+    locked = _move(_locked(file, FileStatus.ACTIVE), FileStatus.SUSPENDED, by, why)
+    schedules.hold(locked, by, dt.date.today())
+    return locked
 
 
 @transaction.atomic
 def resume(file: CaseFile, by: User, why: str = "") -> CaseFile:
-    return _move(_locked(file, FileStatus.SUSPENDED), FileStatus.ACTIVE, by, why)
+    from solidarite.payments import schedules
+
+    locked = _move(_locked(file, FileStatus.SUSPENDED), FileStatus.ACTIVE, by, why)
+    schedules.resume(locked, by, dt.date.today())
+    return locked
 
 
 @transaction.atomic
@@ -136,9 +183,13 @@ def close(
     why: str = "",
     on: dt.date | None = None,
 ) -> CaseFile:
-    locked = _locked(file, FileStatus.ACTIVE, FileStatus.SUSPENDED)
+    from solidarite.payments import schedules
+
+    locked = _locked(file, FileStatus.ACTIVE, FileStatus.SUSPENDED, FileStatus.WAITING_LIST)
     closed_on = on or dt.date.today()
-    return _move(locked, FileStatus.CLOSED, by, why, exit_reason=reason, closed_on=closed_on)
+    locked = _move(locked, FileStatus.CLOSED, by, why, exit_reason=reason, closed_on=closed_on)
+    schedules.cancel_after(locked, by, closed_on)
+    return locked
 
 
 @transaction.atomic

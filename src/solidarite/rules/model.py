@@ -104,6 +104,9 @@ class Envelope(Strict):
     amount: float = Field(gt=0)
     currency: Literal["EUR"] = "EUR"
     label: Labels | None = None
+    # What a contract signing that would overrun the envelope does: refused with a message, or
+    # put on the scheme's waiting list until money is released.
+    when_exhausted: Literal["refuse", "waiting_list"] = "refuse"
 
 
 class Capacity(Strict):

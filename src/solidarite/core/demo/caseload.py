@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from solidarite.accounts.models import Organisation
 from solidarite.cases import files, follow_up, services, transitions
-from solidarite.cases.decision import evaluate_file
+from solidarite.cases.decision import evaluate_situation, file_situation
 from solidarite.cases.models import (
     ActionStatus,
     AppointmentStatus,
@@ -173,7 +173,9 @@ def load(today: dt.date | None = None) -> int:
         file = files.open_file(referral, worker)
         if fate == "under_review":
             continue
-        files.decide_eligibility(file, worker, True, evaluate_file(file, ANSWERS, today))
+        situation = file_situation(file, ANSWERS, today)
+        engine = evaluate_situation(SCHEME, situation, today)
+        files.decide_eligibility(file, worker, True, engine, inputs=situation)
         if fate == "eligible":
             continue
         months_ago = 1 + (i * 5) % 11 if fate == "active" else 11

@@ -1,0 +1,155 @@
+"""Commitments against an envelope, always under a row lock on the envelope.
+
+`SELECT ... FOR UPDATE` serialises concurrent signings on PostgreSQL (SQLite serialises every
+writer anyway); the check constraint `envelope_never_overrun` is the last line of defence.
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from solidarite.accounts.models import Organisation
+from solidarite.payments.models import Envelope, Payment, PaymentStatus, Unit, WhenExhausted
+from solidarite.schemes.services import get_catalog
+
+OPEN_ENDED = dt.date(2099, 12, 31)
+
+
+class EnvelopeExhausted(Exception):
+    """The commitment does not fit what remains of the envelope."""
+
+    def __init__(self, envelope: Envelope, needed: Decimal) -> None:
+        self.envelope = envelope
+        self.needed = needed
+        unit = "€" if envelope.unit == Unit.EUR else "unités"
+        super().__init__(
+            f"L'enveloppe « {envelope.label} » ne permet pas cet engagement : "
+            f"{needed:.2f} {unit} nécessaires, {envelope.remaining:.2f} {unit} disponibles "
+            f"sur {envelope.amount:.2f}."
+        )
+
+    @property
+    def waiting_list(self) -> bool:
+        return self.envelope.when_exhausted == WhenExhausted.WAITING_LIST
+
+
+class NoEnvelope(Exception):
+    """No envelope covers this scheme at this date."""
+
+
+def _from_catalog(scheme_id: str, on: dt.date) -> Envelope | None:
+    """The catalog's envelope (money) or yearly capacity (items), created the first time a scheme
+    needs one, owned by the scheme's provider. Finance adds further periods itself."""
+    spec = get_catalog().schemes[scheme_id].spec
+    owner = Organisation.objects.filter(name=spec.provider).first()
+    if owner is None:
+        return None
+    if spec.envelope is not None:
+        label = spec.envelope.label.fr if spec.envelope.label else spec.title.fr
+        return Envelope.objects.create(
+            scheme_id=scheme_id,
+            label=label,
+            unit=Unit.EUR,
+            amount=Decimal(str(spec.envelope.amount)),
+            starts_on=spec.start,
+            ends_on=spec.end or OPEN_ENDED,
+            owner=owner,
+            when_exhausted=spec.envelope.when_exhausted,
+        )
+    if spec.capacity is not None:
+        return Envelope.objects.create(
+            scheme_id=scheme_id,
+            label=f"{spec.title.fr} — {on.year}",
+            unit=Unit.ITEMS,
+            amount=Decimal(spec.capacity.per_year),
+            starts_on=dt.date(on.year, 1, 1),
+            ends_on=dt.date(on.year, 12, 31),
+            owner=owner,
+        )
+    return None
+
+
+def envelope_for(scheme_id: str, on: dt.date, unit: Unit = Unit.EUR) -> Envelope:
+    """The envelope covering `on`, locked for the rest of the transaction."""
+    covering = Envelope.objects.select_for_update().filter(
+        scheme_id=scheme_id, unit=unit, starts_on__lte=on, ends_on__gte=on
+    )
+    envelope = covering.order_by("starts_on").first()
+    if envelope is None:
+        created = _from_catalog(scheme_id, on)
+        if created is None or created.unit != unit:
+            raise NoEnvelope(
+                "Aucune enveloppe n'est ouverte pour ce dispositif à cette date : "
+                "le service des finances doit en créer une."
+            )
+        envelope = Envelope.objects.select_for_update().get(pk=created.pk)
+    return envelope
+
+
+@transaction.atomic
+def commit(envelope: Envelope, amount: Decimal) -> Envelope:
+    """Add `amount` to what the envelope has committed, or raise EnvelopeExhausted."""
+    locked = Envelope.objects.select_for_update().get(pk=envelope.pk)
+    if locked.committed + amount > locked.amount:
+        raise EnvelopeExhausted(locked, amount)
+    locked.committed += amount
+    locked.save(update_fields=["committed"])
+    return locked
+
+
+@transaction.atomic
+def release(envelope: Envelope, amount: Decimal) -> Envelope:
+    locked = Envelope.objects.select_for_update().get(pk=envelope.pk)
+    locked.committed -= amount
+    locked.save(update_fields=["committed"])
+    return locked
+
+
+@dataclass(frozen=True)
+class EnvelopeState:
+    envelope: Envelope
+    paid: Decimal
+    paid_this_month: Decimal
+    beneficiaries_this_month: int
+    monthly_rate: Decimal
+    last_funded_month: dt.date | None
+
+    @property
+    def share_committed(self) -> float:
+        return float(self.envelope.committed / self.envelope.amount)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def state(envelope: Envelope, today: dt.date) -> EnvelopeState:
+    """Paid so far, this month's payments, and the forecast: the last month the envelope can pay
+    in full if spending goes on at this month's rate."""
+    month = today.replace(day=1)
+    payments = Payment.objects.filter(envelope=envelope)
+    paid = payments.filter(status=PaymentStatus.PAID).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    this_month = payments.filter(month=month).exclude(status=PaymentStatus.CANCELLED)
+    rate = this_month.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    last_funded = None
+    if rate > 0:
+        left_after_this_month = envelope.amount - paid - rate
+        last_funded = _add_months(month, int(max(left_after_this_month, Decimal(0)) // rate))
+    return EnvelopeState(
+        envelope=envelope,
+        paid=paid,
+        paid_this_month=this_month.filter(status=PaymentStatus.PAID).aggregate(s=Sum("amount"))["s"]
+        or Decimal(0),
+        beneficiaries_this_month=this_month.filter(status=PaymentStatus.PAID)
+        .values("file__person")
+        .distinct()
+        .count(),
+        monthly_rate=rate,
+        last_funded_month=last_funded,
+    )
