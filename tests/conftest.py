@@ -60,7 +60,20 @@ def django_db_modify_db_settings() -> Iterator[None]:
                 "CONN_MAX_AGE": 0,
             }
         )
+        _forget_connection_made_before_the_switch()
         yield
+
+
+def _forget_connection_made_before_the_switch() -> None:
+    """A wrapper created before the settings changed keeps its backend class (SQLite) even with
+    PostgreSQL settings: drop it so that the next use builds a PostgreSQL one."""
+    from django.db import connections
+
+    connections.close_all()
+    try:
+        del connections["default"]
+    except AttributeError:
+        pass
 
 
 @pytest.fixture(autouse=True)

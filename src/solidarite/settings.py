@@ -58,6 +58,13 @@ def _local_field_key() -> str:
 DEBUG = _env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 FIELD_ENCRYPTION_KEYS = _env_list("SOLIDARITE_FIELD_KEYS", "") or [_local_field_key()]
+# The account the transfers leave from (the CCAS's account at the Trésor public). The defaults
+# are a fictitious demo account with valid check digits; production sets all three.
+SOLIDARITE_SEPA_DEBTOR = {
+    "name": os.environ.get("SOLIDARITE_SEPA_DEBTOR_NAME", "CCAS DEMONSTRATION"),
+    "iban": os.environ.get("SOLIDARITE_SEPA_DEBTOR_IBAN", "FR7610071250000000100000173"),
+    "bic": os.environ.get("SOLIDARITE_SEPA_DEBTOR_BIC", "TRPUFRP1"),
+}
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 

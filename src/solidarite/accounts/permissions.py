@@ -206,3 +206,31 @@ def can_view_case_indicators(user: AnyUser) -> bool:
     """Aggregated evaluation indicators, no names: viewers (elected officials), case workers,
     referents and admins."""
     return _has_any_role(user, Role.VIEWER, Role.CASE_WORKER, Role.REFERENT, Role.ADMIN)
+
+
+def can_manage_payments(user: AnyUser) -> bool:
+    """Envelopes, schedules and batches are the finance officers' work."""
+    return _has_any_role(user, Role.FINANCE)
+
+
+def can_validate_batch(user: AnyUser, batch: Any) -> bool:
+    """Four eyes: a finance officer other than the one who prepared the batch."""
+    return can_manage_payments(user) and getattr(user, "pk", None) != batch.prepared_by_id
+
+
+def can_enter_bank_details(user: AnyUser, file: Any) -> bool:
+    """The case worker collects the RIB at signing; finance may correct it."""
+    if can_decide_file(user, file):
+        return True
+    if not isinstance(user, User):
+        return False
+    return bool(
+        organisations_with_role(user, Role.FINANCE)
+        .filter(organisation=file.organisation_id)
+        .exists()
+    )
+
+
+def can_manage_aid_in_kind(user: AnyUser) -> bool:
+    """Stock, distributions and loans: the CCAS's case workers and finance officers."""
+    return _has_any_role(user, Role.CASE_WORKER, Role.FINANCE)

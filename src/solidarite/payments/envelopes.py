@@ -41,14 +41,14 @@ class NoEnvelope(Exception):
     """No envelope covers this scheme at this date."""
 
 
-def _from_catalog(scheme_id: str, on: dt.date) -> Envelope | None:
+def _from_catalog(scheme_id: str, on: dt.date, unit: Unit) -> Envelope | None:
     """The catalog's envelope (money) or yearly capacity (items), created the first time a scheme
     needs one, owned by the scheme's provider. Finance adds further periods itself."""
     spec = get_catalog().schemes[scheme_id].spec
     owner = Organisation.objects.filter(name=spec.provider).first()
     if owner is None:
         return None
-    if spec.envelope is not None:
+    if unit == Unit.EUR and spec.envelope is not None:
         label = spec.envelope.label.fr if spec.envelope.label else spec.title.fr
         return Envelope.objects.create(
             scheme_id=scheme_id,
@@ -60,7 +60,7 @@ def _from_catalog(scheme_id: str, on: dt.date) -> Envelope | None:
             owner=owner,
             when_exhausted=spec.envelope.when_exhausted,
         )
-    if spec.capacity is not None:
+    if unit == Unit.ITEMS and spec.capacity is not None:
         return Envelope.objects.create(
             scheme_id=scheme_id,
             label=f"{spec.title.fr} — {on.year}",
@@ -80,8 +80,11 @@ def envelope_for(scheme_id: str, on: dt.date, unit: Unit = Unit.EUR) -> Envelope
     )
     envelope = covering.order_by("starts_on").first()
     if envelope is None:
-        created = _from_catalog(scheme_id, on)
-        if created is None or created.unit != unit:
+        # Money: the catalog's envelope, only if finance never opened one for the scheme.
+        # Capacities: one per calendar year.
+        opened = Envelope.objects.filter(scheme_id=scheme_id, unit=unit).exists()
+        created = None if (opened and unit == Unit.EUR) else _from_catalog(scheme_id, on, unit)
+        if created is None:
             raise NoEnvelope(
                 "Aucune enveloppe n'est ouverte pour ce dispositif à cette date : "
                 "le service des finances doit en créer une."

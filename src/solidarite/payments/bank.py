@@ -1,0 +1,80 @@
+"""Bank details: validated with schwifty on entry, encrypted at rest, shown masked."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+
+from solidarite.cases.models import Person
+from solidarite.payments import crypto
+from solidarite.payments.models import BankAccount
+
+
+class InvalidBankDetails(ValueError):
+    """The IBAN or BIC does not pass its checks; the message says which and why."""
+
+
+REASONS = {
+    "InvalidChecksumDigits": "la clé de contrôle ne correspond pas (une erreur de frappe ?)",
+    "InvalidBBANChecksum": "la clé RIB ne correspond pas (une erreur de frappe ?)",
+    "InvalidLength": "le nombre de caractères ne correspond pas au pays",
+    "InvalidCountryCode": "le code pays est inconnu",
+    "InvalidStructure": "le format ne correspond pas au pays",
+    "InvalidBankCode": "le code banque est invalide",
+}
+
+
+def _reason(exc: Exception) -> str:
+    return REASONS.get(type(exc).__name__, "le format est incorrect")
+
+
+def mask(iban: IBAN) -> str:
+    """Country, check digits and the last three characters: enough to recognise an account."""
+    compact = iban.compact
+    hidden = "•" * (len(compact) - 7)
+    return (
+        IBAN(compact).formatted[:4]
+        + " "
+        + " ".join((hidden + compact[-3:])[i : i + 4] for i in range(0, len(compact) - 4, 4))
+    )
+
+
+def parse(iban: str, bic: str = "") -> tuple[IBAN, str]:
+    try:
+        parsed = IBAN(iban)
+    except SchwiftyException as exc:
+        raise InvalidBankDetails(f"IBAN invalide : {_reason(exc)}.") from exc
+    if bic.strip():
+        try:
+            return parsed, str(BIC(bic.strip()))
+        except SchwiftyException as exc:
+            raise InvalidBankDetails(f"BIC invalide : {_reason(exc)}.") from exc
+    return parsed, ""
+
+
+@transaction.atomic
+def save_bank_account(person: Person, holder: str, iban: str, bic: str = "") -> BankAccount:
+    parsed, checked_bic = parse(iban, bic)
+    account, _created = BankAccount.objects.update_or_create(
+        person=person,
+        defaults={
+            "holder": holder.strip(),
+            "iban_encrypted": crypto.encrypt(parsed.compact),
+            "iban_masked": mask(parsed),
+            "bic": checked_bic,
+        },
+    )
+    return account
+
+
+@dataclass(frozen=True)
+class ClearAccount:
+    holder: str
+    iban: str
+    bic: str
+
+
+def reveal(account: BankAccount) -> ClearAccount:
+    """Decrypted only to build a transfer file, never to display."""
+    return ClearAccount(account.holder, crypto.decrypt(account.iban_encrypted), account.bic)
