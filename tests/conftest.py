@@ -5,6 +5,7 @@ a throwaway PostgreSQL (every test that touches the database). Tests marked `pos
 the second pass only. Under CI=true a skipped test fails the run: nothing may be silently left out.
 """
 
+import contextlib
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -70,10 +71,8 @@ def _forget_connection_made_before_the_switch() -> None:
     from django.db import connections
 
     connections.close_all()
-    try:
+    with contextlib.suppress(AttributeError):
         del connections["default"]
-    except AttributeError:
-        pass
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from solidarite.cases.decision import decision_questions, evaluate_situation, fi
 from solidarite.cases.models import CaseFile, ExitReason, FileStatus
 from solidarite.cases.support_views import follow_up_context
 from solidarite.cases.transitions import TransitionError
+from solidarite.payments.file_views import payments_context
 from solidarite.schemes.services import get_catalog, translated
 from solidarite.simulator.forms import QuestionsForm
 
@@ -81,6 +82,7 @@ def file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_follow": permissions.can_follow_file(request.user, file)
             and file.status in follow_up.FOLLOWED,
             **follow_up_context(request, file),
+            **payments_context(request, file),
         },
     )
 

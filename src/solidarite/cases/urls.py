@@ -1,6 +1,7 @@
 from django.urls import path
 
 from solidarite.cases import caseload_views, file_views, support_views, views, workshop_views
+from solidarite.payments import file_views as payment_file_views
 
 urlpatterns = [
     path("", caseload_views.dashboard, name="cases_dashboard"),
@@ -45,6 +46,8 @@ urlpatterns = [
         support_views.register_workshop,
         name="cases_register_workshop",
     ),
+    path("dossiers/<int:pk>/rib/", payment_file_views.bank_details, name="cases_bank_details"),
+    path("dossiers/<int:pk>/demarrer/", payment_file_views.start_waiting, name="cases_start"),
     path("ateliers/", workshop_views.workshop_list, name="cases_workshops"),
     path("ateliers/<int:pk>/", workshop_views.workshop_detail, name="cases_workshop"),
     path(

@@ -30,6 +30,8 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Accompagnement"), "cases_dashboard", permissions.can_view_caseload),
     NavEntry(_("Orientations"), "cases_referrals", permissions.can_refer),
     NavEntry(_("Indicateurs"), "cases_indicators", permissions.can_view_case_indicators),
+    NavEntry(_("Finances"), "payments_dashboard", permissions.can_manage_payments),
+    NavEntry(_("Aides en nature"), "payments_stock", permissions.can_manage_aid_in_kind),
     NavEntry(_("Mon compte"), "my_account", permissions.can_view_own_account),
     NavEntry(_("Organisations"), "organisation_list", permissions.can_manage_organisations),
     NavEntry(_("Journal d'audit"), "audit_access_log", permissions.can_view_audit),

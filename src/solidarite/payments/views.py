@@ -1,0 +1,168 @@
+"""Finance pages: envelopes and their consumption, the monthly batch, exports. Finance role only;
+everyone else gets a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from solidarite.accounts import permissions
+from solidarite.accounts.http import AuthenticatedRequest
+from solidarite.accounts.roles import Role
+from solidarite.audit.services import record_access
+from solidarite.cases.models import CaseFile, FileStatus
+from solidarite.payments import batches, consumption, envelopes
+from solidarite.payments.forms import EnvelopeForm, PrepareBatchForm
+from solidarite.payments.models import BankAccount, Envelope, PaymentBatch, Unit
+from solidarite.schemes.services import get_catalog, translated
+
+
+def _finance(request: AuthenticatedRequest) -> None:
+    if not permissions.can_manage_payments(request.user):
+        raise Http404
+
+
+def _title(scheme_id: str) -> str:
+    scheme = get_catalog().schemes.get(scheme_id)
+    return translated(scheme.spec.title) if scheme else scheme_id
+
+
+@login_required
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    _finance(request)
+    today = timezone.localdate()
+    form = EnvelopeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        owner = request.user.memberships.filter(role=Role.FINANCE).first()
+        if owner is not None:
+            envelope = form.save(commit=False)
+            envelope.owner_id = owner.organisation_id
+            envelope.save()
+            messages.success(request, _("Enveloppe créée."))
+            return redirect("payments_envelope", pk=envelope.pk)
+    states = [
+        (envelopes.state(e, today), _title(e.scheme_id))
+        for e in Envelope.objects.filter(unit=Unit.EUR)
+    ]
+    capacities = Envelope.objects.filter(unit=Unit.ITEMS)
+    return render(
+        request,
+        "payments/dashboard.html",
+        {"states": states, "capacities": capacities, "form": form, "today": today},
+    )
+
+
+@login_required
+def envelope_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    _finance(request)
+    envelope = get_object_or_404(Envelope, pk=pk)
+    rows = consumption.months(envelope)
+    waiting = CaseFile.objects.filter(
+        scheme_id=envelope.scheme_id, status=FileStatus.WAITING_LIST
+    ).select_related("person")
+    return render(
+        request,
+        "payments/envelope.html",
+        {
+            "envelope": envelope,
+            "state": envelopes.state(envelope, timezone.localdate()),
+            "scheme": _title(envelope.scheme_id),
+            "rows": rows,
+            "bars": consumption.bars(envelope, rows),
+            "chart": {"width": consumption.CHART_WIDTH, "height": consumption.CHART_HEIGHT},
+            "waiting": waiting.order_by("contract_signed_on", "pk"),
+        },
+    )
+
+
+@login_required
+def batch_list(request: AuthenticatedRequest) -> HttpResponse:
+    _finance(request)
+    form = PrepareBatchForm(request.POST or None, initial={"month": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            prepared = batches.prepare(form.cleaned_data["month"], request.user)
+        except batches.BatchError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Lot préparé : %(n)d paiement(s) ajouté(s).") % {"n": prepared.added},
+            )
+            if prepared.without_bank_details:
+                messages.warning(
+                    request,
+                    _("%(n)d paiement(s) en attente de coordonnées bancaires.")
+                    % {"n": len(prepared.without_bank_details)},
+                )
+            return redirect("payments_batch", pk=prepared.batch.pk)
+    return render(
+        request,
+        "payments/batch_list.html",
+        {
+            "form": form,
+            "batches": PaymentBatch.objects.select_related("prepared_by", "validated_by"),
+        },
+    )
+
+
+@login_required
+def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Names and masked IBANs: reading a batch is logged like reading files."""
+    _finance(request)
+    batch = get_object_or_404(
+        PaymentBatch.objects.select_related("prepared_by", "validated_by"), pk=pk
+    )
+    record_access(request, batch)
+    payments = batch.payments.select_related("file__person__bank_account").order_by("pk")
+    missing = batches.due(batch.month).exclude(
+        file__person__in=BankAccount.objects.values("person")
+    )
+    return render(
+        request,
+        "payments/batch.html",
+        {
+            "batch": batch,
+            "payments": payments,
+            "total": sum(p.amount for p in payments),
+            "missing": missing,
+            "can_validate": batch.status == "prepared"
+            and permissions.can_validate_batch(request.user, batch),
+        },
+    )
+
+
+@login_required
+@require_POST
+def batch_validate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    _finance(request)
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    try:
+        batches.validate(batch, request.user)
+    except batches.BatchError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Lot validé : les paiements sont à transmettre à la banque."))
+    return redirect("payments_batch", pk=pk)
+
+
+@login_required
+def batch_export(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpResponse:
+    _finance(request)
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    if batch.status != "validated":
+        raise Http404
+    record_access(request, batch)
+    name = f"virements-{batch.month:%Y-%m}"
+    if fmt == "csv":
+        response = HttpResponse(batches.export_csv(batch), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    elif fmt == "sepa":
+        response = HttpResponse(batches.export_sepa(batch), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{name}.xml"'
+    else:
+        raise Http404
+    return response
