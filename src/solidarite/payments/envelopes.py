@@ -41,11 +41,13 @@ class NoEnvelope(Exception):
     """No envelope covers this scheme at this date."""
 
 
-def _from_catalog(scheme_id: str, on: dt.date, unit: Unit) -> Envelope | None:
+def _from_catalog(
+    scheme_id: str, on: dt.date, unit: Unit, fallback_owner: Organisation | None = None
+) -> Envelope | None:
     """The catalog's envelope (money) or yearly capacity (items), created the first time a scheme
     needs one, owned by the scheme's provider. Finance adds further periods itself."""
     spec = get_catalog().schemes[scheme_id].spec
-    owner = Organisation.objects.filter(name=spec.provider).first()
+    owner = Organisation.objects.filter(name=spec.provider).first() or fallback_owner
     if owner is None:
         return None
     if unit == Unit.EUR and spec.envelope is not None:
@@ -73,8 +75,15 @@ def _from_catalog(scheme_id: str, on: dt.date, unit: Unit) -> Envelope | None:
     return None
 
 
-def envelope_for(scheme_id: str, on: dt.date, unit: Unit = Unit.EUR) -> Envelope:
-    """The envelope covering `on`, locked for the rest of the transaction."""
+def envelope_for(
+    scheme_id: str,
+    on: dt.date,
+    unit: Unit = Unit.EUR,
+    fallback_owner: Organisation | None = None,
+) -> Envelope:
+    """The envelope covering `on`, locked for the rest of the transaction. Created from the
+    catalog when missing, owned by the scheme's provider (or `fallback_owner` if the provider is
+    not an organisation of this installation)."""
     covering = Envelope.objects.select_for_update().filter(
         scheme_id=scheme_id, unit=unit, starts_on__lte=on, ends_on__gte=on
     )
@@ -83,7 +92,11 @@ def envelope_for(scheme_id: str, on: dt.date, unit: Unit = Unit.EUR) -> Envelope
         # Money: the catalog's envelope, only if finance never opened one for the scheme.
         # Capacities: one per calendar year.
         opened = Envelope.objects.filter(scheme_id=scheme_id, unit=unit).exists()
-        created = None if (opened and unit == Unit.EUR) else _from_catalog(scheme_id, on, unit)
+        created = (
+            None
+            if (opened and unit == Unit.EUR)
+            else _from_catalog(scheme_id, on, unit, fallback_owner)
+        )
         if created is None:
             raise NoEnvelope(
                 "Aucune enveloppe n'est ouverte pour ce dispositif à cette date : "

@@ -46,7 +46,7 @@ def _take_one(kind: ItemKind, on: dt.date) -> tuple[ItemKind, Envelope | None]:
     capacity = None
     if locked.scheme_id:
         try:
-            capacity = envelopes.envelope_for(locked.scheme_id, on, Unit.ITEMS)
+            capacity = envelopes.envelope_for(locked.scheme_id, on, Unit.ITEMS, locked.organisation)
         except envelopes.NoEnvelope:
             capacity = None
         if capacity is not None:
