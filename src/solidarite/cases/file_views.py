@@ -40,7 +40,8 @@ class DecisionExtra(forms.Form):
 
 class ContractForm(forms.Form):
     signed_on = forms.DateField(
-        label=_lazy("Date de signature"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_lazy("Date de signature"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     signatories = forms.CharField(label=_lazy("Signataires"), max_length=300)
 

@@ -21,7 +21,8 @@ class ReferralForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=100)
     last_name = forms.CharField(label=_("Nom"), max_length=100)
     birth_date = forms.DateField(
-        label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date de naissance"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     commune_code = forms.CharField(
         label=_("Code commune (INSEE)"), max_length=5, validators=[commune_code_validator]
@@ -37,7 +38,8 @@ class ReferralForm(forms.Form):
         label=_("La personne accepte cette orientation et la transmission de ses informations")
     )
     consent_date = forms.DateField(
-        label=_("Date du consentement"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date du consentement"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -16,7 +16,7 @@ class MeasureUpdateForm(forms.Form):
     milestone_date = forms.DateField(
         label=_("Date du nouveau jalon"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     milestone_text = forms.CharField(label=_("Nouveau jalon"), required=False, max_length=500)
 
@@ -39,7 +39,7 @@ class MeetingForm(forms.ModelForm[Meeting]):
         model = Meeting
         fields = ["body", "date", "attendees", "minutes", "decisions", "measures_updated"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "measures_updated": forms.CheckboxSelectMultiple,
         }
 

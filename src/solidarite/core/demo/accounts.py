@@ -38,6 +38,8 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         "partenaire", "David", "Exemple", "Mission locale du Grand Besançon", Role.REFERRING_PARTNER
     ),
     DemoAccount("finances", "Emma", "Exemple", "CCAS de Besançon", Role.FINANCE),
+    # A second finance officer: a batch is validated by someone other than who prepared it.
+    DemoAccount("tresoriere", "Hélène", "Exemple", "CCAS de Besançon", Role.FINANCE),
     DemoAccount(
         "pilote",
         "Farid",

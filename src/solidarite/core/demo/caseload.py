@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from schwifty import IBAN
 
 from solidarite.accounts.models import Organisation
 from solidarite.cases import files, follow_up, services, transitions
@@ -23,9 +24,11 @@ from solidarite.cases.models import (
     ExitReason,
     NeedLevel,
     Person,
+    Referral,
     ReferralStatus,
     Workshop,
 )
+from solidarite.payments import bank
 
 SCHEME = "aide_jeunes_besancon"
 # Last names no real person is likely to carry: the demo can never be mistaken for real files.
@@ -50,6 +53,11 @@ ANSWERS: list[tuple[tuple[str, int | None], Any]] = [
     (("percoit_are", 0), False),
     (("revenus_mensuels", 0), 0),
 ]
+
+
+def _demo_iban(n: int) -> str:
+    """A fictitious account with valid check digits (schwifty computes them)."""
+    return str(IBAN.generate("FR", bank_code="30001", account_code=f"{90000000000 + n:011d}"))
 
 
 def already_loaded() -> bool:
@@ -133,7 +141,7 @@ def _workshops(ccas: Organisation, active: list[CaseFile], today: dt.date) -> No
 def load(today: dt.date | None = None) -> int:
     """Load the caseload once; return the number of demo people (the same on a second load)."""
     if already_loaded():
-        return Person.objects.filter(last_name__in=LAST_NAMES, relationship="applicant").count()
+        return Referral.objects.filter(reason=REASON).count()
     today = today or timezone.localdate()
     rng = random.Random(2021)
     users = {
@@ -184,6 +192,7 @@ def load(today: dt.date | None = None) -> int:
             file, worker, signed_on, f"{file.person}, {worker.get_full_name()}"
         )
         file = files.assign_referent(file, worker, referent)
+        bank.save_bank_account(file.person, str(file.person), _demo_iban(i))
         _support(rng, file, referent, today)
         if fate == "active":
             active.append(file)

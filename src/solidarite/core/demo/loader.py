@@ -1,6 +1,6 @@
 """Load every part of the demo data, in dependency order, and say what the operator can use."""
 
-from solidarite.core.demo import accounts, caseload, plans
+from solidarite.core.demo import accounts, caseload, payments, plans
 
 
 def load_demo() -> str:
@@ -12,4 +12,6 @@ def load_demo() -> str:
     lines.append(f"Plans : {', '.join(p.slug for p in loaded_plans)}")
     people = caseload.load()
     lines.append(f"Accompagnement : {people} jeunes fictifs orientés vers l'aide aux jeunes")
+    payments.load()
+    lines.append("Finances : lots des mois passés validés, stock d'aides en nature")
     return "\n".join(str(line) for line in lines)
