@@ -69,6 +69,28 @@ def test_demo_caseload_has_every_stage_and_something_for_the_dashboard() -> None
     assert board.upcoming
     assert all(
         p.last_name
-        in {"Fictif", "Exemple", "Démo", "Essai", "Modèle", "Témoin", "Spécimen", "Maquette"}
+        in {
+            "Fictif",
+            "Exemple",
+            "Démo",
+            "Essai",
+            "Modèle",
+            "Témoin",
+            "Spécimen",
+            "Maquette",
+            "Fictif-Élève",
+        }
         for p in Person.objects.all()
     )
+
+
+def test_demo_money_past_batches_are_paid_and_validated_by_a_second_person() -> None:
+    from solidarite.payments.models import BatchStatus, Envelope, PaymentBatch, Unit
+
+    load_demo()
+    batches = PaymentBatch.objects.all()
+    assert batches.exists()
+    assert {b.status for b in batches} == {BatchStatus.VALIDATED}
+    assert all(b.prepared_by != b.validated_by for b in batches)
+    envelope = Envelope.objects.get(unit=Unit.EUR)
+    assert 0 < envelope.committed <= envelope.amount

@@ -52,3 +52,26 @@ def test_fifty_concurrent_signings_against_an_envelope_that_fits_thirty() -> Non
     assert CaseFile.objects.filter(status=FileStatus.ACTIVE).count() == FITS
     assert CaseFile.objects.filter(status=FileStatus.ELIGIBLE).count() == SIGNINGS - FITS
     assert Envelope.objects.count() == 1
+
+
+def test_concurrent_first_signings_create_the_catalog_envelope_once() -> None:
+    ccas = OrganisationFactory(name="CCAS de Besançon", kind=OrganisationKind.CCAS)
+    worker = user_with_role(Role.CASE_WORKER, ccas)
+    pks = [eligible_file(ccas, n, with_inputs=False).pk for n in range(10)]
+    start = threading.Barrier(len(pks))
+
+    def sign(pk: int) -> str:
+        try:
+            file = CaseFile.objects.get(pk=pk)
+            start.wait(timeout=30)
+            files.sign_contract(file, worker, dt.date(2026, 1, 15), "Signataires")
+            return "signed"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(pks)) as pool:
+        outcomes = list(pool.map(sign, pks))
+
+    assert outcomes == ["signed"] * len(pks)
+    envelope = Envelope.objects.get()
+    assert envelope.committed == CONTRACT * len(pks)

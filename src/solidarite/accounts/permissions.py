@@ -219,16 +219,9 @@ def can_validate_batch(user: AnyUser, batch: Any) -> bool:
 
 
 def can_enter_bank_details(user: AnyUser, file: Any) -> bool:
-    """The case worker collects the RIB at signing; finance may correct it."""
-    if can_decide_file(user, file):
-        return True
-    if not isinstance(user, User):
-        return False
-    return bool(
-        organisations_with_role(user, Role.FINANCE)
-        .filter(organisation=file.organisation_id)
-        .exists()
-    )
+    """The case worker collects the RIB at signing and sees the schedule; finance sees names,
+    masked IBANs and amounts in the batches, never the file."""
+    return can_decide_file(user, file)
 
 
 def can_manage_aid_in_kind(user: AnyUser) -> bool:

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from solidarite.accounts.models import Organisation
@@ -92,11 +92,13 @@ def envelope_for(
         # Money: the catalog's envelope, only if finance never opened one for the scheme.
         # Capacities: one per calendar year.
         opened = Envelope.objects.filter(scheme_id=scheme_id, unit=unit).exists()
-        created = (
-            None
-            if (opened and unit == Unit.EUR)
-            else _from_catalog(scheme_id, on, unit, fallback_owner)
-        )
+        created = None
+        if not (opened and unit == Unit.EUR):
+            try:
+                with transaction.atomic():
+                    created = _from_catalog(scheme_id, on, unit, fallback_owner)
+            except IntegrityError:  # a concurrent signing created it first: use that one
+                created = covering.order_by("starts_on").first()
         if created is None:
             raise NoEnvelope(
                 "Aucune enveloppe n'est ouverte pour ce dispositif à cette date : "

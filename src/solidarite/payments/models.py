@@ -55,6 +55,10 @@ class Envelope(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="envelope_dates"
             ),
+            # Two signings creating the catalog's envelope at once cannot make two of them.
+            models.UniqueConstraint(
+                fields=["scheme_id", "unit", "starts_on"], name="envelope_one_per_start"
+            ),
         ]
 
     def __str__(self) -> str:
