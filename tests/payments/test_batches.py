@@ -129,6 +129,7 @@ def test_the_file_page_shows_only_the_masked_iban(client: Client, world) -> None
     page = client.get(reverse("cases_file", args=[world["paid"].pk])).content.decode()
     assert "FR76 •••• •••• •••• •••• •••• 185" in page
     assert "3456" not in page
+    assert f"Programmé ({world['worker'].username})" in page  # each status change: who, when
 
 
 def test_batch_pages_for_finance_only(client: Client, world) -> None:  # type: ignore[no-untyped-def]

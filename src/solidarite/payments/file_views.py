@@ -27,7 +27,9 @@ def payments_context(request: AuthenticatedRequest, file: CaseFile) -> dict[str,
         if can_see
         else None,
         "bank_form": BankAccountForm(initial={"holder": str(file.person)}),
-        "schedule": file.payments.order_by("due_on", "pk") if can_see else [],
+        "schedule": (
+            file.payments.order_by("due_on", "pk").prefetch_related("events__by") if can_see else []
+        ),
     }
 
 
