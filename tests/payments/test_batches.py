@@ -165,3 +165,31 @@ def test_the_dashboard_shows_consumption_and_the_forecast(client: Client, world)
     ).content.decode()
     assert "<svg" in detail
     assert "02/2026" in detail  # the data table beside the chart
+
+
+def test_another_organisations_finance_neither_sees_nor_validates_the_batch(
+    client: Client, world
+) -> None:  # type: ignore[no-untyped-def]
+    batch = batches.prepare(dt.date(2026, 2, 1), world["prep"]).batch
+    chenove = user_with_role(Role.FINANCE, OrganisationFactory(name="CCAS de Chenôve"))
+    with pytest.raises(batches.BatchError, match="autre organisation"):
+        batches.validate(batch, chenove)
+    assert batches.prepare(dt.date(2026, 2, 1), chenove).added == 0
+    client.force_login(chenove)
+    assert client.get(reverse("payments_batch", args=[batch.pk])).status_code == 404
+    assert "Enveloppe de test" not in client.get(reverse("payments_dashboard")).content.decode()
+
+
+def test_a_negative_correction_is_netted_and_never_makes_a_negative_transfer(world) -> None:  # type: ignore[no-untyped-def]
+    from solidarite.payments import schedules
+
+    january = world["paid"].payments.order_by("due_on").first()
+    schedules.correct(
+        january, Decimal("-1200.00"), world["prep"], "Trop-perçu", dt.date(2026, 1, 20)
+    )
+    prepared = batches.prepare(dt.date(2026, 2, 1), world["prep"])
+    assert prepared.added == 0  # 500 + 500 - 1200 < 0: the file waits for a later month
+    march = batches.prepare(dt.date(2026, 3, 1), world["prep"])
+    assert march.added == 4  # 3 x 500 - 1200 = 300 > 0
+    batch = batches.validate(march.batch, world["check"])
+    assert [t.amount for t in batches.transfers(batch)] == [Decimal("300.00")]

@@ -18,6 +18,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from sepaxml import SepaTransfer
 
+from solidarite.accounts.models import Organisation
+from solidarite.accounts.roles import Role
 from solidarite.payments import bank
 from solidarite.payments.models import (
     BankAccount,
@@ -40,29 +42,51 @@ class Prepared:
     without_bank_details: list[Payment]
 
 
-def due(month: dt.date) -> QuerySet[Payment]:
-    """Scheduled payments due by the end of `month`, not yet in a batch, of files that still run."""
+def due(month: dt.date, organisation: Organisation) -> QuerySet[Payment]:
+    """Scheduled payments due by the end of `month` from the organisation's envelopes, not yet in
+    a batch."""
     end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return Payment.objects.filter(
-        status=PaymentStatus.SCHEDULED, batch__isnull=True, due_on__lt=end
+        status=PaymentStatus.SCHEDULED,
+        batch__isnull=True,
+        due_on__lt=end,
+        envelope__owner=organisation,
     ).select_related("file__person")
+
+
+def finance_organisation(user: User) -> Organisation:
+    """The organisation whose money the finance officer handles."""
+    membership = user.memberships.filter(role=Role.FINANCE).select_related("organisation").first()
+    if membership is None:
+        raise BatchError("Seul un agent des finances d'une organisation prépare ou valide un lot.")
+    return membership.organisation
+
+
+def _net_positive(payments: list[Payment]) -> list[Payment]:
+    """A negative correction is netted with the same file's payments; a file whose total would
+    not be positive waits for a later month (a transfer is never zero or negative)."""
+    totals: dict[int, Decimal] = {}
+    for payment in payments:
+        totals[payment.file_id] = totals.get(payment.file_id, Decimal(0)) + payment.amount
+    return [p for p in payments if totals[p.file_id] > 0]
 
 
 @transaction.atomic
 def prepare(month: dt.date, by: User) -> Prepared:
     month = month.replace(day=1)
+    organisation = finance_organisation(by)
     batch, _created = PaymentBatch.objects.select_for_update().get_or_create(
-        month=month, defaults={"prepared_by": by}
+        organisation=organisation, month=month, defaults={"prepared_by": by}
     )
     if batch.status == BatchStatus.VALIDATED:
         raise BatchError(f"Le lot de {month:%m/%Y} est déjà validé : il ne change plus.")
-    candidates = list(due(month).select_for_update(of=("self",)))
+    candidates = list(due(month, organisation).select_for_update(of=("self",)))
     with_account = set(
         BankAccount.objects.filter(person__in=[p.file.person_id for p in candidates]).values_list(
             "person_id", flat=True
         )
     )
-    ready = [p for p in candidates if p.file.person_id in with_account]
+    ready = _net_positive([p for p in candidates if p.file.person_id in with_account])
     Payment.objects.filter(pk__in=[p.pk for p in ready]).update(
         batch=batch, status=PaymentStatus.BATCHED
     )
@@ -86,6 +110,8 @@ def validate(batch: PaymentBatch, by: User) -> PaymentBatch:
     locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.status == BatchStatus.VALIDATED:
         raise BatchError("Ce lot est déjà validé.")
+    if not by.is_superuser and finance_organisation(by).pk != locked.organisation_id:
+        raise BatchError("Ce lot appartient à une autre organisation.")
     if locked.prepared_by_id == by.pk:
         raise BatchError(
             "Le lot doit être validé par une autre personne que celle qui l'a préparé."

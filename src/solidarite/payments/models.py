@@ -98,7 +98,10 @@ class BatchStatus(models.TextChoices):
 class PaymentBatch(models.Model):
     """The month's transfers: prepared by one finance officer, validated by another."""
 
-    month = models.DateField(_("mois"), unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="payment_batches"
+    )
+    month = models.DateField(_("mois"))
     status = models.CharField(
         max_length=20, choices=BatchStatus.choices, default=BatchStatus.PREPARED
     )
@@ -114,6 +117,7 @@ class PaymentBatch(models.Model):
     class Meta:
         ordering = ["-month"]
         constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="batch_once_a_month"),
             models.CheckConstraint(
                 condition=models.Q(validated_by__isnull=True)
                 | ~models.Q(validated_by=models.F("prepared_by")),

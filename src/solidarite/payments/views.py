@@ -1,6 +1,8 @@
 """Finance pages: envelopes and their consumption, the monthly batch, exports. Finance role only;
 everyone else gets a 404."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
+from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_access
 from solidarite.cases.models import CaseFile, FileStatus
@@ -20,9 +23,13 @@ from solidarite.payments.models import BankAccount, Envelope, PaymentBatch, Unit
 from solidarite.schemes.services import get_catalog, translated
 
 
-def _finance(request: AuthenticatedRequest) -> None:
+def _finance(request: AuthenticatedRequest) -> Any:
+    """The organisations whose money this finance officer handles (404 for anyone else)."""
     if not permissions.can_manage_payments(request.user):
         raise Http404
+    if request.user.is_superuser:
+        return Organisation.objects.values("pk")
+    return permissions.organisations_with_role(request.user, Role.FINANCE)
 
 
 def _title(scheme_id: str) -> str:
@@ -32,7 +39,7 @@ def _title(scheme_id: str) -> str:
 
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    _finance(request)
+    mine = _finance(request)
     today = timezone.localdate()
     form = EnvelopeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,9 +52,9 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             return redirect("payments_envelope", pk=envelope.pk)
     states = [
         (envelopes.state(e, today), _title(e.scheme_id))
-        for e in Envelope.objects.filter(unit=Unit.EUR)
+        for e in Envelope.objects.filter(unit=Unit.EUR, owner__in=mine)
     ]
-    capacities = Envelope.objects.filter(unit=Unit.ITEMS)
+    capacities = Envelope.objects.filter(unit=Unit.ITEMS, owner__in=mine)
     return render(
         request,
         "payments/dashboard.html",
@@ -57,8 +64,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def envelope_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _finance(request)
-    envelope = get_object_or_404(Envelope, pk=pk)
+    envelope = get_object_or_404(Envelope, pk=pk, owner__in=_finance(request))
     rows = consumption.months(envelope)
     waiting = CaseFile.objects.filter(
         scheme_id=envelope.scheme_id, status=FileStatus.WAITING_LIST
@@ -80,7 +86,7 @@ def envelope_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def batch_list(request: AuthenticatedRequest) -> HttpResponse:
-    _finance(request)
+    mine = _finance(request)
     form = PrepareBatchForm(request.POST or None, initial={"month": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +110,9 @@ def batch_list(request: AuthenticatedRequest) -> HttpResponse:
         "payments/batch_list.html",
         {
             "form": form,
-            "batches": PaymentBatch.objects.select_related("prepared_by", "validated_by"),
+            "batches": PaymentBatch.objects.filter(organisation__in=mine).select_related(
+                "prepared_by", "validated_by"
+            ),
         },
     )
 
@@ -112,13 +120,14 @@ def batch_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Names and masked IBANs: reading a batch is logged like reading files."""
-    _finance(request)
     batch = get_object_or_404(
-        PaymentBatch.objects.select_related("prepared_by", "validated_by"), pk=pk
+        PaymentBatch.objects.select_related("prepared_by", "validated_by"),
+        pk=pk,
+        organisation__in=_finance(request),
     )
     record_access(request, batch)
     payments = batch.payments.select_related("file__person__bank_account").order_by("pk")
-    missing = batches.due(batch.month).exclude(
+    missing = batches.due(batch.month, batch.organisation).exclude(
         file__person__in=BankAccount.objects.values("person")
     )
     return render(
@@ -138,8 +147,7 @@ def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_validate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _finance(request)
-    batch = get_object_or_404(PaymentBatch, pk=pk)
+    batch = get_object_or_404(PaymentBatch, pk=pk, organisation__in=_finance(request))
     try:
         batches.validate(batch, request.user)
     except batches.BatchError as exc:
@@ -151,8 +159,7 @@ def batch_validate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def batch_export(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpResponse:
-    _finance(request)
-    batch = get_object_or_404(PaymentBatch, pk=pk)
+    batch = get_object_or_404(PaymentBatch, pk=pk, organisation__in=_finance(request))
     if batch.status != "validated":
         raise Http404
     record_access(request, batch)
