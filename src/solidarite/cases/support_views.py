@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -46,6 +47,7 @@ from solidarite.cases.support_forms import (
     RegistrationForm,
 )
 from solidarite.cases.transitions import TransitionError
+from solidarite.core.form_errors import errors_text
 
 FileView = Callable[[AuthenticatedRequest, CaseFile], None]
 
@@ -91,9 +93,8 @@ def open_workshops(file: CaseFile) -> QuerySet[Workshop]:
     ).exclude(registrations__file=file)
 
 
-def _form_error(request: AuthenticatedRequest, form: object) -> None:
-    errors = getattr(form, "errors", {})
-    detail = " ".join(str(e) for field_errors in errors.values() for e in field_errors)
+def _form_error(request: AuthenticatedRequest, form: forms.BaseForm) -> None:
+    detail = errors_text(form)
     messages.error(request, _("Le formulaire contient des erreurs : %(d)s") % {"d": detail})
 
 

@@ -26,9 +26,9 @@ from solidarite.payments.models import (
     BatchStatus,
     Payment,
     PaymentBatch,
-    PaymentEvent,
     PaymentStatus,
 )
+from solidarite.payments.schedules import log_events
 
 
 class BatchError(Exception):
@@ -90,18 +90,15 @@ def prepare(month: dt.date, by: User) -> Prepared:
     Payment.objects.filter(pk__in=[p.pk for p in ready]).update(
         batch=batch, status=PaymentStatus.BATCHED
     )
-    PaymentEvent.objects.bulk_create(
-        PaymentEvent(
-            payment=p,
-            from_status=PaymentStatus.SCHEDULED,
-            to_status=PaymentStatus.BATCHED,
-            by=by,
-            why=f"Lot de {month:%m/%Y}",
-        )
-        for p in ready
-    )
+    _now(ready, PaymentStatus.BATCHED)
+    log_events(ready, PaymentStatus.SCHEDULED, by, f"Lot de {month:%m/%Y}")
     missing = [p for p in candidates if p.file.person_id not in with_account]
     return Prepared(batch, len(ready), missing)
+
+
+def _now(payments: list[Payment], status: PaymentStatus) -> None:
+    for payment in payments:
+        payment.status = status
 
 
 @transaction.atomic
@@ -120,16 +117,8 @@ def validate(batch: PaymentBatch, by: User) -> PaymentBatch:
         raise BatchError("Ce lot ne contient aucun paiement.")
     payments = list(locked.payments.all())
     locked.payments.update(status=PaymentStatus.PAID)
-    PaymentEvent.objects.bulk_create(
-        PaymentEvent(
-            payment=p,
-            from_status=PaymentStatus.BATCHED,
-            to_status=PaymentStatus.PAID,
-            by=by,
-            why=f"Lot de {locked.month:%m/%Y} validé",
-        )
-        for p in payments
-    )
+    _now(payments, PaymentStatus.PAID)
+    log_events(payments, PaymentStatus.BATCHED, by, f"Lot de {locked.month:%m/%Y} validé")
     locked.status = BatchStatus.VALIDATED
     locked.validated_by = by
     locked.validated_at = timezone.now()

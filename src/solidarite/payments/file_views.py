@@ -14,6 +14,7 @@ from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.cases import files
 from solidarite.cases.models import CaseFile
 from solidarite.cases.transitions import TransitionError
+from solidarite.core.form_errors import errors_text
 from solidarite.payments import bank
 from solidarite.payments.forms import BankAccountForm
 from solidarite.payments.models import BankAccount
@@ -53,7 +54,7 @@ def bank_details(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             _("Coordonnées bancaires enregistrées (%(iban)s).") % {"iban": account.iban_masked},
         )
     else:
-        detail = " ".join(str(e) for errs in form.errors.values() for e in errs)
+        detail = errors_text(form)
         messages.error(request, _("Coordonnées bancaires refusées : %(d)s") % {"d": detail})
     return redirect("cases_file", pk=pk)
 

@@ -17,6 +17,7 @@ from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import Role
 from solidarite.cases.models import Household, Person
+from solidarite.core.form_errors import errors_text
 from solidarite.payments import in_kind
 from solidarite.payments.forms import HandOutForm, ItemKindForm, ReceiveForm
 from solidarite.payments.models import Envelope, ItemKind, Loan, Unit
@@ -111,8 +112,7 @@ def hand_out(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     kind = _kind(request, pk)
     form = HandOutForm(_people(_organisations(request)), request.POST)
     if not form.is_valid():
-        errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
-        messages.error(request, errors)
+        messages.error(request, errors_text(form))
         return redirect("payments_item_kind", pk=pk)
     data = form.cleaned_data
     try:

@@ -55,7 +55,8 @@ def monthly_amounts(file: CaseFile, start: dt.date) -> list[tuple[dt.date, Decim
     return rows
 
 
-def _events(payments: Iterable[Payment], from_status: str, by: User | None, why: str) -> None:
+def log_events(payments: Iterable[Payment], from_status: str, by: User | None, why: str) -> None:
+    """One PaymentEvent per payment, to the status the payment now has (in memory)."""
     PaymentEvent.objects.bulk_create(
         PaymentEvent(payment=p, from_status=from_status, to_status=p.status, by=by, why=why)
         for p in payments
@@ -81,7 +82,7 @@ def create_schedule(file: CaseFile, by: User, start: dt.date) -> list[Payment]:
         )
         for due, amount in rows
     )
-    _events(payments, "", by, "Échéancier créé à la signature du contrat")
+    log_events(payments, "", by, "Échéancier créé à la signature du contrat")
     return payments
 
 
@@ -93,7 +94,7 @@ def _move(payments: list[Payment], to: PaymentStatus, by: User | None, why: str)
         Payment.objects.filter(pk__in=[p.pk for p in group]).update(status=to)
         for payment in group:
             payment.status = to
-        _events(group, from_status, by, why)
+        log_events(group, from_status, by, why)
     return payments
 
 
@@ -156,7 +157,7 @@ def correct(payment: Payment, delta: Decimal, by: User, why: str, today: dt.date
         due_on=today,
         amount=delta,
     )
-    _events([correction], "", by, why)
+    log_events([correction], "", by, why)
     return correction
 
 
