@@ -93,10 +93,9 @@ def test_waiting_list_when_the_scheme_says_so(ccas, worker) -> None:  # type: ig
     assert env.committed == env.amount
 
 
-def test_suspension_holds_and_resuming_cancels_the_months_missed(ccas, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_suspension_holds_and_resuming_cancels_the_months_missed(ccas, worker) -> None:  # type: ignore[no-untyped-def]
     env = envelope(ccas, contracts=1)
     file = files.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
-    monkeypatch.setattr(schedules, "dt", dt)  # the services take today's date explicitly
     schedules.hold(file, worker, dt.date(2026, 4, 1))
     assert _statuses(file) == ["scheduled"] * 3 + ["held"] * 9
     schedules.resume(file, worker, dt.date(2026, 6, 1))

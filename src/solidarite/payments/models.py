@@ -172,7 +172,8 @@ class Payment(models.Model):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._stored_amount = self.amount if self.pk else None
+        # Read from __dict__: a deferred amount must not cost a query per row.
+        self._stored_amount = self.__dict__.get("amount") if self.pk else None
 
     def __str__(self) -> str:
         return f"{self.month:%m/%Y} — {self.amount} €"
