@@ -2,6 +2,7 @@
 validates it, the SEPA file is downloaded and checked against the pain.001 schema; a contract
 signing that would overrun the envelope is refused with its message. axe on every page."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -79,4 +80,27 @@ def test_a_signing_that_would_overrun_is_refused_with_its_message(page: Any) -> 
     file.refresh_from_db()
     assert file.status == FileStatus.ELIGIBLE
     assert not file.payments.exists()
+    _accessible(page)
+
+
+def test_a_case_worker_lends_a_laptop_and_the_stock_pages_pass_axe(page: Any) -> None:
+    load_demo()
+    _login(page, "instructeur")
+    page.get_by_role("link", name="Aides en nature").click()
+    overdue = page.get_by_role("heading", name="Prêts en retard")
+    assert overdue.is_visible()
+    assert "PC-001" in page.content()  # the demo's overdue loan
+    _accessible(page)
+    page.get_by_role("link", name="Ordinateur portable").click()
+    before = page.get_by_text("En stock :").inner_text()
+    page.get_by_label("ou nouvelle personne : prénom").fill("Noa")
+    page.get_by_label(re.compile(r"^Nom\W")).fill("Fictif-Élève")
+    page.get_by_label("Date de naissance").fill("2012-05-05")
+    page.get_by_label("Code commune").fill("25056")
+    page.get_by_label("À rendre le (prêt)").fill("2027-06-30")
+    page.get_by_label("Numéro de série (prêt)").fill("PC-099")
+    page.get_by_role("button", name="Enregistrer le prêt").click()
+    assert page.get_by_text("Enregistré pour Noa Fictif-Élève.").is_visible()
+    assert page.get_by_text("En stock :").inner_text() != before
+    assert page.get_by_role("row", name="Noa Fictif-Élève").is_visible()
     _accessible(page)
