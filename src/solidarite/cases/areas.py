@@ -29,10 +29,6 @@ AREAS: tuple[Area, ...] = (
 )
 
 
-def area_names() -> list[str]:
-    return [area.name for area in AREAS]
-
-
 def area_choices() -> list[tuple[str, str]]:
     """Choices for a select, each labelled with its QPV status."""
     return [("", "—")] + [

@@ -28,13 +28,6 @@ def _age(birth: dt.date, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-def evaluate_file(
-    file: CaseFile, answers: list[tuple[tuple[str, int | None], Any]], on: dt.date
-) -> SchemeResult:
-    """The engine on what the file knows (age, commune) and the case worker's answers."""
-    return evaluate_situation(file.scheme_id, file_situation(file, answers, on), on)
-
-
 def evaluate_situation(scheme_id: str, situation: dict[str, Any], on: dt.date) -> SchemeResult:
     return get_catalog().evaluate(situation, on).get(scheme_id, 0)
 

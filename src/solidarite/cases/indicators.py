@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
+from solidarite.cases.files import add_months
 from solidarite.cases.models import (
     Appointment,
     AppointmentStatus,
@@ -70,7 +71,7 @@ def _months(start: dt.date, end: dt.date) -> set[dt.date]:
     months, day = set(), start.replace(day=1)
     while day <= end:
         months.add(day)
-        day = (day + dt.timedelta(days=32)).replace(day=1)
+        day = add_months(day, 1)
     return months
 
 

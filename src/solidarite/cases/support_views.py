@@ -261,6 +261,7 @@ def follow_up_context(request: AuthenticatedRequest, file: CaseFile) -> dict[str
         else Person.objects.none()
     )
     diagnostic = getattr(file, "diagnostic", None)
+    referents = referents_of(file)
     return {
         "household": household,
         "diagnostic": diagnostic,
@@ -269,12 +270,12 @@ def follow_up_context(request: AuthenticatedRequest, file: CaseFile) -> dict[str
         "appointments": file.appointments.select_related("referent"),
         "registrations": file.registrations.select_related("workshop"),
         "can_assign": permissions.can_assign_referent(request.user, file),
-        "referent_form": ReferentForm(referents_of(file), initial={"referent": file.referent_id}),
+        "referent_form": ReferentForm(referents, initial={"referent": file.referent_id}),
         "member_form": MemberForm(),
         "objective_form": ObjectiveForm(),
         "action_form": ActionForm(
             objectives,
-            referents_of(file),
+            referents,
             initial={"responsible_user": file.referent_id},
             prefix="action",
         ),

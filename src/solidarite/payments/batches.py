@@ -20,6 +20,7 @@ from sepaxml import SepaTransfer
 
 from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import Role
+from solidarite.cases.files import add_months
 from solidarite.payments import bank
 from solidarite.payments.models import (
     BankAccount,
@@ -45,7 +46,7 @@ class Prepared:
 def due(month: dt.date, organisation: Organisation) -> QuerySet[Payment]:
     """Scheduled payments due by the end of `month` from the organisation's envelopes, not yet in
     a batch."""
-    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    end = add_months(month.replace(day=1), 1)
     return Payment.objects.filter(
         status=PaymentStatus.SCHEDULED,
         batch__isnull=True,

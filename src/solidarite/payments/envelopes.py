@@ -4,7 +4,6 @@
 writer anyway); the check constraint `envelope_never_overrun` is the last line of defence.
 """
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from solidarite.accounts.models import Organisation
+from solidarite.cases.files import add_months
 from solidarite.payments.models import Envelope, Payment, PaymentStatus, Unit, WhenExhausted
 from solidarite.schemes.services import get_catalog
 
@@ -141,12 +141,6 @@ class EnvelopeState:
         return float(self.envelope.committed / self.envelope.amount)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def state(envelope: Envelope, today: dt.date) -> EnvelopeState:
     """Paid so far, this month's payments, and the forecast: the last month the envelope can pay
     in full if spending goes on at this month's rate."""
@@ -158,7 +152,7 @@ def state(envelope: Envelope, today: dt.date) -> EnvelopeState:
     last_funded = None
     if rate > 0:
         left_after_this_month = envelope.amount - paid - rate
-        last_funded = _add_months(month, int(max(left_after_this_month, Decimal(0)) // rate))
+        last_funded = add_months(month, int(max(left_after_this_month, Decimal(0)) // rate))
     return EnvelopeState(
         envelope=envelope,
         paid=paid,

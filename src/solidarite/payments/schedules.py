@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Sum
 
 from solidarite.cases.decision import evaluate_situation
 from solidarite.cases.files import add_months
@@ -159,8 +158,3 @@ def correct(payment: Payment, delta: Decimal, by: User, why: str, today: dt.date
     )
     log_events([correction], "", by, why)
     return correction
-
-
-def committed_for(file: CaseFile) -> Decimal:
-    total = file.payments.exclude(status=PaymentStatus.CANCELLED).aggregate(s=Sum("amount"))
-    return total["s"] or Decimal(0)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from solidarite.accounts.models import Organisation
+from solidarite.cases.files import add_months
 from solidarite.cases.models import Household, Person
 from solidarite.payments import batches, in_kind
 from solidarite.payments.models import ItemKind, Payment, PaymentStatus
@@ -20,7 +21,7 @@ def _month_starts(first: dt.date, before: dt.date) -> list[dt.date]:
     months, day = [], first.replace(day=1)
     while day < before.replace(day=1):
         months.append(day)
-        day = (day + dt.timedelta(days=32)).replace(day=1)
+        day = add_months(day, 1)
     return months
 
 
