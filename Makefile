@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed-stamp
+# make run and make test are local: DEBUG on lets them generate their own keys under var/ and
+# load the demo. Production never runs through make (docs/deploy.md) and refuses to start
+# without its keys.
+export DEBUG := true
 
 .PHONY: run test install lint typecheck pytest messages bench clean
 

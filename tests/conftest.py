@@ -9,6 +9,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -109,3 +110,21 @@ def _french_by_default() -> Iterator[None]:
 
     with translation.override("fr"):
         yield
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def clock(time_machine: Any) -> Any:
+    """Move the clock (every "today" of the platform) to a Paris date and time:
+    `clock(dt.date(2026, 1, 15))` is noon in Paris that day, `clock(day, hour=0, minute=30)` just
+    after midnight."""
+    import datetime as dt
+
+    def move(day: dt.date, hour: int = 12, minute: int = 0) -> dt.datetime:
+        moment = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
+        time_machine.move_to(moment, tick=False)
+        return moment
+
+    return move

@@ -5,7 +5,7 @@ from typing import Any
 import factory
 from django.contrib.auth import get_user_model
 
-from solidarite.accounts.models import Membership, Organisation
+from solidarite.accounts.models import Membership, Organisation, code_for
 from solidarite.accounts.roles import OrganisationKind, Role
 
 
@@ -14,6 +14,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         model = Organisation
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
+    # Like a real installation: the code is derived from the first name, then never changes.
+    code = factory.LazyAttribute(lambda o: code_for(o.name))
     kind = OrganisationKind.CCAS
     commune_code = "25056"
 
@@ -65,7 +67,8 @@ def active_file(
     the database: the path that leads there is tested in tests/cases/test_files.py."""
     import datetime as dt
 
-    from solidarite.cases.files import add_months
+    from dateutil.relativedelta import relativedelta
+
     from solidarite.cases.models import CaseFile, FileStatus, Household, Person
 
     started_on = started_on or dt.date.today() - dt.timedelta(days=60)
@@ -84,6 +87,6 @@ def active_file(
         referent=referent,
         status=FileStatus.ACTIVE,
         started_on=started_on,
-        ends_on=add_months(started_on, 12),
+        ends_on=started_on + relativedelta(months=12),
         contract_signed_on=started_on,
     )

@@ -16,6 +16,7 @@ def test_check_deploy_is_clean_with_production_values(tmp_path: Path) -> None:
         "ALLOWED_HOSTS": "solidarite.example.org",
         "SOLIDARITE_HTTPS": "true",
         "SOLIDARITE_VAR_DIR": str(tmp_path),
+        "SOLIDARITE_FIELD_KEYS": "bWFkZS11cC1mb3ItdGhlLXRlc3Qtb25seS0zMi1ieXRlcz0=",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

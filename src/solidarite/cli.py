@@ -12,9 +12,25 @@ def _demo_load(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from solidarite.core.demo.loader import load_demo
+    from solidarite.core.demo.loader import DemoRefused, load_demo
 
-    print(load_demo())
+    try:
+        print(load_demo())
+    except DemoRefused as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _organisations_sync(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "solidarite.settings")
+    import django
+
+    django.setup()
+    from solidarite.accounts.providers import sync_from_catalog
+
+    created = sync_from_catalog()
+    print(f"organisations: {len(created)} created ({', '.join(o.code for o in created) or '-'})")
     return 0
 
 
@@ -43,6 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
     demo_commands.add_parser("load", help="charger les données de démonstration (idempotent)")
     demo.set_defaults(handler=_demo_load)
+
+    organisations = commands.add_parser(
+        "organisations", help="organisations porteuses du catalogue / catalog providers"
+    )
+    organisations_commands = organisations.add_subparsers(
+        dest="organisations_command", required=True
+    )
+    organisations_commands.add_parser(
+        "sync", help="créer les organisations porteuses manquantes (par leur code)"
+    )
+    organisations.set_defaults(handler=_organisations_sync)
 
     from solidarite.paths import CATALOG_DIR
 

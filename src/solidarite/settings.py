@@ -1,8 +1,9 @@
 """Django settings, read from the environment with safe local defaults.
 
-Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and SOLIDARITE_HTTPS=true
-(see docs/deploy.md). Locally nothing is required: SQLite under var/ and a secret key generated
-once into var/secret_key, so no secret is ever committed.
+Production (DEBUG off, the default) refuses to start without SECRET_KEY and SOLIDARITE_FIELD_KEYS,
+and sets ALLOWED_HOSTS, DATABASE_URL, SOLIDARITE_HTTPS=true and SOLIDARITE_TRUSTED_PROXIES (see
+docs/deploy.md). Locally (`make run`, `make test` set DEBUG=true) nothing is required: SQLite under
+var/ and keys generated once into var/, so no secret is ever committed.
 """
 
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from solidarite.paths import PACKAGE_DIR, VAR_DIR
@@ -56,6 +58,22 @@ def _local_field_key() -> str:
 
 
 DEBUG = _env_bool("DEBUG", False)
+
+
+def _required_in_production(name: str, purpose: str) -> None:
+    """With DEBUG off, a missing secret stops start-up: a generated one would change at every
+    deployment (sessions lost, bank details unreadable)."""
+    if not DEBUG and not os.environ.get(name, "").strip():
+        raise ImproperlyConfigured(
+            f"{name} is not set. Production (DEBUG off) needs it: {purpose}. "
+            "See docs/deploy.md; for a local demo use `make run` (DEBUG=true)."
+        )
+
+
+_required_in_production("SECRET_KEY", "it signs sessions and CSRF tokens")
+_required_in_production(
+    "SOLIDARITE_FIELD_KEYS", "it encrypts bank details at rest (Fernet keys, newest first)"
+)
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 FIELD_ENCRYPTION_KEYS = _env_list("SOLIDARITE_FIELD_KEYS", "") or [_local_field_key()]
 # The account the transfers leave from (the CCAS's account at the Trésor public). The defaults
@@ -89,11 +107,13 @@ INSTALLED_APPS = [
     "solidarite.plans",
     "solidarite.cases",
     "solidarite.payments",
+    "solidarite.contracts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "solidarite.core.middleware.ApiBodyGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,7 +124,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "solidarite.accounts.acting.ActingOrganisationMiddleware",
+    "solidarite.core.middleware.NoStoreForSignedInMiddleware",
 ]
+
+# A household is a few kilobytes: anything near this is a mistake or an attack.
+SOLIDARITE_API_MAX_BODY_BYTES = 256 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 ROOT_URLCONF = "solidarite.urls"
 WSGI_APPLICATION = "solidarite.wsgi.application"
@@ -158,6 +184,14 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The client address behind the reverse proxy (docs/deploy.md): X-Forwarded-For is believed only
+# from these proxies (comma-separated addresses or networks, e.g. 127.0.0.1,10.0.0.0/8).
+SOLIDARITE_TRUSTED_PROXIES = _env_list("SOLIDARITE_TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "solidarite.accounts.client_ip.client_ip"
+# One address failing this often (any usernames) within the cool-off is refused (HTTP 429).
+SOLIDARITE_LOGIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("SOLIDARITE_LOGIN_FAILURES_PER_ADDRESS", "30")
+)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 

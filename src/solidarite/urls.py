@@ -13,6 +13,7 @@ urlpatterns = [
     path("simulateur/", include("solidarite.simulator.urls")),
     path("plans/", include("solidarite.plans.urls")),
     path("accompagnement/", include("solidarite.cases.urls")),
+    path("accompagnement/", include("solidarite.contracts.urls")),
     path("finances/", include("solidarite.payments.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

@@ -8,6 +8,13 @@ from solidarite.core.demo import accounts
 from solidarite.core.demo.loader import load_demo
 from tests.browser.accessibility import blocking_violations
 
+
+@pytest.fixture(autouse=True)
+def _demo_allowed(settings: Any) -> None:
+    """The demo loads only with DEBUG on (a local install); pytest runs with DEBUG off."""
+    settings.DEBUG = True
+
+
 pytestmark = pytest.mark.django_db(transaction=True)
 PLAN = "urgence_solidarites_besancon"
 APOS = "\N{RIGHT SINGLE QUOTATION MARK}"  # as the seed writes it

@@ -18,6 +18,13 @@ from solidarite.payments.models import Envelope, Payment, PaymentStatus, Unit
 from tests.browser.accessibility import blocking_violations
 from tests.browser.test_case_path import _login, _logout
 
+
+@pytest.fixture(autouse=True)
+def _demo_allowed(settings: Any) -> None:
+    """The demo loads only with DEBUG on (a local install); pytest runs with DEBUG off."""
+    settings.DEBUG = True
+
+
 pytestmark = pytest.mark.django_db(transaction=True)
 SCHEMA = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 

@@ -4,13 +4,13 @@ exit; the maximum duration is enforced by the daily command."""
 import datetime as dt
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from solidarite.accounts.roles import OrganisationKind, Role
 from solidarite.audit.models import AccessLog
-from solidarite.cases.files import add_months
 from solidarite.cases.models import CaseFile, ExitReason, FileStatus, Referral
 from tests.cases.test_referrals import _form
 from tests.factories import OrganisationFactory, user_with_role
@@ -26,12 +26,15 @@ ANSWERS = {
 
 
 @pytest.fixture
-def setup(client: Client):  # type: ignore[no-untyped-def]
+def setup(client: Client, clock):  # type: ignore[no-untyped-def]
+    clock(dt.date(2026, 1, 20))  # contracts start within a month of today: fix today
     ccas = OrganisationFactory(name="CCAS de Besançon", kind=OrganisationKind.CCAS)
     partner = user_with_role(Role.REFERRING_PARTNER, OrganisationFactory(name="Mission locale"))
     worker = user_with_role(Role.CASE_WORKER, ccas)
     client.force_login(partner)
-    client.post(reverse("cases_referral_create"), _form(birth_date="2005-01-15"))
+    client.post(
+        reverse("cases_referral_create"), _form(birth_date="2005-01-15", consent_date="2026-01-15")
+    )
     referral = Referral.objects.get()
     client.force_login(worker)
     response = client.post(reverse("cases_referral_decide", args=[referral.pk, "accepter"]))
@@ -118,7 +121,10 @@ def test_the_partner_and_others_never_see_the_file(client: Client, setup) -> Non
     )
 
 
-def test_the_daily_command_closes_files_at_their_maximum_duration(client: Client, setup) -> None:  # type: ignore[no-untyped-def]
+def test_the_daily_command_closes_files_at_their_maximum_duration(
+    client: Client, setup, clock
+) -> None:  # type: ignore[no-untyped-def]
+    clock(dt.date(2025, 1, 12))
     file = setup["file"]
     client.post(reverse("cases_file_decide", args=[file.pk]), {**ANSWERS, "eligible": "oui"})
     client.post(
@@ -143,7 +149,7 @@ def test_the_daily_command_closes_files_at_their_maximum_duration(client: Client
 def test_add_months_keeps_the_day_or_the_months_last(
     day: tuple[int, int, int], months: int, expected: tuple[int, int, int]
 ) -> None:
-    assert add_months(dt.date(*day), months) == dt.date(*expected)
+    assert dt.date(*day) + relativedelta(months=months) == dt.date(*expected)
 
 
 def test_suspend_needs_a_reason_then_resume(client: Client, setup) -> None:  # type: ignore[no-untyped-def]

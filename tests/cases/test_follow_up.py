@@ -12,7 +12,7 @@ from django.utils import timezone
 from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import OrganisationKind, Role
 from solidarite.cases import follow_up
-from solidarite.cases.files import assign_referent, close
+from solidarite.cases.files import assign_referent
 from solidarite.cases.models import (
     Action,
     ActionStatus,
@@ -28,6 +28,7 @@ from solidarite.cases.models import (
     WorkshopRegistration,
 )
 from solidarite.cases.transitions import TransitionError
+from solidarite.contracts.workflow import close
 from tests.factories import OrganisationFactory, active_file, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -287,7 +288,7 @@ def test_referent_is_chosen_among_the_organisation_members(
 
 def test_a_closed_file_is_read_only(client: Client, ccas: Organisation, referent: User) -> None:
     file = active_file(ccas, referent)
-    close(file, referent, ExitReason.EMPLOYMENT)
+    close(file, None, ExitReason.EMPLOYMENT)
     file.refresh_from_db()
     with pytest.raises(follow_up.FollowUpError, match="Clos"):
         follow_up.add_objective(file, referent, Domain.HEALTH, "Trop tard")

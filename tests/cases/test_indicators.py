@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from solidarite.accounts.roles import OrganisationKind, Role
 from solidarite.cases import follow_up, indicators
-from solidarite.cases.files import close
 from solidarite.cases.models import (
     AppointmentStatus,
     Attendance,
@@ -19,6 +18,7 @@ from solidarite.cases.models import (
     ExitReason,
     Workshop,
 )
+from solidarite.contracts.workflow import close
 from tests.factories import OrganisationFactory, active_file, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,8 @@ def caseload():  # type: ignore[no-untyped-def]
     for file, attendance in ((a, Attendance.PRESENT), (b, Attendance.ABSENT), (c, "present")):
         registration = follow_up.register(workshop, file)
         follow_up.record_attendance(registration, Attendance(attendance))
-    close(a, referent, ExitReason.EMPLOYMENT, on=D(2026, 4, 30))
-    return {"a": a, "b": b, "c": c}
+    close(a, None, ExitReason.EMPLOYMENT, on=D(2026, 4, 30))
+    return {"a": a, "b": b, "c": c, "ccas": ccas}
 
 
 def test_indicators_for_a_period_and_an_area(caseload) -> None:  # type: ignore[no-untyped-def]
@@ -88,22 +88,25 @@ def test_a_period_without_activity_has_no_rates(caseload) -> None:  # type: igno
 
 
 def test_viewer_reads_indicators_and_downloads_csv(client: Client, caseload) -> None:  # type: ignore[no-untyped-def]
-    client.force_login(user_with_role(Role.VIEWER))
+    """Small counts never single out a person: 2 entries read "< 5" on the page and in the CSV,
+    and a rate over 2 workshop registrations is not shown at all."""
+    client.force_login(user_with_role(Role.VIEWER, caseload["ccas"]))
     query = f"scheme_id={SCHEME}&start=2026-01-01&end=2026-04-30&area=Planoise"
     page = client.get(reverse("cases_indicators") + "?" + query).content.decode()
-    assert '<td data-indicator="entries">2</td>' in page
+    assert '<td data-indicator="entries">&lt; 5</td>' in page
     assert "A Exemple" not in page
     response = client.get(reverse("cases_indicators") + "?" + query + "&format=csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     values = {row["indicator"]: row["value"] for row in rows}
-    assert values["entries"] == "2"
-    assert values["exits_employment"] == "1"
-    assert values["workshop_attendance_rate"] == "0.50"
+    assert values["entries"] == "< 5"
+    assert values["exits_employment"] == "< 5"
+    assert values["workshop_attendance_rate"] == ""
+    assert values["share_with_monthly_appointment"] == ""
     assert {row["area"] for row in rows} == {"Planoise"}
 
 
-def test_an_inverted_period_is_a_form_error(client: Client) -> None:
-    client.force_login(user_with_role(Role.VIEWER))
+def test_an_inverted_period_is_a_form_error(client: Client, caseload) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(user_with_role(Role.VIEWER, caseload["ccas"]))
     page = client.get(
         reverse("cases_indicators") + f"?scheme_id={SCHEME}&start=2026-05-01&end=2026-01-01"
     )

@@ -1,5 +1,7 @@
 """The demo data loads idempotently: a second load changes nothing and duplicates nothing."""
 
+from typing import Any
+
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -9,6 +11,13 @@ from solidarite.cases.models import Appointment, CaseFile, FileTransition, Perso
 from solidarite.core.demo import accounts
 from solidarite.core.demo.loader import load_demo
 from solidarite.plans.models import Measure, Milestone, Plan
+
+
+@pytest.fixture(autouse=True)
+def _demo_allowed(settings: Any) -> None:
+    """The demo loads only with DEBUG on (a local install); pytest runs with DEBUG off."""
+    settings.DEBUG = True
+
 
 pytestmark = pytest.mark.django_db
 

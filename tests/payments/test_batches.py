@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import OrganisationKind, Role
-from solidarite.cases import files
+from solidarite.contracts import workflow
 from solidarite.payments import bank, batches
 from solidarite.payments.models import BankAccount, Payment, PaymentBatch, PaymentStatus
 from tests.factories import OrganisationFactory, user_with_role
@@ -34,11 +34,12 @@ def ccas() -> Organisation:
 
 
 @pytest.fixture
-def world(ccas: Organisation) -> dict[str, object]:
+def world(ccas: Organisation, clock) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    clock(dt.date(2026, 2, 5))  # contracts signed within a month; February's batch is due
     worker = user_with_role(Role.CASE_WORKER, ccas)
     envelope(ccas, contracts=5)
-    paid = files.sign_contract(eligible_file(ccas, 1), worker, dt.date(2026, 1, 10), "X")
-    no_rib = files.sign_contract(eligible_file(ccas, 2), worker, dt.date(2026, 2, 10), "X")
+    paid = workflow.sign_contract(eligible_file(ccas, 1), worker, dt.date(2026, 1, 10), "X")
+    no_rib = workflow.sign_contract(eligible_file(ccas, 2), worker, dt.date(2026, 2, 10), "X")
     bank.save_bank_account(paid.person, "Jeune1 Exemple", "FR76 3000 1007 9412 3456 7890 185")
     return {
         "worker": worker,
@@ -84,7 +85,9 @@ def test_exports_csv_and_a_schema_valid_sepa_file(world) -> None:  # type: ignor
         batches.export_sepa(batch)
     batch = batches.validate(batch, world["check"])
     rows = list(csv.DictReader(io.StringIO(batches.export_csv(batch)), delimiter=";"))
-    assert [(r["iban"], r["montant"]) for r in rows] == [(IBAN, "1000.00")]
+    masked = world["paid"].person.bank_account.iban_masked
+    assert [(r["iban_masque"], r["montant"]) for r in rows] == [(masked, "1000.00")]
+    assert IBAN not in batches.export_csv(batch)  # the full IBAN travels in the SEPA file only
     xml = batches.export_sepa(batch)
     schema = xmlschema.XMLSchema(str(SCHEMA))
     schema.validate(xml.decode())
@@ -141,7 +144,11 @@ def test_batch_pages_for_finance_only(client: Client, world) -> None:  # type: i
     assert "Valider le lot" not in page
     assert "autre personne" in page
     client.force_login(world["check"])
-    client.post(reverse("payments_batch_validate", args=[batch.pk]))
+    confirm = client.get(reverse("payments_batch_validate", args=[batch.pk])).content.decode()
+    total_line = confirm.split('id="confirm-total">', 1)[1].split("</p>", 1)[0]
+    assert "2 paiements" in total_line
+    assert "".join(c for c in total_line.split("total de", 1)[1] if c.isdigit()) == "100000"
+    client.post(reverse("payments_batch_validate", args=[batch.pk]), {"total": "1000.00"})
     sepa = client.get(reverse("payments_batch_export", args=[batch.pk, "sepa"]))
     assert sepa["Content-Type"] == "application/xml"
     xmlschema.XMLSchema(str(SCHEMA)).validate(sepa.content.decode())
@@ -180,7 +187,7 @@ def test_another_organisations_finance_neither_sees_nor_validates_the_batch(
     assert "Enveloppe de test" not in client.get(reverse("payments_dashboard")).content.decode()
 
 
-def test_a_negative_correction_is_netted_and_never_makes_a_negative_transfer(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_negative_correction_is_netted_and_never_makes_a_negative_transfer(world, clock) -> None:  # type: ignore[no-untyped-def]
     from solidarite.payments import schedules
 
     january = world["paid"].payments.order_by("due_on").first()
@@ -189,6 +196,7 @@ def test_a_negative_correction_is_netted_and_never_makes_a_negative_transfer(wor
     )
     prepared = batches.prepare(dt.date(2026, 2, 1), world["prep"])
     assert prepared.added == 0  # 500 + 500 - 1200 < 0: the file waits for a later month
+    clock(dt.date(2026, 3, 5))
     march = batches.prepare(dt.date(2026, 3, 1), world["prep"])
     assert march.added == 4  # 3 x 500 - 1200 = 300 > 0
     batch = batches.validate(march.batch, world["check"])

@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 
 from solidarite.accounts.roles import OrganisationKind, Role
-from solidarite.cases import files
 from solidarite.cases.models import CaseFile, FileStatus
 from solidarite.cases.transitions import TransitionError
+from solidarite.contracts import workflow
 from solidarite.payments.models import Envelope, Payment, PaymentStatus
 from tests.factories import OrganisationFactory, user_with_role
 from tests.payments.helpers import CONTRACT, eligible_file, envelope
@@ -33,7 +33,7 @@ def test_fifty_concurrent_signings_against_an_envelope_that_fits_thirty() -> Non
         try:
             file = CaseFile.objects.get(pk=pk)
             start.wait(timeout=30)
-            files.sign_contract(file, worker, dt.date(2026, 1, 15), "Signataires")
+            workflow.sign_contract(file, worker, dt.date(2026, 1, 15), "Signataires")
             return "signed"
         except TransitionError:
             return "refused"
@@ -64,7 +64,7 @@ def test_concurrent_first_signings_create_the_catalog_envelope_once() -> None:
         try:
             file = CaseFile.objects.get(pk=pk)
             start.wait(timeout=30)
-            files.sign_contract(file, worker, dt.date(2026, 1, 15), "Signataires")
+            workflow.sign_contract(file, worker, dt.date(2026, 1, 15), "Signataires")
             return "signed"
         finally:
             connection.close()

@@ -20,9 +20,14 @@ TODAY = dt.date(2026, 8, 25)
 
 @pytest.fixture
 def ccas() -> Organisation:
-    # pack_rentree_solidaire (200 packs a year) is provided by the Ville de Besançon, which is
-    # not an organisation here: the capacity is then owned by the organisation handing out
     return OrganisationFactory(name="CCAS de Besançon", kind=OrganisationKind.CCAS)
+
+
+@pytest.fixture
+def ville() -> Organisation:
+    """The provider of pack_rentree_solidaire (200 packs a year): only it draws on the
+    capacity."""
+    return OrganisationFactory(name="Ville de Besançon", kind=OrganisationKind.CITY_DEPARTMENT)
 
 
 def _person(n: int) -> Person:
@@ -45,10 +50,10 @@ def test_stock_never_goes_below_zero(ccas: Organisation) -> None:
     assert keys.in_stock == 0
 
 
-def test_yearly_capacity_is_enforced_like_an_envelope(ccas: Organisation) -> None:
-    agent = user_with_role(Role.CASE_WORKER, ccas)
+def test_yearly_capacity_is_enforced_like_an_envelope(ville: Organisation) -> None:
+    agent = user_with_role(Role.CASE_WORKER, ville)
     packs = ItemKind.objects.create(
-        organisation=ccas, name="Pack de rentrée", scheme_id="pack_rentree_solidaire"
+        organisation=ville, name="Pack de rentrée", scheme_id="pack_rentree_solidaire"
     )
     in_kind.receive(packs, 500, TODAY, agent)
     for n in range(3):

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 
 from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import OrganisationKind, Role
-from solidarite.cases import files
 from solidarite.cases.models import ExitReason, FileStatus
 from solidarite.cases.transitions import TransitionError
+from solidarite.contracts import workflow
 from solidarite.payments import schedules
 from solidarite.payments.models import Envelope, Payment, PaymentEvent, PaymentStatus
 from solidarite.schemes import services
@@ -23,6 +23,12 @@ from tests.payments.helpers import CONTRACT, MONTHLY, eligible_file, envelope
 
 pytestmark = pytest.mark.django_db
 SIGNED = dt.date(2026, 1, 15)
+
+
+@pytest.fixture(autouse=True)
+def _on_the_signing_day(clock) -> None:  # type: ignore[no-untyped-def]
+    """Contracts start within a month of today: these tests sign on SIGNED, that day."""
+    clock(SIGNED)
 
 
 @pytest.fixture
@@ -41,7 +47,7 @@ def _statuses(file) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_signing_schedules_twelve_monthly_payments_from_the_engine(ccas, worker) -> None:  # type: ignore[no-untyped-def]
     env = envelope(ccas, contracts=3)
-    file = files.sign_contract(eligible_file(ccas), worker, SIGNED, "X, Y")
+    file = workflow.sign_contract(eligible_file(ccas), worker, SIGNED, "X, Y")
     payments = list(file.payments.order_by("due_on"))
     assert len(payments) == 12
     assert {p.amount for p in payments} == {MONTHLY}
@@ -54,7 +60,7 @@ def test_signing_schedules_twelve_monthly_payments_from_the_engine(ccas, worker)
 
 
 def test_the_catalog_envelope_is_created_on_first_signing(ccas, worker) -> None:  # type: ignore[no-untyped-def]
-    files.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
+    workflow.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
     created = Envelope.objects.get()
     assert created.amount == Decimal("1000000")
     assert created.owner == ccas
@@ -63,10 +69,10 @@ def test_the_catalog_envelope_is_created_on_first_signing(ccas, worker) -> None:
 
 def test_a_signing_that_would_overrun_is_refused_and_writes_nothing(ccas, worker) -> None:  # type: ignore[no-untyped-def]
     env = envelope(ccas, contracts=1)
-    files.sign_contract(eligible_file(ccas, 1), worker, SIGNED, "X")
+    workflow.sign_contract(eligible_file(ccas, 1), worker, SIGNED, "X")
     second = eligible_file(ccas, 2)
     with pytest.raises(TransitionError, match="ne permet pas cet engagement"):
-        files.sign_contract(second, worker, SIGNED, "X")
+        workflow.sign_contract(second, worker, SIGNED, "X")
     second.refresh_from_db()
     assert second.status == FileStatus.ELIGIBLE
     assert second.contract_text == ""
@@ -78,14 +84,14 @@ def test_a_signing_that_would_overrun_is_refused_and_writes_nothing(ccas, worker
 def test_waiting_list_when_the_scheme_says_so(ccas, worker) -> None:  # type: ignore[no-untyped-def]
     env = envelope(ccas, contracts=1, policy="waiting_list")
     Envelope.objects.filter(pk=env.pk).update(amount=CONTRACT + 2 * MONTHLY)
-    first = files.sign_contract(eligible_file(ccas, 1), worker, SIGNED, "X")
-    waiting = files.sign_contract(eligible_file(ccas, 2), worker, SIGNED, "X")
+    first = workflow.sign_contract(eligible_file(ccas, 1), worker, SIGNED, "X")
+    waiting = workflow.sign_contract(eligible_file(ccas, 2), worker, SIGNED, "X")
     assert waiting.status == FileStatus.WAITING_LIST
     assert not waiting.payments.exists()
     with pytest.raises(TransitionError, match="Toujours en attente"):
-        files.start_from_waiting_list(waiting, worker, dt.date(2026, 3, 1))
-    files.close(first, worker, ExitReason.EMPLOYMENT, on=dt.date(2026, 2, 20))
-    started = files.start_from_waiting_list(waiting, worker, dt.date(2026, 3, 1))
+        workflow.start_from_waiting_list(waiting, worker, dt.date(2026, 3, 1))
+    workflow.close(first, worker, ExitReason.EMPLOYMENT, on=dt.date(2026, 2, 20))
+    started = workflow.start_from_waiting_list(waiting, worker, dt.date(2026, 3, 1))
     assert started.status == FileStatus.ACTIVE
     # the first file keeps January and February, its ten other months return to the envelope
     assert started.payments.count() == 12
@@ -95,10 +101,11 @@ def test_waiting_list_when_the_scheme_says_so(ccas, worker) -> None:  # type: ig
 
 def test_suspension_holds_and_resuming_cancels_the_months_missed(ccas, worker) -> None:  # type: ignore[no-untyped-def]
     env = envelope(ccas, contracts=1)
-    file = files.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
-    schedules.hold(file, worker, dt.date(2026, 4, 1))
-    assert _statuses(file) == ["scheduled"] * 3 + ["held"] * 9
-    schedules.resume(file, worker, dt.date(2026, 6, 1))
+    file = workflow.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
+    schedules.hold(file, worker)
+    # nothing is paid while suspended, not even the months due before and not yet batched
+    assert _statuses(file) == ["held"] * 12
+    schedules.resume(file, worker, dt.date(2026, 4, 1), dt.date(2026, 6, 1))
     assert _statuses(file) == ["scheduled"] * 3 + ["cancelled"] * 2 + ["scheduled"] * 7
     env.refresh_from_db()
     assert env.committed == CONTRACT - 2 * MONTHLY
@@ -106,8 +113,8 @@ def test_suspension_holds_and_resuming_cancels_the_months_missed(ccas, worker) -
 
 def test_exit_cancels_the_remaining_payments_and_releases_the_money(ccas, worker) -> None:  # type: ignore[no-untyped-def]
     env = envelope(ccas, contracts=1)
-    file = files.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
-    files.close(file, worker, ExitReason.EMPLOYMENT, on=dt.date(2026, 5, 20))
+    file = workflow.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
+    workflow.close(file, worker, ExitReason.EMPLOYMENT, on=dt.date(2026, 5, 20))
     assert _statuses(file) == ["scheduled"] * 5 + ["cancelled"] * 7
     env.refresh_from_db()
     assert env.committed == 5 * MONTHLY
@@ -128,7 +135,7 @@ def test_a_parameter_revised_at_a_date_applies_from_that_date(  # type: ignore[n
     services.get_catalog.cache_clear()
     try:
         envelope(ccas, contracts=2)
-        file = files.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
+        file = workflow.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
     finally:
         services.get_catalog.cache_clear()
     amounts = [p.amount for p in file.payments.order_by("due_on")]
@@ -137,7 +144,7 @@ def test_a_parameter_revised_at_a_date_applies_from_that_date(  # type: ignore[n
 
 def test_amounts_are_never_edited_in_place_and_a_correction_is_a_new_entry(ccas, worker) -> None:  # type: ignore[no-untyped-def]
     env = envelope(ccas, contracts=2)
-    file = files.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
+    file = workflow.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
     payment = file.payments.first()
     payment.amount = Decimal("1.00")
     with pytest.raises(ValueError, match="correction"):
@@ -154,7 +161,7 @@ def test_amounts_are_never_edited_in_place_and_a_correction_is_a_new_entry(ccas,
 
 def test_the_database_refuses_a_second_payment_for_the_same_file_and_month(ccas, worker) -> None:  # type: ignore[no-untyped-def]
     envelope(ccas, contracts=2)
-    file = files.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
+    file = workflow.sign_contract(eligible_file(ccas), worker, SIGNED, "X")
     first = file.payments.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         Payment.objects.create(

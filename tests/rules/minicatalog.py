@@ -47,12 +47,17 @@ variables:
     formula: revenus * 2
 """
 
+ORGANISATIONS = """\
+organisations:
+  - {code: ccas-test, name: CCAS de test, kind: ccas, commune_code: "25056"}
+"""
+
 SCHEME = """\
 id: aide
 version: 1
 title: {fr: Aide, en: Aid}
 summary: {fr: Une aide, en: An aid}
-provider: CCAS
+provider: ccas-test
 territory: {communes: ["25056"], label: {fr: Besançon, en: Besançon}}
 entity: household
 periodicity: monthly
@@ -81,10 +86,12 @@ def write_catalog(
     variables: str = VARIABLES,
     schemes: dict[str, str] | None = None,
     tests: dict[str, str] | None = None,
+    organisations: str = ORGANISATIONS,
 ) -> Path:
     (root / "schemes").mkdir(parents=True, exist_ok=True)
     (root / "tests").mkdir(exist_ok=True)
     (root / "variables.yaml").write_text(variables, encoding="utf-8")
+    (root / "organisations.yaml").write_text(organisations, encoding="utf-8")
     for name, text in (schemes if schemes is not None else {"aide": SCHEME}).items():
         (root / "schemes" / f"{name}.yaml").write_text(text, encoding="utf-8")
     for name, text in (tests or {}).items():

@@ -98,7 +98,7 @@ BROKEN: list[tuple[str, str, dict[str, str], str]] = [
     (
         "unknown_field",
         VARIABLES,
-        {"aide": SCHEME.replace("provider: CCAS", "provider: CCAS\nfournisseur: CCAS")},
+        {"aide": SCHEME.replace("provider: ccas-test", "provider: ccas-test\nfournisseur: CCAS")},
         "schemes/aide.yaml:6: fournisseur: unknown field",
     ),
     (

@@ -6,6 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et organisations"
 
     def ready(self) -> None:
-        from solidarite.accounts import history
+        from solidarite.accounts import history, providers  # noqa: F401 (registers the check)
 
         history.register_models()

@@ -1,8 +1,11 @@
 """Organisations and memberships: access is decided by the role a user holds in an organisation."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from solidarite.accounts.roles import OrganisationKind, Role
@@ -13,9 +16,34 @@ commune_code_validator = RegexValidator(
 )
 
 
-class Organisation(models.Model):
-    """A CCAS, a city department, an association, a Mission locale... that users work for."""
+organisation_code_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{1,63}$",
+    _(
+        "Un code d'organisation s'écrit en minuscules, chiffres et tirets "
+        "(par exemple ccas-de-besancon)."
+    ),
+)
 
+
+def code_for(name: str) -> str:
+    """The code an organisation gets from its first name (it keeps it if renamed)."""
+    return slugify(name)[:64].strip("-") or "organisation"
+
+
+class ImmutableCodeError(Exception):
+    """An organisation's code is its identity: schemes and permissions rely on it."""
+
+
+class Organisation(models.Model):
+    """A CCAS, a city department, an association, a Mission locale... that users work for.
+
+    `code` is the stable identity (schemes name their provider by it); `name` is for display and
+    may change. Nothing ever matches an organisation by its name.
+    """
+
+    code = models.CharField(
+        _("code"), max_length=64, unique=True, validators=[organisation_code_validator]
+    )
     name = models.CharField(_("nom"), max_length=200, unique=True)
     kind = models.CharField(_("type"), max_length=32, choices=OrganisationKind.choices)
     commune_code = models.CharField(
@@ -30,10 +58,26 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
             ),
+            models.CheckConstraint(
+                condition=~models.Q(code=""), name="organisation_code_not_empty"
+            ),
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._stored_code = self.__dict__.get("code") if self.pk else None
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._stored_code is not None and self.code != self._stored_code:
+            raise ImmutableCodeError(
+                _("Le code d'une organisation ne change jamais (%(code)s).")
+                % {"code": self._stored_code}
+            )
+        super().save(*args, **kwargs)
+        self._stored_code = self.code
 
 
 class Membership(models.Model):

@@ -8,19 +8,31 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from solidarite.accounts import acting
 from solidarite.accounts.roles import Role
 
 AnyUser = User | AnonymousUser
 _ROLES_CACHE = "_solidarite_roles"
 
 
+def _memberships(user: User) -> Any:
+    """The user's memberships within the organisation they act for (all of them outside a
+    request, where services are called with explicit organisations)."""
+    memberships = user.memberships.all()
+    acting_id = acting.organisation_id(user)
+    if acting_id is not None:
+        memberships = memberships.filter(organisation=acting_id)
+    return memberships
+
+
 def user_roles(user: AnyUser) -> frozenset[str]:
-    """The roles a user holds in any organisation, read once per request-bound user object."""
-    if not user.is_authenticated:
+    """The roles a user holds in the organisation they act for, read once per request-bound
+    user object."""
+    if not isinstance(user, User) or not user.is_authenticated:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, _ROLES_CACHE, None)
     if cached is None:
-        cached = frozenset(user.memberships.values_list("role", flat=True))
+        cached = frozenset(_memberships(user).values_list("role", flat=True))
         setattr(user, _ROLES_CACHE, cached)
     return cached
 
@@ -34,12 +46,9 @@ def _has_any_role(user: AnyUser, *roles: Role) -> bool:
 
 
 def organisations_with_role(user: User, *roles: Role) -> Any:
-    """The organisations (as a subquery) where the user holds one of `roles`."""
-    from solidarite.accounts.models import Membership
-
-    return Membership.objects.filter(user=user, role__in=[r.value for r in roles]).values(
-        "organisation"
-    )
+    """The organisations (as a subquery) where the user holds one of `roles`, within the
+    organisation they act for."""
+    return _memberships(user).filter(role__in=[r.value for r in roles]).values("organisation")
 
 
 def can_view_audit(user: AnyUser) -> bool:
@@ -122,15 +131,13 @@ def can_decide_referral(user: AnyUser, referral: Any) -> bool:
         return False
     if user.is_superuser:
         return True
-    from solidarite.schemes.services import get_catalog
+    from solidarite.accounts.providers import provider_code
 
-    scheme = get_catalog().schemes.get(referral.scheme_id)
-    if scheme is None:
+    code = provider_code(referral.scheme_id)
+    if code is None:
         return False
     return bool(
-        organisations_with_role(user, Role.CASE_WORKER)
-        .filter(organisation__name=scheme.spec.provider)
-        .exists()
+        organisations_with_role(user, Role.CASE_WORKER).filter(organisation__code=code).exists()
     )
 
 
@@ -141,12 +148,13 @@ def can_view_person_details(user: AnyUser, referral: Any) -> bool:
 
 
 def can_view_file(user: AnyUser, file: Any) -> bool:
-    """A file is seen by its referent and by the case workers and referents of the organisation
-    that runs it; a referring partner never sees it."""
+    """A file is seen by the case workers and referents of the organisation that runs it (its
+    referent among them, while a member); a referring partner never sees it."""
     if not isinstance(user, User):
         return False
-    if user.is_superuser or file.referent_id == user.pk:
+    if user.is_superuser:
         return True
+    # Being named referent grants nothing by itself: access ends with the membership.
     return bool(
         organisations_with_role(user, Role.CASE_WORKER, Role.REFERENT)
         .filter(organisation=file.organisation_id)

@@ -1,22 +1,38 @@
 """Sign-in, the user's own account, and the administrators' view of organisations and members."""
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from solidarite.accounts import permissions
+from solidarite.accounts import acting, permissions, throttle
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Membership, Organisation
+from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_access
 
 
 class SolidariteLoginView(auth_views.LoginView):
-    """Django's login view; throttling of failed attempts is django-axes' job."""
+    """Django's login view. django-axes locks a (username, address) pair after repeated
+    failures, so an attacker elsewhere cannot lock a victim out; on top, one address that fails
+    too often (whatever the usernames) is refused for a while (HTTP 429)."""
 
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if throttle.address_blocked(request):
+            return render(request, "registration/locked_out.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.request.session.pop(acting.SESSION_KEY, None)
+        return super().form_valid(form)
 
 
 @login_required
@@ -31,6 +47,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     members = Membership.objects.select_related("user").order_by("user__last_name", "role")
     organisations = Organisation.objects.prefetch_related(Prefetch("memberships", queryset=members))
+    if not request.user.is_superuser:
+        # An organisation's admin manages that organisation only.
+        organisations = organisations.filter(
+            pk__in=permissions.organisations_with_role(request.user, Role.ADMIN)  # type: ignore[arg-type]
+        )
     return render(request, "accounts/organisation_list.html", {"organisations": organisations})
 
 
@@ -44,4 +65,26 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     memberships = Membership.objects.filter(user=member).select_related("organisation")
     return render(
         request, "accounts/member_detail.html", {"member": member, "memberships": memberships}
+    )
+
+
+@login_required
+def choose_organisation(request: AuthenticatedRequest) -> HttpResponse:
+    """A member of several organisations chooses the one they act for; kept in the session and
+    shown in the header. Every permission is then computed within it."""
+    organisations = acting.organisations_of(request.user)
+    if request.method == "POST":
+        chosen = next(
+            (o for o in organisations if str(o.pk) == request.POST.get("organisation")), None
+        )
+        if chosen is None:
+            messages.error(request, _("Choisissez une de vos organisations."))
+        else:
+            request.session[acting.SESSION_KEY] = chosen.pk
+            messages.success(request, _("Vous agissez pour %(name)s.") % {"name": chosen.name})
+            return redirect("home")
+    return render(
+        request,
+        "accounts/choose_organisation.html",
+        {"organisations": organisations, "current": acting.organisation_id(request.user)},
     )

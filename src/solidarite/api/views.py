@@ -4,7 +4,6 @@ Every bad request is a 4xx with a JSON body naming the field; nothing about the 
 stored or logged.
 """
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from solidarite.api.schemas import (
     SimulateOut,
     VariableOut,
 )
+from solidarite.core import clock
 from solidarite.rules.errors import RulesError
 from solidarite.rules.schemes import Scheme
 from solidarite.schemes.services import get_catalog
@@ -78,7 +78,7 @@ def _summary(scheme: Scheme) -> dict[str, Any]:
         "version": spec.version,
         "title": spec.title.model_dump(),
         "summary": spec.summary.model_dump(),
-        "provider": spec.provider,
+        "provider": get_catalog().organisations[spec.provider].name,
         "communes": spec.territory.communes,
         "entity": spec.entity,
         "periodicity": spec.periodicity,
@@ -166,7 +166,7 @@ def simulate(request: HttpRequest, payload: SimulateIn) -> dict[str, Any]:  # ty
             "household": body.household.model_dump(exclude_none=True),
             "persons": [person.model_dump(exclude_none=True) for person in body.persons],
         },
-        body.date or dt.date.today(),
+        body.date or clock.today(),
         body.parameters.model_dump(by_alias=True, exclude_none=True),
         source="body",
     )

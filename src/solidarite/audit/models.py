@@ -28,6 +28,9 @@ class AccessLog(models.Model):
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     object_type = models.CharField(_("type d'objet"), max_length=100)
     object_pk = models.CharField(_("identifiant"), max_length=64)
+    # A page that lists people writes one row for the page view, naming every person shown:
+    # ",12,15,40," (searchable with contains=",15,").
+    shown_pks = models.TextField(_("personnes affichées"), blank=True, default="")
     via = models.CharField(_("page ou point d'API"), max_length=200)
 
     objects = AppendOnlyQuerySet.as_manager()

@@ -3,6 +3,7 @@ the page size (related rows are joined or annotated, never fetched per row)."""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -25,13 +26,26 @@ ENDING_SOON_DAYS = 30
 
 
 def visible_files(user: User) -> QuerySet[CaseFile]:
-    """Files assigned to the user, or run by an organisation where they are referent or case
-    worker (their team)."""
-    files = CaseFile.objects.select_related("person", "referent")
+    """Files run by an organisation where the user is referent or case worker (their team). A
+    referent who left the organisation sees none of its files, even those still naming them."""
+    files = with_current_referent(CaseFile.objects.select_related("person", "referent"))
     if user.is_superuser:
         return files
     teams = permissions.organisations_with_role(user, Role.REFERENT, Role.CASE_WORKER)
-    return files.filter(Q(referent=user) | Q(organisation__in=teams))
+    return files.filter(organisation__in=teams)
+
+
+def with_current_referent(files: QuerySet[CaseFile]) -> QuerySet[CaseFile]:
+    """Annotate whether the named referent still belongs to the file's organisation (one
+    subquery): a referent who left is shown as "no referent"."""
+    from solidarite.accounts.models import Membership
+
+    member = Membership.objects.filter(
+        user=OuterRef("referent"),
+        organisation=OuterRef("organisation"),
+        role__in=[Role.REFERENT, Role.CASE_WORKER],
+    )
+    return files.annotate(referent_is_member=Exists(member))
 
 
 def overdue_actions(today: dt.date) -> QuerySet[Action]:
@@ -79,6 +93,13 @@ class Dashboard:
     upcoming: list[Appointment]
     ending_soon: list[CaseFile]
     workshops: list[Workshop]
+
+    def people_shown(self) -> list[Any]:
+        """The persons the dashboard names, for the access log."""
+        files = [a.objective.file for a in self.overdue_actions]
+        files += [a.file for a in (*self.missed_appointments, *self.to_record, *self.upcoming)]
+        files += self.ending_soon
+        return [f.person for f in files]
 
 
 def dashboard(user: User, now: dt.datetime) -> Dashboard:
@@ -129,7 +150,7 @@ def referral_queue(user: User) -> tuple[QuerySet[Referral], frozenset[str]]:
         user, Role.REFERRING_PARTNER, Role.CASE_WORKER
     )
     providers = set(
-        user.memberships.filter(role=Role.CASE_WORKER).values_list("organisation__name", flat=True)
+        user.memberships.filter(role=Role.CASE_WORKER).values_list("organisation__code", flat=True)
     )
     decided = frozenset(
         s.id

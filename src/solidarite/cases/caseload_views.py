@@ -1,6 +1,6 @@
 """The referent's dashboard and caseload, the case worker's queue, and evaluation indicators."""
 
-import csv
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -9,11 +9,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from solidarite.accounts import permissions
+from solidarite.accounts import permissions, providers
 from solidarite.accounts.http import AuthenticatedRequest
+from solidarite.accounts.roles import Role
+from solidarite.audit.services import record_list_access
 from solidarite.cases import caseload, indicators
 from solidarite.cases.models import CaseFile, ExitReason
 from solidarite.cases.support_forms import CaseloadFilterForm, IndicatorsForm
+from solidarite.core.csv_export import SafeWriter
 from solidarite.schemes.services import get_catalog, translated
 
 
@@ -30,6 +33,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if not permissions.can_view_caseload(request.user):
         raise Http404
     board = caseload.dashboard(request.user, timezone.now())
+    record_list_access(request, board.people_shown(), "pk")
     referrals, decided = caseload.referral_queue(request.user)
     return render(
         request,
@@ -54,6 +58,7 @@ def caseload_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     files = caseload.caseload(request.user, filters, timezone.localdate())
     page = Paginator(files, data.get("per_page") or 25).get_page(request.GET.get("page"))
+    record_list_access(request, page.object_list, "person_id")
     titles = dict(_schemes())
     query = request.GET.copy()
     query.pop("page", None)
@@ -75,8 +80,15 @@ def indicators_page(request: AuthenticatedRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     schemes = _schemes(referral_only=True)
+    if not request.user.is_superuser:
+        # A viewer sees the indicators of the schemes their own organisation provides.
+        own = set(providers.schemes_provided_by(_member_organisations(request)))
+        schemes = [(key, label) for key, label in schemes if key in own]
+    if not schemes:
+        return render(request, "cases/indicators.html", {"form": None, "result": None})
     busiest = (
-        CaseFile.objects.values_list("scheme_id")
+        CaseFile.objects.filter(scheme_id__in=[key for key, _label in schemes])
+        .values_list("scheme_id")
         .annotate(n=Count("pk"))
         .order_by("-n", "scheme_id")
         .first()
@@ -88,7 +100,7 @@ def indicators_page(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         period = indicators.Period(data["scheme_id"], data["start"], data["end"], data["area"])
-        result = indicators.compute(period)
+        result = indicators.compute(period).published()
         if request.GET.get("format") == "csv":
             return _csv(period, result)
     exits = [(label, result.exits[value]) for value, label in ExitReason.choices] if result else []
@@ -97,11 +109,15 @@ def indicators_page(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _csv(period: indicators.Period, result: indicators.Indicators) -> HttpResponse:
+def _member_organisations(request: AuthenticatedRequest) -> Any:
+    return permissions.organisations_with_role(request.user, *Role)
+
+
+def _csv(period: indicators.Period, result: indicators.Published) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"indicateurs-{period.scheme_id}-{period.start}-{period.end}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(["scheme", "start", "end", "area", "indicator", "value"])
     for code, value in result.rows():
         writer.writerow([period.scheme_id, period.start, period.end, period.area, code, value])

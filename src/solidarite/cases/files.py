@@ -1,47 +1,157 @@
-"""The file state machine: one function per transition, each checking its source state, writing
-a transition row and running in a transaction."""
+"""The file state machine as data: each transition names its source states, its target, who may
+make it and what it logs. `move` is the only code that assigns a file's status; views and
+templates ask `available` which steps to offer instead of re-deriving them.
 
-import calendar
+The steps with money effects (signing, suspension, resumption, exit) are driven from
+`solidarite.contracts.workflow`, which sits above this app and the payments app.
+"""
+
 import datetime as dt
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from solidarite.cases.models import CaseFile, ExitReason, FileStatus, FileTransition, Referral
+from solidarite.accounts import permissions
+from solidarite.accounts.providers import provider_of
+from solidarite.cases.models import CaseFile, FileStatus, FileTransition, Referral
 from solidarite.cases.transitions import TransitionError
 from solidarite.rules.results import SchemeResult
 from solidarite.schemes.services import get_catalog
 
+Who = Callable[[User | AnonymousUser, CaseFile], bool]
 
-def _move(
-    file: CaseFile, to: FileStatus, by: User | None, why: str = "", **fields: Any
-) -> CaseFile:
-    FileTransition.objects.create(file=file, from_status=file.status, to_status=to, by=by, why=why)
-    file.status = to
-    for name, value in fields.items():
-        setattr(file, name, value)
+
+@dataclass(frozen=True)
+class FileStep:
+    """One allowed transition of a file."""
+
+    name: str
+    sources: frozenset[FileStatus]
+    target: FileStatus
+    label: str | Promise
+    who: Who
+    # The daily job (no user) may make this step; every other step needs a person.
+    by_system: bool = False
+    needs_reason: bool = False
+
+
+_DECIDE: Who = permissions.can_decide_file
+STEPS: dict[str, FileStep] = {
+    step.name: step
+    for step in (
+        FileStep(
+            "eligible",
+            frozenset({FileStatus.UNDER_REVIEW}),
+            FileStatus.ELIGIBLE,
+            _lazy("Déclarer éligible"),
+            _DECIDE,
+        ),
+        FileStep(
+            "ineligible",
+            frozenset({FileStatus.UNDER_REVIEW}),
+            FileStatus.INELIGIBLE,
+            _lazy("Déclarer non éligible"),
+            _DECIDE,
+        ),
+        FileStep(
+            "sign",
+            frozenset({FileStatus.ELIGIBLE}),
+            FileStatus.CONTRACT_SIGNED,
+            _lazy("Faire signer le contrat"),
+            _DECIDE,
+        ),
+        FileStep(
+            "wait",
+            frozenset({FileStatus.CONTRACT_SIGNED}),
+            FileStatus.WAITING_LIST,
+            _lazy("Mettre en liste d'attente"),
+            _DECIDE,
+        ),
+        FileStep(
+            "start",
+            frozenset({FileStatus.CONTRACT_SIGNED, FileStatus.WAITING_LIST}),
+            FileStatus.ACTIVE,
+            _lazy("Démarrer"),
+            _DECIDE,
+        ),
+        FileStep(
+            "suspend",
+            frozenset({FileStatus.ACTIVE}),
+            FileStatus.SUSPENDED,
+            _lazy("Suspendre"),
+            _DECIDE,
+            needs_reason=True,
+        ),
+        FileStep(
+            "resume",
+            frozenset({FileStatus.SUSPENDED}),
+            FileStatus.ACTIVE,
+            _lazy("Reprendre"),
+            _DECIDE,
+        ),
+        FileStep(
+            "close",
+            frozenset({FileStatus.ACTIVE, FileStatus.SUSPENDED, FileStatus.WAITING_LIST}),
+            FileStatus.CLOSED,
+            _lazy("Clore (sortie du dispositif)"),
+            _DECIDE,
+            by_system=True,
+        ),
+    )
+}
+
+
+def available(user: User | AnonymousUser, file: CaseFile) -> dict[str, FileStep]:
+    """The steps this user may make on this file now, by name (for templates)."""
+    return {
+        name: step
+        for name, step in STEPS.items()
+        if file.status in step.sources and step.who(user, file)
+    }
+
+
+def lock(file: CaseFile) -> CaseFile:
+    """The file re-read under a row lock: every decision is checked on the locked row."""
+    return CaseFile.objects.select_for_update().get(pk=file.pk)
+
+
+def move(file: CaseFile, name: str, by: User | None, why: str = "", **fields: Any) -> CaseFile:
+    """Make step `name` on the locked file: check the source state and who makes it, write the
+    transition row, then the new status and `fields`. Must run inside a transaction."""
+    step = STEPS[name]
+    if file.status not in step.sources:
+        raise TransitionError(
+            _("Un dossier « %(status)s » ne peut pas faire cette étape (%(step)s).")
+            % {"status": file.get_status_display(), "step": step.label}
+        )
+    if by is None and not step.by_system:
+        raise TransitionError(_("Cette étape est faite par une personne, jamais automatiquement."))
+    if by is not None and not step.who(by, file):
+        raise TransitionError(_("Vous n'avez pas le droit de faire cette étape sur ce dossier."))
+    if step.needs_reason and not why.strip():
+        raise TransitionError(_("Indiquez le motif."))
+    FileTransition.objects.create(
+        file=file, from_status=file.status, to_status=step.target, by=by, why=why
+    )
+    file.status = step.target
+    for field, value in fields.items():
+        setattr(file, field, value)
     file.save()
     return file
 
 
-def _locked(file: CaseFile, *allowed: FileStatus) -> CaseFile:
-    locked = CaseFile.objects.select_for_update().get(pk=file.pk)
-    if locked.status not in allowed:
-        raise TransitionError(
-            f"Un dossier « {locked.get_status_display()} » ne peut pas faire cette étape."
-        )
-    return locked
-
-
 @transaction.atomic
 def open_file(referral: Referral, by: User) -> CaseFile:
-    """An accepted referral opens the person's file for the scheme, under review."""
-    scheme = get_catalog().schemes[referral.scheme_id]
-    from solidarite.accounts.models import Organisation
-
-    provider = Organisation.objects.get(name=scheme.spec.provider)
+    """An accepted referral opens the person's file for the scheme, under review, in the
+    organisation that provides the scheme (found by its code)."""
+    provider = provider_of(referral.scheme_id)
     file, created = CaseFile.objects.get_or_create(
         person=referral.person,
         scheme_id=referral.scheme_id,
@@ -63,15 +173,17 @@ def decide_eligibility(
 ) -> CaseFile:
     """The case worker decides; the engine's explanation and the scheme version are stored.
     Deciding against (or without) the engine's answer needs a written justification."""
-    locked = _locked(file, FileStatus.UNDER_REVIEW)
+    locked = lock(file)
     if engine.eligible is not eligible and not justification.strip():
         raise TransitionError(
-            "La décision diffère du résultat du moteur (ou celui-ci est incomplet) : "
-            "une justification écrite est obligatoire."
+            _(
+                "La décision diffère du résultat du moteur (ou celui-ci est incomplet) : "
+                "une justification écrite est obligatoire."
+            )
         )
-    return _move(
+    return move(
         locked,
-        FileStatus.ELIGIBLE if eligible else FileStatus.INELIGIBLE,
+        "eligible" if eligible else "ineligible",
         by,
         justification,
         decision_snapshot=engine.to_dict(),
@@ -81,18 +193,10 @@ def decide_eligibility(
     )
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
 def contract_text(file: CaseFile, signed_on: dt.date, signatories: str) -> str:
     """The contract generated from the scheme's description (a per-scheme template)."""
-    spec = get_catalog().schemes[file.scheme_id].spec
+    catalog = get_catalog()
+    spec = catalog.schemes[file.scheme_id].spec
     duration = f"{spec.max_duration_months} mois au plus" if spec.max_duration_months else "—"
     steps = (
         " (diagnostic à l'entrée, plan d'actions partagé)"
@@ -101,95 +205,12 @@ def contract_text(file: CaseFile, signed_on: dt.date, signatories: str) -> str:
     )
     return (
         f"CONTRAT D'ENGAGEMENT — {spec.title.fr}\n\n"
-        f"Entre {spec.provider} et {file.person}, né·e le {file.person.birth_date:%d/%m/%Y}.\n\n"
+        f"Entre {catalog.provider_name(file.scheme_id)} et {file.person}, "
+        f"né·e le {file.person.birth_date:%d/%m/%Y}.\n\n"
         f"{spec.summary.fr}\n\n"
         f"La personne s'engage à suivre l'accompagnement proposé{steps}. Durée : {duration}.\n\n"
         f"Signé le {signed_on:%d/%m/%Y} par : {signatories}."
     )
-
-
-@transaction.atomic
-def sign_contract(file: CaseFile, by: User, signed_on: dt.date, signatories: str) -> CaseFile:
-    """Signing commits the whole payment schedule against the scheme's envelope. If it does not
-    fit, the signing is refused (nothing is written) or, when the scheme says so, the file waits
-    on the waiting list until money is released."""
-    from solidarite.payments import envelopes
-
-    locked = _locked(file, FileStatus.ELIGIBLE)
-    locked = _move(
-        locked,
-        FileStatus.CONTRACT_SIGNED,
-        by,
-        contract_signed_on=signed_on,
-        contract_signatories=signatories,
-        contract_text=contract_text(locked, signed_on, signatories),
-    )
-    try:
-        return _start(locked, by, signed_on)
-    except envelopes.EnvelopeExhausted as exc:
-        if not exc.waiting_list:
-            raise TransitionError(f"Signature refusée. {exc}") from exc
-        return _move(locked, FileStatus.WAITING_LIST, by, str(exc))
-    except envelopes.NoEnvelope as exc:
-        raise TransitionError(f"Signature refusée. {exc}") from exc
-
-
-def _start(file: CaseFile, by: User, start: dt.date) -> CaseFile:
-    from solidarite.payments import schedules
-
-    spec = get_catalog().schemes[file.scheme_id].spec
-    months = spec.max_duration_months
-    ends_on = add_months(start, months) if months else None
-    if schedules.pays_monthly(file.scheme_id):
-        schedules.create_schedule(file, by, start)
-    return _move(file, FileStatus.ACTIVE, by, started_on=start, ends_on=ends_on)
-
-
-@transaction.atomic
-def start_from_waiting_list(file: CaseFile, by: User, start: dt.date) -> CaseFile:
-    """When money has been released, a waiting file starts (its schedule from `start`)."""
-    from solidarite.payments import envelopes
-
-    locked = _locked(file, FileStatus.WAITING_LIST)
-    try:
-        return _start(locked, by, start)
-    except (envelopes.EnvelopeExhausted, envelopes.NoEnvelope) as exc:
-        raise TransitionError(f"Toujours en attente. {exc}") from exc
-
-
-@transaction.atomic
-def suspend(file: CaseFile, by: User, why: str) -> CaseFile:
-    from solidarite.payments import schedules
-
-    locked = _move(_locked(file, FileStatus.ACTIVE), FileStatus.SUSPENDED, by, why)
-    schedules.hold(locked, by, dt.date.today())
-    return locked
-
-
-@transaction.atomic
-def resume(file: CaseFile, by: User, why: str = "") -> CaseFile:
-    from solidarite.payments import schedules
-
-    locked = _move(_locked(file, FileStatus.SUSPENDED), FileStatus.ACTIVE, by, why)
-    schedules.resume(locked, by, dt.date.today())
-    return locked
-
-
-@transaction.atomic
-def close(
-    file: CaseFile,
-    by: User | None,
-    reason: ExitReason,
-    why: str = "",
-    on: dt.date | None = None,
-) -> CaseFile:
-    from solidarite.payments import schedules
-
-    locked = _locked(file, FileStatus.ACTIVE, FileStatus.SUSPENDED, FileStatus.WAITING_LIST)
-    closed_on = on or dt.date.today()
-    locked = _move(locked, FileStatus.CLOSED, by, why, exit_reason=reason, closed_on=closed_on)
-    schedules.cancel_after(locked, by, closed_on)
-    return locked
 
 
 @transaction.atomic
@@ -203,21 +224,12 @@ def assign_referent(file: CaseFile, by: User, referent: User) -> CaseFile:
         organisation=file.organisation_id,
         role__in=[Role.REFERENT, Role.CASE_WORKER],
     ).exists():
-        raise TransitionError("Cette personne n'est pas référente dans l'organisation du dossier.")
-    locked = CaseFile.objects.select_for_update().get(pk=file.pk)
+        raise TransitionError(
+            _("Cette personne n'est pas référente dans l'organisation du dossier.")
+        )
+    locked = lock(file)
     if locked.status == FileStatus.CLOSED:
-        raise TransitionError("Un dossier clos ne change plus de référent·e.")
+        raise TransitionError(_("Un dossier clos ne change plus de référent·e."))
     locked.referent = referent
     locked.save(update_fields=["referent"])
     return locked
-
-
-def close_expired(today: dt.date) -> list[CaseFile]:
-    """The daily command: files that reached the scheme's maximum duration are closed."""
-    expired = CaseFile.objects.filter(
-        status__in=[FileStatus.ACTIVE, FileStatus.SUSPENDED], ends_on__lte=today
-    )
-    return [
-        close(file, None, ExitReason.MAX_DURATION, "Durée maximale atteinte", on=file.ends_on)
-        for file in expired
-    ]

@@ -26,6 +26,7 @@ from solidarite.cases.models import (
     Workshop,
     WorkshopRegistration,
 )
+from solidarite.core import clock
 
 FOLLOWED = (FileStatus.ACTIVE, FileStatus.SUSPENDED)
 
@@ -120,7 +121,7 @@ def book_appointment(
 def record_appointment(appointment: Appointment, status: AppointmentStatus) -> Appointment:
     """Held or missed is only known once the time has come; planned ones can be cancelled."""
     if status in (AppointmentStatus.HELD, AppointmentStatus.MISSED) and (
-        appointment.starts_at > dt.datetime.now(tz=dt.UTC)
+        appointment.starts_at > clock.now()
     ):
         raise FollowUpError("Ce rendez-vous n'a pas encore eu lieu.")
     appointment.status = status

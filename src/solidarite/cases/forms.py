@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from solidarite.accounts.models import commune_code_validator
 from solidarite.cases.areas import area_choices, area_matches_commune
+from solidarite.core import clock
 from solidarite.schemes.services import get_catalog, translated
 
 
@@ -48,7 +49,7 @@ class ReferralForm(forms.Form):
 
     def clean_birth_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["birth_date"]
-        if value > dt.date.today():
+        if value > clock.today():
             raise forms.ValidationError(_("La date de naissance est dans le futur."))
         return value
 
@@ -61,7 +62,7 @@ class ReferralForm(forms.Form):
 
     def clean_consent_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["consent_date"]
-        if value > dt.date.today():
+        if value > clock.today():
             raise forms.ValidationError(_("Le consentement ne peut pas être daté du futur."))
         return value
 

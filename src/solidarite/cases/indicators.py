@@ -13,10 +13,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from solidarite.cases.files import add_months
 from solidarite.cases.models import (
     Appointment,
     AppointmentStatus,
@@ -37,6 +37,15 @@ class Period:
     area: str = ""
 
 
+SMALL_COUNT = 5
+MASKED = "< 5"
+
+
+def count_text(count: int) -> str:
+    """A count as published: under 5 it could single a person out, so it reads "< 5"."""
+    return MASKED if count < SMALL_COUNT else str(count)
+
+
 @dataclass(frozen=True)
 class Indicators:
     entries: int
@@ -45,11 +54,45 @@ class Indicators:
     average_duration_months: float | None
     regular_share: float | None
     attendance_rate: float | None
+    attendance_recorded: int = 0
+
+    @property
+    def exited(self) -> int:
+        return sum(self.exits.values())
+
+    def published(self) -> "Published":
+        """What a page or an export may show: small counts masked, and a share or average
+        hidden when the count it is computed over is small."""
+        return Published(
+            entries=count_text(self.entries),
+            active=count_text(self.active),
+            exits={reason: count_text(n) for reason, n in self.exits.items()},
+            average_duration_months=(
+                None if self.exited < SMALL_COUNT else self.average_duration_months
+            ),
+            regular_share=None if self.active < SMALL_COUNT else self.regular_share,
+            attendance_rate=(
+                None if self.attendance_recorded < SMALL_COUNT else self.attendance_rate
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Published:
+    """Indicators as text, safe to show: counts under 5 read "< 5", derived figures over fewer
+    than 5 files are None (shown "—" with the reason)."""
+
+    entries: str
+    active: str
+    exits: dict[str, str]
+    average_duration_months: float | None
+    regular_share: float | None
+    attendance_rate: float | None
 
     def rows(self) -> list[tuple[str, str]]:
-        """(indicator code, value) pairs for the CSV export: stable codes, plain numbers."""
-        rows = [("entries", str(self.entries)), ("active_files", str(self.active))]
-        rows += [(f"exits_{reason}", str(count)) for reason, count in self.exits.items()]
+        """(indicator code, value) pairs for the CSV export: stable codes, masked counts."""
+        rows = [("entries", self.entries), ("active_files", self.active)]
+        rows += [(f"exits_{reason}", count) for reason, count in self.exits.items()]
         rows += [
             ("average_duration_months", _number(self.average_duration_months)),
             ("share_with_monthly_appointment", _number(self.regular_share)),
@@ -71,7 +114,7 @@ def _months(start: dt.date, end: dt.date) -> set[dt.date]:
     months, day = set(), start.replace(day=1)
     while day <= end:
         months.add(day)
-        day = add_months(day, 1)
+        day = day + relativedelta(months=1)
     return months
 
 
@@ -132,4 +175,5 @@ def compute(period: Period) -> Indicators:
         attendance_rate=(
             attendance["present"] / attendance["recorded"] if attendance["recorded"] else None
         ),
+        attendance_recorded=attendance["recorded"],
     )

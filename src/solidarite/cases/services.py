@@ -70,7 +70,7 @@ def _notify_case_workers(referral: Referral) -> None:
     """No personal data in the email: the case worker opens the queue to read the referral."""
     provider = get_catalog().schemes[referral.scheme_id].spec.provider
     recipients = list(
-        Membership.objects.filter(organisation__name=provider, role=Role.CASE_WORKER)
+        Membership.objects.filter(organisation__code=provider, role=Role.CASE_WORKER)
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )

@@ -21,6 +21,7 @@ from solidarite.cases.models import (
     Relationship,
     Workshop,
 )
+from solidarite.core import clock
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -51,7 +52,7 @@ class MemberForm(forms.Form):
 
     def clean_birth_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["birth_date"]
-        if value > dt.date.today():
+        if value > clock.today():
             raise forms.ValidationError(_("La date de naissance est dans le futur."))
         return value
 

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from solidarite.cases import caseload_views, file_views, support_views, views, workshop_views
-from solidarite.payments import file_views as payment_file_views
+from solidarite.cases import caseload_views, support_views, views, workshop_views
 
 urlpatterns = [
     path("", caseload_views.dashboard, name="cases_dashboard"),
@@ -15,12 +14,6 @@ urlpatterns = [
         views.referral_decide,
         name="cases_referral_decide",
     ),
-    path("dossiers/<int:pk>/", file_views.file_detail, name="cases_file"),
-    path("dossiers/<int:pk>/decision/", file_views.file_decide, name="cases_file_decide"),
-    path("dossiers/<int:pk>/contrat/", file_views.file_contract, name="cases_file_contract"),
-    path("dossiers/<int:pk>/signature/", file_views.file_sign, name="cases_file_sign"),
-    path("dossiers/<int:pk>/cloture/", file_views.file_close, name="cases_file_close"),
-    path("dossiers/<int:pk>/suspension/", file_views.file_suspend, name="cases_file_suspend"),
     path("dossiers/<int:pk>/referent/", support_views.set_referent, name="cases_set_referent"),
     path("dossiers/<int:pk>/foyer/", support_views.add_member, name="cases_add_member"),
     path("dossiers/<int:pk>/diagnostic/", support_views.diagnostic, name="cases_diagnostic"),
@@ -46,8 +39,6 @@ urlpatterns = [
         support_views.register_workshop,
         name="cases_register_workshop",
     ),
-    path("dossiers/<int:pk>/rib/", payment_file_views.bank_details, name="cases_bank_details"),
-    path("dossiers/<int:pk>/demarrer/", payment_file_views.start_waiting, name="cases_start"),
     path("ateliers/", workshop_views.workshop_list, name="cases_workshops"),
     path("ateliers/<int:pk>/", workshop_views.workshop_detail, name="cases_workshop"),
     path(

@@ -12,7 +12,7 @@ from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Membership
 from solidarite.accounts.roles import Role
-from solidarite.audit.services import record_access
+from solidarite.audit.services import record_access, record_list_access
 from solidarite.cases import caseload, files, services, transitions
 from solidarite.cases.forms import DecisionForm, ReferralForm
 from solidarite.cases.models import Referral, ReferralStatus
@@ -30,6 +30,7 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     if to_decide:
         referrals = caseload.waiting(referrals, decided)
     page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    record_list_access(request, page.object_list, "person_id")
     titles = {s.id: translated(s.spec.title) for s in get_catalog().schemes.values()}
     rows = [
         {

@@ -5,23 +5,27 @@ Preparing is idempotent: the batch is unique per month and a payment joins at mo
 preparing the same month twice adds only what became due since, and never pays twice.
 """
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from sepaxml import SepaTransfer
 
+from solidarite.accounts import acting
 from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import Role
-from solidarite.cases.files import add_months
-from solidarite.payments import bank
+from solidarite.cases.models import CaseFile, FileStatus
+from solidarite.core import clock
+from solidarite.core.csv_export import SafeWriter
+from solidarite.payments import bank, states
 from solidarite.payments.models import (
     BankAccount,
     BatchStatus,
@@ -29,7 +33,6 @@ from solidarite.payments.models import (
     PaymentBatch,
     PaymentStatus,
 )
-from solidarite.payments.schedules import log_events
 
 
 class BatchError(Exception):
@@ -45,22 +48,33 @@ class Prepared:
 
 def due(month: dt.date, organisation: Organisation) -> QuerySet[Payment]:
     """Scheduled payments due by the end of `month` from the organisation's envelopes, not yet in
-    a batch."""
-    end = add_months(month.replace(day=1), 1)
+    a batch, of files that still pay (a suspended file's payments are held, a closed file's
+    later ones cancelled; this filter is the second line)."""
+    end = month.replace(day=1) + relativedelta(months=1)
     return Payment.objects.filter(
         status=PaymentStatus.SCHEDULED,
         batch__isnull=True,
         due_on__lt=end,
         envelope__owner=organisation,
+        file__status=FileStatus.ACTIVE,
     ).select_related("file__person")
 
 
 def finance_organisation(user: User) -> Organisation:
-    """The organisation whose money the finance officer handles."""
-    membership = user.memberships.filter(role=Role.FINANCE).select_related("organisation").first()
-    if membership is None:
-        raise BatchError("Seul un agent des finances d'une organisation prépare ou valide un lot.")
-    return membership.organisation
+    """The organisation the finance officer acts for (chosen in the session when they belong to
+    several): its money only."""
+    organisation_id = acting.organisation_id(user)
+    membership = user.memberships.filter(role=Role.FINANCE)
+    if organisation_id is not None:
+        membership = membership.filter(organisation=organisation_id)
+    organisations = {
+        m.organisation_id: m.organisation for m in membership.select_related("organisation")
+    }
+    if len(organisations) != 1:
+        raise BatchError(
+            _("Seul un agent des finances d'une organisation (choisie) prépare ou valide un lot.")
+        )
+    return next(iter(organisations.values()))
 
 
 def _net_positive(payments: list[Payment]) -> list[Payment]:
@@ -72,58 +86,181 @@ def _net_positive(payments: list[Payment]) -> list[Payment]:
     return [p for p in payments if totals[p.file_id] > 0]
 
 
+def _check_month(month: dt.date) -> None:
+    """Never in advance: a batch pays the current month or a past one."""
+    if month > clock.today().replace(day=1):
+        raise BatchError(
+            _("Un lot ne se prépare que pour le mois en cours ou un mois passé (pas %(m)s).")
+            % {"m": f"{month:%m/%Y}"}
+        )
+
+
 @transaction.atomic
 def prepare(month: dt.date, by: User) -> Prepared:
+    """Add what is due to the month's batch. Only the batch's preparer adds to it: whoever
+    validates it then never put a euro in it (the database refuses it too)."""
     month = month.replace(day=1)
+    _check_month(month)
     organisation = finance_organisation(by)
+    if PaymentBatch.objects.filter(
+        organisation=organisation, month=month, status=BatchStatus.VALIDATED
+    ).exists():
+        raise BatchError(
+            _("Le lot de %(m)s est déjà validé : il ne change plus.") % {"m": f"{month:%m/%Y}"}
+        )
     batch, _created = PaymentBatch.objects.select_for_update().get_or_create(
-        organisation=organisation, month=month, defaults={"prepared_by": by}
+        organisation=organisation,
+        month=month,
+        status=BatchStatus.PREPARED,
+        defaults={"prepared_by": by},
     )
-    if batch.status == BatchStatus.VALIDATED:
-        raise BatchError(f"Le lot de {month:%m/%Y} est déjà validé : il ne change plus.")
-    candidates = list(due(month, organisation).select_for_update(of=("self",)))
+    if batch.prepared_by_id != by.pk:
+        raise BatchError(
+            _(
+                "Ce lot a été préparé par %(who)s : seule cette personne y ajoute des paiements "
+                "(ou annulez-le pour en préparer un nouveau). Vous pourrez ensuite le valider."
+            )
+            % {"who": batch.prepared_by.get_full_name() or batch.prepared_by.username}
+        )
+    # Lock order everywhere: batch, then files, then payments, then envelopes.
+    list(
+        CaseFile.objects.select_for_update(of=("self",))
+        .filter(pk__in=due(month, organisation).values("file"))
+        .order_by("pk")
+    )
+    candidates = list(due(month, organisation).select_for_update(of=("self",)).order_by("pk"))
     with_account = set(
         BankAccount.objects.filter(person__in=[p.file.person_id for p in candidates]).values_list(
             "person_id", flat=True
         )
     )
     ready = _net_positive([p for p in candidates if p.file.person_id in with_account])
-    Payment.objects.filter(pk__in=[p.pk for p in ready]).update(
-        batch=batch, status=PaymentStatus.BATCHED
+    states.move(
+        ready,
+        PaymentStatus.BATCHED,
+        by,
+        "finance",
+        _("Lot de %(m)s") % {"m": f"{month:%m/%Y}"},
+        batch=batch,
+        batched_by=by,
     )
-    _now(ready, PaymentStatus.BATCHED)
-    log_events(ready, PaymentStatus.SCHEDULED, by, f"Lot de {month:%m/%Y}")
     missing = [p for p in candidates if p.file.person_id not in with_account]
     return Prepared(batch, len(ready), missing)
 
 
-def _now(payments: list[Payment], status: PaymentStatus) -> None:
-    for payment in payments:
-        payment.status = status
+def _locked_batch(batch: PaymentBatch, by: User) -> PaymentBatch:
+    locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.status != BatchStatus.PREPARED:
+        raise BatchError(
+            _("Ce lot est « %(status)s » : il ne change plus.")
+            % {"status": locked.get_status_display()}
+        )
+    if not by.is_superuser and finance_organisation(by).pk != locked.organisation_id:
+        raise BatchError(_("Ce lot appartient à une autre organisation."))
+    return locked
+
+
+def still_due(payment: Payment, file: CaseFile) -> bool:
+    """Re-checked at validation on locked rows: the payment is in the batch, and its file is
+    active, or closed after the payment fell due."""
+    if payment.status != PaymentStatus.BATCHED:
+        return False
+    if file.status == FileStatus.ACTIVE:
+        return True
+    return (
+        file.status == FileStatus.CLOSED
+        and file.closed_on is not None
+        and (payment.due_on <= file.closed_on)
+    )
 
 
 @transaction.atomic
-def validate(batch: PaymentBatch, by: User) -> PaymentBatch:
-    """Four eyes: whoever prepared the batch cannot validate it (also a database constraint)."""
-    locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-    if locked.status == BatchStatus.VALIDATED:
-        raise BatchError("Ce lot est déjà validé.")
-    if not by.is_superuser and finance_organisation(by).pk != locked.organisation_id:
-        raise BatchError("Ce lot appartient à une autre organisation.")
-    if locked.prepared_by_id == by.pk:
+def validate(batch: PaymentBatch, by: User, confirmed_total: Decimal | None = None) -> PaymentBatch:
+    """Four eyes: whoever prepared the batch (the only one who added to it) cannot validate it
+    (also a database constraint). Every payment and its file are re-checked under row locks;
+    what is no longer due leaves the batch before anything is paid. With `confirmed_total`,
+    the batch must still total what the validator was shown."""
+    locked = _locked_batch(batch, by)
+    if locked.prepared_by_id == by.pk or locked.payments.filter(batched_by=by).exists():
         raise BatchError(
-            "Le lot doit être validé par une autre personne que celle qui l'a préparé."
+            _("Le lot doit être validé par une autre personne que celle qui l'a préparé.")
         )
-    if not locked.payments.exists():
-        raise BatchError("Ce lot ne contient aucun paiement.")
-    payments = list(locked.payments.all())
-    locked.payments.update(status=PaymentStatus.PAID)
-    _now(payments, PaymentStatus.PAID)
-    log_events(payments, PaymentStatus.BATCHED, by, f"Lot de {locked.month:%m/%Y} validé")
+    files = {
+        f.pk: f
+        for f in CaseFile.objects.select_for_update().filter(payments__batch=locked).order_by("pk")
+    }
+    payments = list(Payment.objects.select_for_update().filter(batch=locked).order_by("pk"))
+    dropped = [p for p in payments if not still_due(p, files[p.file_id])]
+    if dropped:
+        _take_out(dropped, files, by)
+    kept = [p for p in payments if p not in dropped]
+    if not kept:
+        raise BatchError(_("Ce lot ne contient aucun paiement encore dû."))
+    total = sum((p.amount for p in kept), Decimal(0))
+    if confirmed_total is not None and confirmed_total != total:
+        raise BatchError(
+            _(
+                "Le lot a changé depuis l'affichage (total %(shown)s €, maintenant %(now)s €) : "
+                "relisez-le avant de valider."
+            )
+            % {"shown": confirmed_total, "now": total}
+        )
+    states.move(
+        kept,
+        PaymentStatus.PAID,
+        by,
+        "finance",
+        _("Lot de %(m)s validé") % {"m": f"{locked.month:%m/%Y}"},
+    )
     locked.status = BatchStatus.VALIDATED
     locked.validated_by = by
     locked.validated_at = timezone.now()
     locked.save(update_fields=["status", "validated_by", "validated_at"])
+    return locked
+
+
+def _take_out(payments: list[Payment], files: dict[int, CaseFile], by: User) -> None:
+    """Payments no longer due leave the batch: held if the file is suspended, cancelled (money
+    released) if it closed before they fell due, back to due otherwise."""
+    for payment in payments:
+        file = files[payment.file_id]
+        if payment.status != PaymentStatus.BATCHED:
+            continue
+        if file.status == FileStatus.SUSPENDED:
+            target = PaymentStatus.HELD
+        elif file.status == FileStatus.CLOSED:
+            target = PaymentStatus.CANCELLED
+        else:
+            target = PaymentStatus.SCHEDULED
+        states.move(
+            [payment],
+            target,
+            by,
+            "finance",
+            _("Écarté à la validation"),
+            batch=None,
+            batched_by=None,
+        )
+
+
+@transaction.atomic
+def cancel(batch: PaymentBatch, by: User) -> PaymentBatch:
+    """A prepared batch can be cancelled before validation: its payments are due again."""
+    locked = _locked_batch(batch, by)
+    payments = list(Payment.objects.select_for_update().filter(batch=locked).order_by("pk"))
+    states.move(
+        payments,
+        PaymentStatus.SCHEDULED,
+        by,
+        "finance",
+        _("Lot de %(m)s annulé") % {"m": f"{locked.month:%m/%Y}"},
+        batch=None,
+        batched_by=None,
+    )
+    locked.status = BatchStatus.CANCELLED
+    locked.cancelled_by = by
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["status", "cancelled_by", "cancelled_at"])
     return locked
 
 
@@ -134,9 +271,11 @@ class Transfer:
     reference: str
     name: str
     iban: str
+    iban_masked: str
     bic: str
     amount: Decimal
     description: str
+    catch_up: bool
 
 
 def transfers(batch: PaymentBatch) -> list[Transfer]:
@@ -151,27 +290,42 @@ def transfers(batch: PaymentBatch) -> list[Transfer]:
                 reference=f"SOL-{batch.month:%Y%m}-{file_id}",
                 name=account.holder,
                 iban=account.iban,
+                iban_masked=payments[0].file.person.bank_account.iban_masked,
                 bic=account.bic,
                 amount=sum((p.amount for p in payments), Decimal(0)),
                 description=f"Aide {payments[0].file.scheme_id} {batch.month:%m/%Y}",
+                catch_up=any(p.catch_up_id for p in payments),
             )
         )
     return rows
 
 
 def export_csv(batch: PaymentBatch) -> str:
+    """The batch for the accounts: masked IBANs only (the full ones travel in the SEPA file,
+    which the bank needs), and every text cell safe to open in a spreadsheet."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["reference", "beneficiaire", "iban", "bic", "montant", "libelle"])
+    writer = SafeWriter(out, delimiter=";")
+    writer.writerow(
+        ["reference", "beneficiaire", "iban_masque", "montant", "rattrapage", "libelle"]
+    )
     for t in transfers(batch):
-        writer.writerow([t.reference, t.name, t.iban, t.bic, f"{t.amount:.2f}", t.description])
+        writer.writerow(
+            [
+                t.reference,
+                t.name,
+                t.iban_masked,
+                f"{t.amount:.2f}",
+                "oui" if t.catch_up else "",
+                t.description,
+            ]
+        )
     return out.getvalue()
 
 
 def export_sepa(batch: PaymentBatch) -> bytes:
     """pain.001.001.03, the format French banks accept; sepaxml validates it against the XSD."""
     if batch.status != BatchStatus.VALIDATED:
-        raise BatchError("Seul un lot validé peut être exporté.")
+        raise BatchError(_("Seul un lot validé peut être exporté."))
     debtor = settings.SOLIDARITE_SEPA_DEBTOR
     transfer = SepaTransfer(
         {

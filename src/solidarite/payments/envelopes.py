@@ -8,11 +8,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from solidarite.accounts.models import Organisation
-from solidarite.cases.files import add_months
+from solidarite.accounts.providers import UnknownProvider, provider_of
 from solidarite.payments.models import Envelope, Payment, PaymentStatus, Unit, WhenExhausted
 from solidarite.schemes.services import get_catalog
 
@@ -25,11 +27,19 @@ class EnvelopeExhausted(Exception):
     def __init__(self, envelope: Envelope, needed: Decimal) -> None:
         self.envelope = envelope
         self.needed = needed
-        unit = "€" if envelope.unit == Unit.EUR else "unités"
+        unit = "€" if envelope.unit == Unit.EUR else _("unités")
         super().__init__(
-            f"L'enveloppe « {envelope.label} » ne permet pas cet engagement : "
-            f"{needed:.2f} {unit} nécessaires, {envelope.remaining:.2f} {unit} disponibles "
-            f"sur {envelope.amount:.2f}."
+            _(
+                "L'enveloppe « %(label)s » ne permet pas cet engagement : %(needed).2f %(unit)s "
+                "nécessaires, %(remaining).2f %(unit)s disponibles sur %(amount).2f."
+            )
+            % {
+                "label": envelope.label,
+                "needed": needed,
+                "unit": unit,
+                "remaining": envelope.remaining,
+                "amount": envelope.amount,
+            }
         )
 
     @property
@@ -41,15 +51,28 @@ class NoEnvelope(Exception):
     """No envelope covers this scheme at this date."""
 
 
-def _from_catalog(
-    scheme_id: str, on: dt.date, unit: Unit, fallback_owner: Organisation | None = None
-) -> Envelope | None:
+class NotProvider(Exception):
+    """Only the organisation that provides a scheme funds it: another organisation's envelope,
+    batch or stock never draws on it."""
+
+
+def check_provider(scheme_id: str, organisation_id: int) -> None:
+    """Refuse unless `organisation_id` is the scheme's provider (by code, from the catalog)."""
+    try:
+        provider = provider_of(scheme_id)
+    except UnknownProvider as exc:
+        raise NotProvider(str(exc)) from exc
+    if provider.pk != organisation_id:
+        raise NotProvider(
+            _("Ce dispositif est porté par %(provider)s : seule cette organisation le finance.")
+            % {"provider": provider.name}
+        )
+
+
+def _from_catalog(scheme_id: str, on: dt.date, unit: Unit, owner: Organisation) -> Envelope | None:
     """The catalog's envelope (money) or yearly capacity (items), created the first time a scheme
     needs one, owned by the scheme's provider. Finance adds further periods itself."""
     spec = get_catalog().schemes[scheme_id].spec
-    owner = Organisation.objects.filter(name=spec.provider).first() or fallback_owner
-    if owner is None:
-        return None
     if unit == Unit.EUR and spec.envelope is not None:
         label = spec.envelope.label.fr if spec.envelope.label else spec.title.fr
         return Envelope.objects.create(
@@ -76,16 +99,14 @@ def _from_catalog(
 
 
 def envelope_for(
-    scheme_id: str,
-    on: dt.date,
-    unit: Unit = Unit.EUR,
-    fallback_owner: Organisation | None = None,
+    scheme_id: str, on: dt.date, organisation: Organisation, unit: Unit = Unit.EUR
 ) -> Envelope:
-    """The envelope covering `on`, locked for the rest of the transaction. Created from the
-    catalog when missing, owned by the scheme's provider (or `fallback_owner` if the provider is
-    not an organisation of this installation)."""
+    """The envelope of `organisation` covering `on`, locked for the rest of the transaction.
+    `organisation` must be the scheme's provider (NotProvider otherwise). Created from the
+    catalog when missing."""
+    check_provider(scheme_id, organisation.pk)
     covering = Envelope.objects.select_for_update().filter(
-        scheme_id=scheme_id, unit=unit, starts_on__lte=on, ends_on__gte=on
+        scheme_id=scheme_id, unit=unit, owner=organisation, starts_on__lte=on, ends_on__gte=on
     )
     envelope = covering.order_by("starts_on").first()
     if envelope is None:
@@ -96,13 +117,15 @@ def envelope_for(
         if not (opened and unit == Unit.EUR):
             try:
                 with transaction.atomic():
-                    created = _from_catalog(scheme_id, on, unit, fallback_owner)
+                    created = _from_catalog(scheme_id, on, unit, organisation)
             except IntegrityError:  # a concurrent signing created it first: use that one
                 created = covering.order_by("starts_on").first()
         if created is None:
             raise NoEnvelope(
-                "Aucune enveloppe n'est ouverte pour ce dispositif à cette date : "
-                "le service des finances doit en créer une."
+                _(
+                    "Aucune enveloppe n'est ouverte pour ce dispositif à cette date : "
+                    "le service des finances doit en créer une."
+                )
             )
         envelope = Envelope.objects.select_for_update().get(pk=created.pk)
     return envelope
@@ -152,7 +175,9 @@ def state(envelope: Envelope, today: dt.date) -> EnvelopeState:
     last_funded = None
     if rate > 0:
         left_after_this_month = envelope.amount - paid - rate
-        last_funded = add_months(month, int(max(left_after_this_month, Decimal(0)) // rate))
+        last_funded = month + relativedelta(
+            months=int(max(left_after_this_month, Decimal(0)) // rate)
+        )
     return EnvelopeState(
         envelope=envelope,
         paid=paid,

@@ -1,19 +1,15 @@
-"""The money side of a file, on the file page: bank details (masked), the schedule, and starting
-a file from the waiting list."""
+"""The money side of a file, on the file page: bank details (masked) and the schedule."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
-from solidarite.cases import files
 from solidarite.cases.models import CaseFile
-from solidarite.cases.transitions import TransitionError
 from solidarite.core.form_errors import errors_text
 from solidarite.payments import bank
 from solidarite.payments.forms import BankAccountForm
@@ -56,19 +52,4 @@ def bank_details(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         detail = errors_text(form)
         messages.error(request, _("Coordonnées bancaires refusées : %(d)s") % {"d": detail})
-    return redirect("cases_file", pk=pk)
-
-
-@login_required
-@require_POST
-def start_waiting(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    file = CaseFile.objects.filter(pk=pk).first()
-    if file is None or not permissions.can_decide_file(request.user, file):
-        raise Http404
-    try:
-        files.start_from_waiting_list(file, request.user, timezone.localdate())
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Le dossier démarre : son échéancier est engagé."))
     return redirect("cases_file", pk=pk)

@@ -1,6 +1,5 @@
 """Forms of the finance and aid-in-kind pages."""
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from solidarite.accounts.models import commune_code_validator
 from solidarite.cases.models import Person
+from solidarite.core import clock
 from solidarite.payments.models import Envelope, ItemKind
 from solidarite.schemes.services import get_catalog, translated
 
@@ -30,16 +30,25 @@ class PrepareBatchForm(forms.Form):
     month = MonthField(label=_("Mois"))
 
 
+class ConfirmTotalForm(forms.Form):
+    """The total the validator was shown: validation refuses if the batch no longer totals it."""
+
+    total = forms.DecimalField(max_digits=14, decimal_places=2, widget=forms.HiddenInput)
+
+
 class EnvelopeForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Envelope
         fields = ["scheme_id", "label", "amount", "starts_on", "ends_on", "when_exhausted"]
         widgets = {"starts_on": DATE, "ends_on": DATE}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, own_schemes: list[str], *args: Any, **kwargs: Any) -> None:
+        """`own_schemes`: the schemes the finance officer's organisation provides (an envelope
+        funds only those)."""
         super().__init__(*args, **kwargs)
         self.fields["scheme_id"] = forms.ChoiceField(
-            label=_("Dispositif"), choices=scheme_choices()
+            label=_("Dispositif"),
+            choices=[(key, label) for key, label in scheme_choices() if key in own_schemes],
         )
         self.fields["amount"].min_value = 1  # type: ignore[attr-defined]
 
@@ -121,6 +130,6 @@ class HandOutForm(forms.Form):
                 )
             )
         birth = data.get("birth_date")
-        if birth and birth > dt.date.today():
+        if birth and birth > clock.today():
             self.add_error("birth_date", _("La date de naissance est dans le futur."))
         return data

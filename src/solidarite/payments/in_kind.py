@@ -46,9 +46,11 @@ def _take_one(kind: ItemKind, on: dt.date) -> tuple[ItemKind, Envelope | None]:
     capacity = None
     if locked.scheme_id:
         try:
-            capacity = envelopes.envelope_for(locked.scheme_id, on, Unit.ITEMS, locked.organisation)
+            capacity = envelopes.envelope_for(locked.scheme_id, on, locked.organisation, Unit.ITEMS)
         except envelopes.NoEnvelope:
             capacity = None
+        except envelopes.NotProvider as exc:
+            raise InKindError(str(exc)) from exc
         if capacity is not None:
             try:
                 capacity = envelopes.commit(capacity, Decimal(1))

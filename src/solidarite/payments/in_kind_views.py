@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from solidarite.accounts import permissions
+from solidarite.accounts import acting, permissions
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import Role
+from solidarite.audit.services import record_list_access
 from solidarite.cases.models import Household, Person
 from solidarite.core.form_errors import errors_text
-from solidarite.payments import in_kind
+from solidarite.payments import envelopes, in_kind
 from solidarite.payments.forms import HandOutForm, ItemKindForm, ReceiveForm
 from solidarite.payments.models import Envelope, ItemKind, Loan, Unit
 
@@ -48,12 +49,20 @@ def stock(request: AuthenticatedRequest) -> HttpResponse:
     form = ItemKindForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and organisations.exists():
         kind = form.save(commit=False)
-        kind.organisation = organisations.first()
+        kind.organisation_id = acting.organisation_id(request.user) or organisations.get().pk
+        try:
+            if kind.scheme_id:
+                envelopes.check_provider(kind.scheme_id, kind.organisation_id)
+        except envelopes.NotProvider as exc:
+            messages.error(request, str(exc))
+            return redirect("payments_stock")
         kind.save()
         messages.success(request, _("Type d'objet créé."))
         return redirect("payments_item_kind", pk=kind.pk)
     kinds = ItemKind.objects.filter(organisation__in=organisations)
     today = timezone.localdate()
+    overdue = list(in_kind.overdue_loans(today).filter(item_kind__in=kinds))
+    record_list_access(request, overdue, "person_id")
     capacities = {
         e.scheme_id: e
         for e in Envelope.objects.filter(unit=Unit.ITEMS, starts_on__lte=today, ends_on__gte=today)
@@ -63,7 +72,7 @@ def stock(request: AuthenticatedRequest) -> HttpResponse:
         "payments/stock.html",
         {
             "rows": [(k, capacities.get(k.scheme_id)) for k in kinds],
-            "overdue": in_kind.overdue_loans(today).filter(item_kind__in=kinds),
+            "overdue": overdue,
             "form": form,
         },
     )
@@ -77,6 +86,9 @@ def _kind(request: AuthenticatedRequest, pk: int) -> ItemKind:
 def item_kind(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     kind = _kind(request, pk)
     today = timezone.localdate()
+    open_loans = list(kind.loans.filter(returned_on__isnull=True).select_related("person"))
+    recent = list(kind.distributions.select_related("person").order_by("-given_on", "-pk")[:50])
+    record_list_access(request, [*open_loans, *recent], "person_id")
     return render(
         request,
         "payments/item_kind.html",
@@ -84,8 +96,8 @@ def item_kind(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "kind": kind,
             "receive_form": ReceiveForm(initial={"received_on": today}),
             "hand_out_form": HandOutForm(_people(_organisations(request)), initial={"on": today}),
-            "open_loans": kind.loans.filter(returned_on__isnull=True).select_related("person"),
-            "recent": kind.distributions.select_related("person").order_by("-given_on", "-pk")[:50],
+            "open_loans": open_loans,
+            "recent": recent,
             "today": today,
         },
     )

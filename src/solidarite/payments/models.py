@@ -64,6 +64,13 @@ class Envelope(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """An envelope is owned by the scheme's provider, whoever creates it (NotProvider)."""
+        from solidarite.payments.envelopes import check_provider
+
+        check_provider(self.scheme_id, self.owner_id)
+        super().save(*args, **kwargs)
+
     @property
     def remaining(self) -> Decimal:
         return self.amount - self.committed
@@ -93,6 +100,7 @@ class PaymentKind(models.TextChoices):
 class BatchStatus(models.TextChoices):
     PREPARED = "prepared", _("Préparé")
     VALIDATED = "validated", _("Validé")
+    CANCELLED = "cancelled", _("Annulé")
 
 
 class PaymentBatch(models.Model):
@@ -113,11 +121,20 @@ class PaymentBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     validated_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-month"]
+        ordering = ["-month", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "month"], name="batch_once_a_month"),
+            # One live batch a month; cancelled ones stay for the record.
+            models.UniqueConstraint(
+                fields=["organisation", "month"],
+                condition=~models.Q(status="cancelled"),
+                name="batch_once_a_month",
+            ),
             models.CheckConstraint(
                 condition=models.Q(validated_by__isnull=True)
                 | ~models.Q(validated_by=models.F("prepared_by")),
@@ -146,6 +163,14 @@ class Payment(models.Model):
     batch = models.ForeignKey(
         PaymentBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
     )
+    # Who put the payment in its batch: the database refuses anyone but the batch's preparer
+    # (trigger payment_batched_by_preparer), so the validator never added a euro.
+    batched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    catch_up = models.ForeignKey(
+        "CatchUp", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -168,6 +193,11 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(month__day=1), name="payment_month_first_day"
             ),
+            models.CheckConstraint(
+                condition=models.Q(batch__isnull=True, batched_by__isnull=True)
+                | models.Q(batch__isnull=False, batched_by__isnull=False),
+                name="payment_batched_by_whom",
+            ),
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -184,6 +214,38 @@ class Payment(models.Model):
             raise ValueError("Un montant ne se modifie pas : enregistrez une correction.")
         super().save(*args, **kwargs)
         self._stored_amount = self.amount
+
+
+class CatchUp(models.Model):
+    """A contract starting further back (or ahead) than the usual bounds: asked by one case
+    worker, approved by another, and shown as a catch-up in the batch that pays it."""
+
+    file = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="catch_ups")
+    starts_on = models.DateField(_("début du contrat"))
+    reason = models.TextField(_("motif"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("rattrapage")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True)
+                | ~models.Q(approved_by=models.F("requested_by")),
+                name="catch_up_second_person",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="catch_up_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rattrapage {self.starts_on:%d/%m/%Y}"
 
 
 class PaymentEvent(Transition):

@@ -6,23 +6,18 @@ the envelope only through envelopes.commit / envelopes.release, under the envelo
 """
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from solidarite.cases.decision import evaluate_situation
-from solidarite.cases.files import add_months
 from solidarite.cases.models import CaseFile
-from solidarite.payments import envelopes
-from solidarite.payments.models import (
-    Envelope,
-    Payment,
-    PaymentEvent,
-    PaymentKind,
-    PaymentStatus,
-)
+from solidarite.payments import envelopes, states
+from solidarite.payments.models import BatchStatus, Payment, PaymentKind, PaymentStatus
 from solidarite.schemes.services import get_catalog
 
 CENT = Decimal("0.01")
@@ -42,7 +37,7 @@ def monthly_amounts(file: CaseFile, start: dt.date) -> list[tuple[dt.date, Decim
     snapshot_amount = (file.decision_snapshot or {}).get("amount") or 0
     rows = []
     for i in range(months):
-        due = add_months(start, i)
+        due = start + relativedelta(months=i)
         if file.decision_inputs:
             result = evaluate_situation(file.scheme_id, file.decision_inputs, due)
             value = result.amount if result.in_force and result.amount else 0
@@ -54,14 +49,6 @@ def monthly_amounts(file: CaseFile, start: dt.date) -> list[tuple[dt.date, Decim
     return rows
 
 
-def log_events(payments: Iterable[Payment], from_status: str, by: User | None, why: str) -> None:
-    """One PaymentEvent per payment, to the status the payment now has (in memory)."""
-    PaymentEvent.objects.bulk_create(
-        PaymentEvent(payment=p, from_status=from_status, to_status=p.status, by=by, why=why)
-        for p in payments
-    )
-
-
 @transaction.atomic
 def create_schedule(file: CaseFile, by: User, start: dt.date) -> list[Payment]:
     """Commit the whole contract against the envelope open at `start`, then write the schedule.
@@ -69,7 +56,7 @@ def create_schedule(file: CaseFile, by: User, start: dt.date) -> list[Payment]:
     rows = monthly_amounts(file, start)
     if not rows:
         return []
-    envelope = envelopes.envelope_for(file.scheme_id, start)
+    envelope = envelopes.envelope_for(file.scheme_id, start, file.organisation)
     envelopes.commit(envelope, sum((amount for _due, amount in rows), Decimal(0)))
     payments = Payment.objects.bulk_create(
         Payment(
@@ -81,68 +68,75 @@ def create_schedule(file: CaseFile, by: User, start: dt.date) -> list[Payment]:
         )
         for due, amount in rows
     )
-    log_events(payments, "", by, "Échéancier créé à la signature du contrat")
+    states.log_events(payments, "", by, _("Échéancier créé à la signature du contrat"))
     return payments
 
 
-def _move(payments: list[Payment], to: PaymentStatus, by: User | None, why: str) -> list[Payment]:
-    by_status: dict[str, list[Payment]] = {}
-    for payment in payments:
-        by_status.setdefault(payment.status, []).append(payment)
-    for from_status, group in by_status.items():
-        Payment.objects.filter(pk__in=[p.pk for p in group]).update(status=to)
-        for payment in group:
-            payment.status = to
-        log_events(group, from_status, by, why)
-    return payments
-
-
-def _release(payments: list[Payment]) -> None:
-    by_envelope: dict[int, Decimal] = {}
-    for payment in payments:
-        by_envelope[payment.envelope_id] = by_envelope.get(payment.envelope_id, Decimal(0)) + (
-            payment.amount
+def _unpaid(file: CaseFile) -> QuerySet[Payment]:
+    """The file's payments that may still move, locked: scheduled, held, or in a batch that is
+    only prepared (a validated batch is paid)."""
+    return (
+        Payment.objects.select_for_update(of=("self",))
+        .filter(file=file)
+        .filter(
+            Q(status__in=[PaymentStatus.SCHEDULED, PaymentStatus.HELD])
+            | Q(status=PaymentStatus.BATCHED, batch__status=BatchStatus.PREPARED)
         )
-    for envelope_id, amount in by_envelope.items():
-        envelopes.release(Envelope(pk=envelope_id), amount)
+        .order_by("pk")
+    )
 
 
 @transaction.atomic
-def hold(file: CaseFile, by: User | None, today: dt.date) -> list[Payment]:
-    """Suspension: the payments not yet in a batch are held, still committed."""
-    future = list(file.payments.filter(status=PaymentStatus.SCHEDULED, due_on__gte=today))
-    return _move(future, PaymentStatus.HELD, by, "Dossier suspendu")
+def hold(file: CaseFile, by: User | None) -> list[Payment]:
+    """Suspension: nothing more is paid. Scheduled payments are held (still committed) and those
+    already in a prepared batch leave it, held too."""
+    unpaid = [p for p in _unpaid(file) if p.status != PaymentStatus.HELD]
+    batched = [p for p in unpaid if p.status == PaymentStatus.BATCHED]
+    states.move(batched, PaymentStatus.HELD, by, "case_worker", batch=None, batched_by=None)
+    scheduled = [p for p in unpaid if p.status == PaymentStatus.SCHEDULED]
+    states.move(scheduled, PaymentStatus.HELD, by, "case_worker")
+    return unpaid
 
 
 @transaction.atomic
-def resume(file: CaseFile, by: User | None, today: dt.date) -> list[Payment]:
+def resume(file: CaseFile, by: User | None, suspended_on: dt.date, today: dt.date) -> list[Payment]:
     """Resuming: months that fell due during the suspension are cancelled (their money returns
-    to the envelope); the others are scheduled again."""
-    held = list(file.payments.filter(status=PaymentStatus.HELD))
-    missed = [p for p in held if p.due_on < today]
-    _move(missed, PaymentStatus.CANCELLED, by, "Échéance tombée pendant la suspension")
-    _release(missed)
-    return _move([p for p in held if p.due_on >= today], PaymentStatus.SCHEDULED, by, "Reprise")
+    to the envelope); months due before it, or still to come, are scheduled again."""
+    held = [p for p in _unpaid(file) if p.status == PaymentStatus.HELD]
+    missed = [p for p in held if suspended_on <= p.due_on < today]
+    states.move(
+        missed,
+        PaymentStatus.CANCELLED,
+        by,
+        "case_worker",
+        _("Échéance tombée pendant la suspension"),
+    )
+    again = [p for p in held if p not in missed]
+    return states.move(again, PaymentStatus.SCHEDULED, by, "case_worker", _("Reprise"))
 
 
 @transaction.atomic
 def cancel_after(file: CaseFile, by: User | None, closed_on: dt.date) -> list[Payment]:
-    """Exit: every payment due after the exit date is cancelled and its money released."""
-    remaining = list(
-        file.payments.filter(
-            status__in=[PaymentStatus.SCHEDULED, PaymentStatus.HELD], due_on__gt=closed_on
-        )
+    """Exit: every payment due after the exit date is cancelled and its money released, taken
+    out of a prepared batch if it was in one. Nothing is paid for a month after the exit."""
+    remaining = [p for p in _unpaid(file) if p.due_on > closed_on]
+    actor = "case_worker" if by is not None else "system"
+    return states.move(
+        remaining,
+        PaymentStatus.CANCELLED,
+        by,
+        actor,
+        _("Sortie du dispositif"),
+        batch=None,
+        batched_by=None,
     )
-    _move(remaining, PaymentStatus.CANCELLED, by, "Sortie du dispositif")
-    _release(remaining)
-    return remaining
 
 
 @transaction.atomic
 def correct(payment: Payment, delta: Decimal, by: User, why: str, today: dt.date) -> Payment:
     """A correction is a new entry pointing to the original, committed like any payment."""
     if not why.strip():
-        raise ValueError("Une correction doit être motivée.")
+        raise ValueError(_("Une correction doit être motivée."))
     if delta > 0:
         envelopes.commit(payment.envelope, delta)
     elif delta < 0:
@@ -156,5 +150,5 @@ def correct(payment: Payment, delta: Decimal, by: User, why: str, today: dt.date
         due_on=today,
         amount=delta,
     )
-    log_events([correction], "", by, why)
+    states.log_events([correction], "", by, why)
     return correction

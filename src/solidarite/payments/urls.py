@@ -8,6 +8,7 @@ urlpatterns = [
     path("lots/", views.batch_list, name="payments_batches"),
     path("lots/<int:pk>/", views.batch_detail, name="payments_batch"),
     path("lots/<int:pk>/validation/", views.batch_validate, name="payments_batch_validate"),
+    path("lots/<int:pk>/annulation/", views.batch_cancel, name="payments_batch_cancel"),
     path("lots/<int:pk>/export/<slug:fmt>/", views.batch_export, name="payments_batch_export"),
     path("aides-en-nature/", in_kind_views.stock, name="payments_stock"),
     path("aides-en-nature/<int:pk>/", in_kind_views.item_kind, name="payments_item_kind"),

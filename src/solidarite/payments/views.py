@@ -1,6 +1,7 @@
 """Finance pages: envelopes and their consumption, the monthly batch, exports. Finance role only;
 everyone else gets a 404."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -11,15 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from solidarite.accounts import permissions
+from solidarite.accounts import acting, permissions, providers
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import Role
-from solidarite.audit.services import record_access
+from solidarite.audit.services import record_list_access
 from solidarite.cases.models import CaseFile, FileStatus
 from solidarite.payments import batches, consumption, envelopes
-from solidarite.payments.forms import EnvelopeForm, PrepareBatchForm
-from solidarite.payments.models import BankAccount, Envelope, PaymentBatch, Unit
+from solidarite.payments.forms import ConfirmTotalForm, EnvelopeForm, PrepareBatchForm
+from solidarite.payments.models import BankAccount, BatchStatus, Envelope, PaymentBatch, Unit
 from solidarite.schemes.services import get_catalog, translated
 
 
@@ -41,15 +42,22 @@ def _title(scheme_id: str) -> str:
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     mine = _finance(request)
     today = timezone.localdate()
-    form = EnvelopeForm(request.POST or None)
+    acting_id = acting.organisation_id(request.user)
+    own = providers.schemes_provided_by(mine)
+    form = EnvelopeForm(own, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        owner = request.user.memberships.filter(role=Role.FINANCE).first()
-        if owner is not None:
-            envelope = form.save(commit=False)
-            envelope.owner_id = owner.organisation_id
-            envelope.save()
-            messages.success(request, _("Enveloppe créée."))
-            return redirect("payments_envelope", pk=envelope.pk)
+        envelope = form.save(commit=False)
+        if acting_id is None or acting_id < 0:
+            messages.error(request, _("Choisissez l'organisation pour laquelle vous agissez."))
+        else:
+            envelope.owner_id = acting_id
+            try:
+                envelope.save()
+            except envelopes.NotProvider as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Enveloppe créée."))
+                return redirect("payments_envelope", pk=envelope.pk)
     states = [
         (envelopes.state(e, today), _title(e.scheme_id))
         for e in Envelope.objects.filter(unit=Unit.EUR, owner__in=mine)
@@ -67,8 +75,11 @@ def envelope_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     envelope = get_object_or_404(Envelope, pk=pk, owner__in=_finance(request))
     rows = consumption.months(envelope)
     waiting = CaseFile.objects.filter(
-        scheme_id=envelope.scheme_id, status=FileStatus.WAITING_LIST
+        scheme_id=envelope.scheme_id,
+        organisation=envelope.owner_id,
+        status=FileStatus.WAITING_LIST,
     ).select_related("person")
+    record_list_access(request, waiting, "person_id")
     return render(
         request,
         "payments/envelope.html",
@@ -125,11 +136,13 @@ def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         pk=pk,
         organisation__in=_finance(request),
     )
-    record_access(request, batch)
-    payments = batch.payments.select_related("file__person__bank_account").order_by("pk")
-    missing = batches.due(batch.month, batch.organisation).exclude(
-        file__person__in=BankAccount.objects.values("person")
+    payments = list(batch.payments.select_related("file__person__bank_account").order_by("pk"))
+    missing = list(
+        batches.due(batch.month, batch.organisation).exclude(
+            file__person__in=BankAccount.objects.values("person")
+        )
     )
+    record_list_access(request, [*payments, *missing], "file.person_id")
     return render(
         request,
         "payments/batch.html",
@@ -138,31 +151,73 @@ def batch_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "payments": payments,
             "total": sum(p.amount for p in payments),
             "missing": missing,
-            "can_validate": batch.status == "prepared"
+            "can_validate": batch.status == BatchStatus.PREPARED
             and permissions.can_validate_batch(request.user, batch),
+            "can_cancel": batch.status == BatchStatus.PREPARED,
+        },
+    )
+
+
+@login_required
+def batch_validate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation page with the total; POST: validate, if the batch still totals
+    what was confirmed (a batch changed in between, or a second click, moves no money)."""
+    batch = get_object_or_404(PaymentBatch, pk=pk, organisation__in=_finance(request))
+    if request.method == "POST":
+        form = ConfirmTotalForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Confirmez le total du lot pour le valider."))
+            return redirect("payments_batch_validate", pk=pk)
+        try:
+            batches.validate(batch, request.user, form.cleaned_data["total"])
+        except batches.BatchError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Lot validé : les paiements sont à transmettre à la banque.")
+            )
+        return redirect("payments_batch", pk=pk)
+    if batch.status != BatchStatus.PREPARED or not permissions.can_validate_batch(
+        request.user, batch
+    ):
+        messages.error(
+            request,
+            _("Ce lot doit être validé par une autre personne que celle qui l'a préparé."),
+        )
+        return redirect("payments_batch", pk=pk)
+    payments = list(batch.payments.all())
+    total = sum((p.amount for p in payments), Decimal(0))
+    return render(
+        request,
+        "payments/batch_confirm.html",
+        {
+            "batch": batch,
+            "count": len(payments),
+            "total": total,
+            "form": ConfirmTotalForm(initial={"total": total}),
         },
     )
 
 
 @login_required
 @require_POST
-def batch_validate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def batch_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(PaymentBatch, pk=pk, organisation__in=_finance(request))
     try:
-        batches.validate(batch, request.user)
+        batches.cancel(batch, request.user)
     except batches.BatchError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Lot validé : les paiements sont à transmettre à la banque."))
-    return redirect("payments_batch", pk=pk)
+        messages.success(request, _("Lot annulé : ses paiements sont de nouveau dus."))
+    return redirect("payments_batches")
 
 
 @login_required
 def batch_export(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpResponse:
     batch = get_object_or_404(PaymentBatch, pk=pk, organisation__in=_finance(request))
-    if batch.status != "validated":
+    if batch.status != BatchStatus.VALIDATED:
         raise Http404
-    record_access(request, batch)
+    record_list_access(request, list(batch.payments.select_related("file")), "file.person_id")
     name = f"virements-{batch.month:%Y-%m}"
     if fmt == "csv":
         response = HttpResponse(batches.export_csv(batch), content_type="text/csv; charset=utf-8")

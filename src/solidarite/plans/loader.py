@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from solidarite.accounts.models import Organisation
+from solidarite.accounts.models import Organisation, code_for
 from solidarite.accounts.roles import OrganisationKind
 from solidarite.plans.files import MeasureSpec, PlanFile, load_plan_files
 from solidarite.plans.models import (
@@ -25,9 +25,16 @@ from solidarite.schemes.services import get_catalog
 
 
 def _organisations(names: list[str], commune_code: str) -> list[Organisation]:
+    """Pilots by code (derived once from the name the plan file gives): an organisation renamed
+    since keeps piloting its measures."""
     return [
         Organisation.objects.get_or_create(
-            name=name, defaults={"kind": OrganisationKind.PUBLIC_BODY, "commune_code": commune_code}
+            code=code_for(name),
+            defaults={
+                "name": name,
+                "kind": OrganisationKind.PUBLIC_BODY,
+                "commune_code": commune_code,
+            },
         )[0]
         for name in names
     ]

@@ -1,7 +1,5 @@
 """Public progress pages (no login, no personal data), exports, and the pilots' workspace."""
 
-import csv
-import datetime as dt
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -16,6 +14,8 @@ from django.utils.translation import gettext as _
 from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.roles import Role
+from solidarite.core import clock
+from solidarite.core.csv_export import SafeDictWriter
 from solidarite.plans.forms import MeasureUpdateForm, MeetingForm
 from solidarite.plans.models import Measure, Meeting, Milestone, Plan, Status
 from solidarite.plans.progress import weighted_progress
@@ -117,7 +117,7 @@ def plan_export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.slug}.csv"'
     rows = _export_rows(plan)
-    writer = csv.DictWriter(response, fieldnames=list(rows[0]) if rows else ["number"])
+    writer = SafeDictWriter(response, fieldnames=list(rows[0]) if rows else ["number"])
     writer.writeheader()
     writer.writerows(rows)
     return response
@@ -180,7 +180,7 @@ def workspace(request: AuthenticatedRequest) -> HttpResponse:
     mine = Q(pilot_organisations__in=pilot_orgs) | Q(pilot_users__pk=request.user.pk)
     measures = list(_measures().filter(mine).distinct().select_related("axis__plan"))
     plan_ids = {m.axis.plan_id for m in measures}
-    today = dt.date.today()
+    today = clock.today()
     upcoming = Meeting.objects.filter(body__plan_id__in=plan_ids, date__gte=today).select_related(
         "body"
     )

@@ -12,7 +12,15 @@ import polars as pl
 from solidarite.rules import evaluate as engine
 from solidarite.rules.errors import CatalogError, EvaluationError, RuleError
 from solidarite.rules.inputs import PERSON_INDEX, household_frames, population_frames
-from solidarite.rules.model import Labels, ParameterValue, SchemeSpec, TestFile, VariablesFile
+from solidarite.rules.model import (
+    Labels,
+    OrganisationsFile,
+    OrganisationSpec,
+    ParameterValue,
+    SchemeSpec,
+    TestFile,
+    VariablesFile,
+)
 from solidarite.rules.results import ConditionResult, HouseholdResult, SchemeResult, status_of
 from solidarite.rules.schemes import Formula, Scheme, compile_scheme
 from solidarite.rules.validation import parse_document, suggestion
@@ -34,6 +42,11 @@ class Catalog:
     variables: VariableSet
     schemes: Mapping[str, Scheme]
     tests: tuple[LoadedTests, ...]
+    organisations: Mapping[str, OrganisationSpec]
+
+    def provider_name(self, scheme_id: str) -> str:
+        """The display name of the organisation that provides the scheme."""
+        return self.organisations[self.schemes[scheme_id].spec.provider].name
 
     def evaluate(
         self,
@@ -241,11 +254,43 @@ def load_catalog(directory: Path | str) -> Catalog:
     directory = Path(directory)
     errors: list[RuleError] = []
     variables = _load_variables(directory / "variables.yaml", errors)
-    schemes = _load_schemes(directory / "schemes", variables, errors) if variables else {}
+    organisations = _load_organisations(directory / "organisations.yaml", errors)
+    schemes = (
+        _load_schemes(directory / "schemes", variables, organisations, errors) if variables else {}
+    )
     tests = _load_tests(directory / "tests", schemes, errors)
     if errors or variables is None:
         raise CatalogError(errors)
-    return Catalog(directory, variables, schemes, tests)
+    return Catalog(directory, variables, schemes, tests, organisations)
+
+
+def _load_organisations(path: Path, errors: list[RuleError]) -> dict[str, OrganisationSpec]:
+    """The providers, by code: schemes name their provider by this code, never by a name that
+    an administrator may change."""
+    if not path.exists():
+        errors.append(
+            RuleError(str(path), None, "", "the catalog needs an organisations.yaml file")
+        )
+        return {}
+    document = read_yaml(path)
+    if isinstance(document, RuleError):
+        errors.append(document)
+        return {}
+    parsed = parse_document(document, OrganisationsFile)
+    if isinstance(parsed, list):
+        errors += parsed
+        return {}
+    by_code: dict[str, OrganisationSpec] = {}
+    for index, organisation in enumerate(parsed.organisations):
+        if organisation.code in by_code:
+            errors.append(
+                document.error(
+                    ("organisations", index, "code"),
+                    f'duplicate organisation code "{organisation.code}"',
+                )
+            )
+        by_code[organisation.code] = organisation
+    return by_code
 
 
 def _documents(folder: Path, errors: list[RuleError]) -> list[SourceDocument]:
@@ -279,13 +324,25 @@ def _load_variables(path: Path, errors: list[RuleError]) -> VariableSet | None:
 
 
 def _load_schemes(
-    folder: Path, variables: VariableSet, errors: list[RuleError]
+    folder: Path,
+    variables: VariableSet,
+    organisations: Mapping[str, OrganisationSpec],
+    errors: list[RuleError],
 ) -> dict[str, Scheme]:
     schemes: dict[str, Scheme] = {}
     for document in _documents(folder, errors):
         spec = parse_document(document, SchemeSpec)
         if isinstance(spec, list):
             errors += spec
+            continue
+        if organisations and spec.provider not in organisations:
+            errors.append(
+                document.error(
+                    ("provider",),
+                    f'unknown organisation code "{spec.provider}" (see organisations.yaml)'
+                    + suggestion(spec.provider, organisations),
+                )
+            )
             continue
         if spec.id in schemes:
             errors.append(

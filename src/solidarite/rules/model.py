@@ -131,12 +131,35 @@ class Territory(Strict):
     label: Labels
 
 
+OrganisationCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
+
+
+class OrganisationSpec(Strict):
+    """An organisation that provides schemes, named by a code that never changes."""
+
+    code: OrganisationCode
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal[
+        "ccas",
+        "city_department",
+        "association",
+        "mission_locale",
+        "maison_de_quartier",
+        "public_body",
+    ]
+    commune_code: Annotated[str, StringConstraints(pattern=r"^(\d{5}|2[AB]\d{3})$")]
+
+
+class OrganisationsFile(Strict):
+    organisations: list[OrganisationSpec] = Field(min_length=1)
+
+
 class SchemeSpec(Strict):
     id: Identifier
     version: int = Field(ge=1)
     title: Labels
     summary: Labels
-    provider: str
+    provider: OrganisationCode
     territory: Territory
     entity: Entity
     periodicity: Literal["monthly", "yearly", "one_off", "in_kind"]

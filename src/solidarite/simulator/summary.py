@@ -47,7 +47,7 @@ def _entry(catalog: Catalog, answers: Answers, result: SchemeResult) -> dict[str
         "amount": _amount_text(catalog, result),
         "how_to_apply": translated(spec.how_to_apply),
         "documents": [translated(d) for d in spec.documents],
-        "contact": spec.contact or spec.provider,
+        "contact": spec.contact or catalog.organisations[spec.provider].name,
         "referral": spec.intake.mode == "referral",
         "contract": spec.intake.contract_required,
         "failed": [translated(c.label) for c in result.conditions if c.status == "failed"],

@@ -1,5 +1,7 @@
 """The case file: one per person and scheme, from review to exit."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +81,22 @@ class CaseFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme_id} — {self.get_status_display()}"
+
+    @property
+    def current_referent(self) -> Any:
+        """The named referent while they belong to the file's organisation, else None."""
+        if self.referent_id is None:
+            return None
+        member = getattr(self, "referent_is_member", None)
+        if member is None:
+            from solidarite.accounts.models import Membership
+
+            member = Membership.objects.filter(
+                user=self.referent_id,
+                organisation=self.organisation_id,
+                role__in=["referent", "case_worker"],
+            ).exists()
+        return self.referent if member else None
 
 
 class FileTransition(Transition):

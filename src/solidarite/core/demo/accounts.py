@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from solidarite.accounts.models import Membership, Organisation
+from solidarite.accounts.models import Membership, Organisation, code_for
+from solidarite.accounts.providers import sync_from_catalog
 from solidarite.accounts.roles import OrganisationKind, Role
 
 DEMO_PASSWORD = "demo-solidarite-2026"
@@ -33,6 +34,8 @@ class DemoAccount:
 ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("admin", "Alice", "Exemple", "CCAS de Besançon", Role.ADMIN),
     DemoAccount("instructeur", "Bruno", "Exemple", "CCAS de Besançon", Role.CASE_WORKER),
+    # A second case worker: a contract starting months back (catch-up) is approved by another.
+    DemoAccount("instructrice", "Inès", "Exemple", "CCAS de Besançon", Role.CASE_WORKER),
     DemoAccount("referente", "Chloé", "Exemple", "CCAS de Besançon", Role.REFERENT),
     DemoAccount(
         "partenaire", "David", "Exemple", "Mission locale du Grand Besançon", Role.REFERRING_PARTNER
@@ -51,13 +54,19 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
+def codes() -> set[str]:
+    """The codes of the demo's organisations (the catalog's providers among them)."""
+    return {code_for(name) for name, _kind, _commune in ORGANISATIONS}
+
+
 @transaction.atomic
 def load() -> list[DemoAccount]:
+    sync_from_catalog()
     organisations = {
-        name: Organisation.objects.update_or_create(
-            name=name, defaults={"kind": kind, "commune_code": code}
+        name: Organisation.objects.get_or_create(
+            code=code_for(name), defaults={"name": name, "kind": kind, "commune_code": commune}
         )[0]
-        for name, kind, code in ORGANISATIONS
+        for name, kind, commune in ORGANISATIONS
     }
     user_model = get_user_model()
     for account in ACCOUNTS:

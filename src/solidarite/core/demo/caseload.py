@@ -7,6 +7,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +29,7 @@ from solidarite.cases.models import (
     ReferralStatus,
     Workshop,
 )
+from solidarite.contracts import workflow
 from solidarite.payments import bank
 
 SCHEME = "aide_jeunes_besancon"
@@ -137,6 +139,9 @@ def _workshops(ccas: Organisation, active: list[CaseFile], today: dt.date) -> No
         follow_up.register(coming, file)
 
 
+HISTORY = "Démonstration : historique reconstitué de contrats signés les mois passés."
+
+
 @transaction.atomic
 def load(today: dt.date | None = None) -> int:
     """Load the caseload once; return the number of demo people (the same on a second load)."""
@@ -146,9 +151,12 @@ def load(today: dt.date | None = None) -> int:
     rng = random.Random(2021)
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=["instructeur", "referente", "partenaire"])
+        for u in User.objects.filter(
+            username__in=["instructeur", "instructrice", "referente", "partenaire"]
+        )
     }
     worker, referent, partner = users["instructeur"], users["referente"], users["partenaire"]
+    second_worker = users["instructrice"]
     partner_org = partner.memberships.get().organisation
     ccas = worker.memberships.get().organisation
     plan = (
@@ -187,8 +195,12 @@ def load(today: dt.date | None = None) -> int:
         if fate == "eligible":
             continue
         months_ago = 1 + (i * 5) % 11 if fate == "active" else 11
-        signed_on = files.add_months(today, -months_ago)
-        file = files.sign_contract(
+        signed_on = today - relativedelta(months=months_ago)
+        low, _high = workflow.start_bounds(today)
+        if signed_on < low:  # the demo's history: contracts signed months ago
+            catch_up = workflow.request_catch_up(file, worker, signed_on, HISTORY)
+            workflow.approve_catch_up(catch_up, second_worker)
+        file = workflow.sign_contract(
             file, worker, signed_on, f"{file.person}, {worker.get_full_name()}"
         )
         file = files.assign_referent(file, worker, referent)
@@ -197,9 +209,11 @@ def load(today: dt.date | None = None) -> int:
         if fate == "active":
             active.append(file)
         elif fate == "suspended":
-            files.suspend(file, worker, "Hospitalisation : accompagnement suspendu à sa demande.")
+            workflow.suspend(
+                file, worker, "Hospitalisation : accompagnement suspendu à sa demande."
+            )
         else:
-            files.close(
+            workflow.close(
                 file, worker, ExitReason(fate), on=today - dt.timedelta(days=rng.randint(5, 40))
             )
     _workshops(ccas, active, today)

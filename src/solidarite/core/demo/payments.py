@@ -4,12 +4,13 @@ with a few hand-outs and loans (one overdue). Obviously fictitious people."""
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from solidarite.accounts.models import Organisation
-from solidarite.cases.files import add_months
+from solidarite.accounts.providers import provider_code
 from solidarite.cases.models import Household, Person
 from solidarite.payments import batches, in_kind
 from solidarite.payments.models import ItemKind, Payment, PaymentStatus
@@ -21,7 +22,7 @@ def _month_starts(first: dt.date, before: dt.date) -> list[dt.date]:
     months, day = [], first.replace(day=1)
     while day < before.replace(day=1):
         months.append(day)
-        day = add_months(day, 1)
+        day = day + relativedelta(months=1)
     return months
 
 
@@ -51,10 +52,12 @@ def _pupil(n: int, commune: str) -> Person:
 
 def _in_kind(today: dt.date) -> None:
     agent = User.objects.get(username="instructeur")
-    besancon = Organisation.objects.get(name="CCAS de Besançon")
-    chenove = Organisation.objects.get(name="CCAS de Chenôve")
+    besancon = Organisation.objects.get(code="ccas-de-besancon")
+    # The schemes' providers hold the stock that draws on their yearly capacity.
+    ville = Organisation.objects.get(code=provider_code("pack_rentree_solidaire"))
+    chenove = Organisation.objects.get(code=provider_code("chromebook_cm1_chenove"))
     packs = ItemKind.objects.create(
-        organisation=besancon, name="Pack de rentrée solidaire", scheme_id="pack_rentree_solidaire"
+        organisation=ville, name="Pack de rentrée solidaire", scheme_id="pack_rentree_solidaire"
     )
     laptops = ItemKind.objects.create(
         organisation=besancon, name="Ordinateur portable", loanable=True

@@ -1,6 +1,6 @@
-"""The file page: state, engine explanation, contract, and the case worker's actions."""
-
-import datetime as dt
+"""The file page and the contract workflow's actions: decision, signing (with catch-up),
+suspension, resumption, exit, start from the waiting list. The steps offered are those the file
+state machine says this user may make now."""
 
 from django import forms
 from django.contrib import messages
@@ -15,11 +15,15 @@ from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.audit.services import record_access
 from solidarite.cases import files, follow_up
+from solidarite.cases.caseload import with_current_referent
 from solidarite.cases.decision import decision_questions, evaluate_situation, file_situation
 from solidarite.cases.models import CaseFile, ExitReason, FileStatus
 from solidarite.cases.support_views import follow_up_context
 from solidarite.cases.transitions import TransitionError
+from solidarite.contracts import workflow
+from solidarite.core import clock
 from solidarite.payments.file_views import payments_context
+from solidarite.payments.models import CatchUp
 from solidarite.schemes.services import get_catalog, translated
 from solidarite.simulator.forms import QuestionsForm
 
@@ -46,6 +50,16 @@ class ContractForm(forms.Form):
     signatories = forms.CharField(label=_lazy("Signataires"), max_length=300)
 
 
+class CatchUpForm(forms.Form):
+    starts_on = forms.DateField(
+        label=_lazy("Début du contrat demandé"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label=_lazy("Motif du rattrapage"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(label=_lazy("Motif de sortie"), choices=ExitReason.choices)
     details = forms.CharField(label=_lazy("Précisions"), required=False)
@@ -53,7 +67,9 @@ class CloseForm(forms.Form):
 
 def _file(request: AuthenticatedRequest, pk: int, decide: bool = False) -> CaseFile:
     file = (
-        CaseFile.objects.select_related("person", "organisation", "referent").filter(pk=pk).first()
+        with_current_referent(CaseFile.objects.select_related("person", "organisation", "referent"))
+        .filter(pk=pk)
+        .first()
     )
     check = permissions.can_decide_file if decide else permissions.can_view_file
     if file is None or not check(request.user, file):
@@ -73,9 +89,15 @@ def file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "file": file,
             "scheme": translated(get_catalog().schemes[file.scheme_id].spec.title),
             "can_decide": permissions.can_decide_file(request.user, file),
+            "steps": files.available(request.user, file),
+            "start_bounds": workflow.start_bounds(clock.today()),
+            "catch_up_form": CatchUpForm(),
+            "catch_ups": CatchUp.objects.filter(file=file).select_related(
+                "requested_by", "approved_by"
+            ),
             "questions_form": QuestionsForm(questions),
             "decision_form": DecisionExtra(),
-            "contract_form": ContractForm(initial={"signed_on": dt.date.today()}),
+            "contract_form": ContractForm(initial={"signed_on": clock.today()}),
             "close_form": CloseForm(),
             "suspend_form": SuspendForm(),
             "transitions": file.transitions.select_related("by"),
@@ -100,7 +122,7 @@ def file_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             _("Répondez à chaque question (ou « Je ne sais pas ») et choisissez une décision."),
         )
         return redirect("cases_file", pk=pk)
-    today = dt.date.today()
+    today = clock.today()
     situation = file_situation(file, questions_form.answers(), today)
     engine = evaluate_situation(file.scheme_id, situation, today)
     try:
@@ -128,7 +150,7 @@ def file_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Indiquez la date de signature et les signataires."))
         return redirect("cases_file", pk=pk)
     try:
-        files.sign_contract(
+        workflow.sign_contract(
             file, request.user, form.cleaned_data["signed_on"], form.cleaned_data["signatories"]
         )
     except TransitionError as exc:
@@ -145,7 +167,7 @@ def file_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choisissez un motif de sortie."))
         return redirect("cases_file", pk=pk)
     try:
-        files.close(
+        workflow.close(
             file,
             request.user,
             ExitReason(form.cleaned_data["reason"]),
@@ -168,9 +190,9 @@ def file_suspend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = SuspendForm(request.POST)
     try:
         if file.status == FileStatus.SUSPENDED:
-            files.resume(file, request.user, request.POST.get("why", ""))
+            workflow.resume(file, request.user, request.POST.get("why", ""))
         elif form.is_valid():
-            files.suspend(file, request.user, form.cleaned_data["why"])
+            workflow.suspend(file, request.user, form.cleaned_data["why"])
         else:
             messages.error(request, _("Indiquez le motif de la suspension."))
     except TransitionError as exc:
@@ -185,3 +207,53 @@ def file_contract(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404
     record_access(request, file)
     return render(request, "cases/contract.html", {"file": file})
+
+
+@login_required
+@require_POST
+def start_waiting(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    file = _file(request, pk, decide=True)
+    try:
+        workflow.start_from_waiting_list(file, request.user, clock.today())
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Le dossier démarre : son échéancier est engagé."))
+    return redirect("cases_file", pk=pk)
+
+
+@login_required
+@require_POST
+def catch_up_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    file = _file(request, pk, decide=True)
+    form = CatchUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez la date de début et le motif du rattrapage."))
+        return redirect("cases_file", pk=pk)
+    try:
+        workflow.request_catch_up(
+            file, request.user, form.cleaned_data["starts_on"], form.cleaned_data["reason"]
+        )
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Rattrapage demandé : une autre personne doit l'approuver."))
+    return redirect("cases_file", pk=pk)
+
+
+@login_required
+@require_POST
+def catch_up_approve(request: AuthenticatedRequest, pk: int, catch_up_pk: int) -> HttpResponse:
+    file = _file(request, pk, decide=True)
+    catch_up = CatchUp.objects.filter(pk=catch_up_pk, file=file).first()
+    if catch_up is None:
+        raise Http404
+    try:
+        workflow.approve_catch_up(catch_up, request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Rattrapage approuvé : le contrat peut commencer à cette date.")
+        )
+    return redirect("cases_file", pk=pk)

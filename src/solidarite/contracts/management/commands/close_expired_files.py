@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from solidarite.cases.files import close_expired
+from solidarite.contracts.workflow import close_expired
+from solidarite.core import clock
 
 
 class Command(BaseCommand):
@@ -15,5 +16,5 @@ class Command(BaseCommand):
         parser.add_argument("--date", type=dt.date.fromisoformat, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        closed = close_expired(options["date"] or dt.date.today())
+        closed = close_expired(options["date"] or clock.today())
         self.stdout.write(f"{len(closed)} dossier(s) clos (durée maximale atteinte).")
