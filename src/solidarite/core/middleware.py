@@ -26,10 +26,8 @@ class NoStoreForSignedInMiddleware:
         return response
 
 
-def _error(status: int, loc: str, message: str) -> JsonResponse:
-    return JsonResponse(
-        {"detail": [{"loc": ["body", loc] if loc else ["body"], "msg": message}]}, status=status
-    )
+def _error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"detail": [{"loc": ["body"], "msg": message}]}, status=status)
 
 
 class ApiBodyGuardMiddleware:
