@@ -119,12 +119,12 @@ PARIS = ZoneInfo("Europe/Paris")
 def clock(time_machine: Any) -> Any:
     """Move the clock (every "today" of the platform) to a Paris date and time:
     `clock(dt.date(2026, 1, 15))` is noon in Paris that day, `clock(day, hour=0, minute=30)` just
-    after midnight."""
+    after midnight; `tick=True` lets time run on from there (to order concurrent events)."""
     import datetime as dt
 
-    def move(day: dt.date, hour: int = 12, minute: int = 0) -> dt.datetime:
+    def move(day: dt.date, hour: int = 12, minute: int = 0, tick: bool = False) -> dt.datetime:
         moment = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
-        time_machine.move_to(moment, tick=False)
+        time_machine.move_to(moment, tick=tick)
         return moment
 
     return move

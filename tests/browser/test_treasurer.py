@@ -50,14 +50,17 @@ def test_prepare_validate_and_download_the_month_batch(page: Any, tmp_path: Path
     page.get_by_label("Mois").fill(f"{month:%Y-%m}")
     page.get_by_role("button", name="Préparer le lot du mois").click()
     assert page.get_by_text(f"Lot préparé : {due} paiement(s) ajouté(s).").is_visible()
-    assert page.get_by_role("button", name="Valider le lot").count() == 0
+    assert page.get_by_role("link", name="Valider le lot").count() == 0
     _accessible(page)
     batch_url = page.url
     _logout(page)
 
     _login(page, "tresoriere")
     page.goto(batch_url)
-    page.get_by_role("button", name="Valider le lot").click()
+    page.get_by_role("link", name="Valider le lot").click()
+    assert "Vous allez valider" in page.locator("#confirm-total").inner_text()
+    _accessible(page)
+    page.get_by_role("button", name=re.compile("Confirmer la validation")).click()
     assert page.locator("#batch-status").inner_text() == "Validé"
     with page.expect_download() as info:
         page.get_by_role("link", name="Télécharger le virement SEPA (pain.001)").click()

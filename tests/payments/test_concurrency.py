@@ -21,8 +21,9 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 SIGNINGS, FITS = 50, 30
 
 
-def test_fifty_concurrent_signings_against_an_envelope_that_fits_thirty() -> None:
+def test_fifty_concurrent_signings_against_an_envelope_that_fits_thirty(clock) -> None:  # type: ignore[no-untyped-def]
     assert connection.vendor == "postgresql"
+    clock(dt.date(2026, 1, 15))
     ccas = OrganisationFactory(name="CCAS de Besançon", kind=OrganisationKind.CCAS)
     worker = user_with_role(Role.CASE_WORKER, ccas)
     env = envelope(ccas, contracts=FITS)
@@ -54,7 +55,8 @@ def test_fifty_concurrent_signings_against_an_envelope_that_fits_thirty() -> Non
     assert Envelope.objects.count() == 1
 
 
-def test_concurrent_first_signings_create_the_catalog_envelope_once() -> None:
+def test_concurrent_first_signings_create_the_catalog_envelope_once(clock) -> None:  # type: ignore[no-untyped-def]
+    clock(dt.date(2026, 1, 15))
     ccas = OrganisationFactory(name="CCAS de Besançon", kind=OrganisationKind.CCAS)
     worker = user_with_role(Role.CASE_WORKER, ccas)
     pks = [eligible_file(ccas, n, with_inputs=False).pk for n in range(10)]

@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from sepaxml import SepaTransfer
@@ -48,15 +48,18 @@ class Prepared:
 
 def due(month: dt.date, organisation: Organisation) -> QuerySet[Payment]:
     """Scheduled payments due by the end of `month` from the organisation's envelopes, not yet in
-    a batch, of files that still pay (a suspended file's payments are held, a closed file's
-    later ones cancelled; this filter is the second line)."""
+    a batch, of files that still pay: active ones, and closed ones for months due before the
+    exit (a suspended file's payments are held, a closed file's later ones cancelled; this
+    filter is the second line)."""
     end = month.replace(day=1) + relativedelta(months=1)
     return Payment.objects.filter(
         status=PaymentStatus.SCHEDULED,
         batch__isnull=True,
         due_on__lt=end,
         envelope__owner=organisation,
-        file__status=FileStatus.ACTIVE,
+    ).filter(
+        Q(file__status=FileStatus.ACTIVE)
+        | Q(file__status=FileStatus.CLOSED, due_on__lte=F("file__closed_on"))
     ).select_related("file__person")
 
 

@@ -50,7 +50,8 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         "Ville de Besançon — Direction Emploi Insertion",
         Role.PLAN_PILOT,
     ),
-    DemoAccount("lecteur", "Gaëlle", "Exemple", "CCAS de Chenôve", Role.VIEWER),
+    # The elected official reads the indicators of the schemes their organisation provides.
+    DemoAccount("lecteur", "Gaëlle", "Exemple", "CCAS de Besançon", Role.VIEWER),
 )
 
 
