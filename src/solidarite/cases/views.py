@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from solidarite.accounts import permissions
+from solidarite.accounts.providers import UnknownProvider
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Membership
 from solidarite.accounts.roles import Role
@@ -134,15 +136,20 @@ def referral_decide(request: AuthenticatedRequest, pk: int, decision: str) -> Ht
         raise Http404
     form = DecisionForm(request.POST)
     form.is_valid()
+    file = None
     try:
-        referral = transitions.move(
-            referral, targets[decision], request.user, form.cleaned_data.get("why", "")
-        )
-    except transitions.TransitionError as exc:
+        # Accepting opens the file in the same transaction: both happen, or neither.
+        with transaction.atomic():
+            referral = transitions.move(
+                referral, targets[decision], request.user, form.cleaned_data.get("why", "")
+            )
+            if referral.status == ReferralStatus.ACCEPTED:
+                file = files.open_file(referral, request.user)
+    except (transitions.TransitionError, UnknownProvider) as exc:
         messages.error(request, str(exc))
     else:
         services.notify_referrer(referral)
         messages.success(request, _("Décision enregistrée."))
-        if referral.status == ReferralStatus.ACCEPTED:
-            return redirect("cases_file", pk=files.open_file(referral, request.user).pk)
+        if file is not None:
+            return redirect("cases_file", pk=file.pk)
     return redirect("cases_referral", pk=pk)
