@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from solidarite.cases import indicators
-from solidarite.core.demo import accounts
 from solidarite.cases.indicators import count_text
+from solidarite.core.demo import accounts
 from solidarite.core.demo.loader import load_demo
 from tests.browser.accessibility import blocking_violations
 

@@ -249,7 +249,8 @@ def test_a_prepared_batch_can_be_cancelled_and_its_payments_are_due_again(
     assert set(Payment.objects.values_list("status", flat=True)) == {PaymentStatus.SCHEDULED}
     assert not Payment.objects.filter(batch__isnull=False).exists()
     again = batches.prepare(SIGNED, people["treasurer"])  # a new batch, by anyone
-    assert again.added == 1 and again.batch.pk != batch.pk
+    assert again.added == 1
+    assert again.batch.pk != batch.pk
 
 
 # 4. Four eyes on every euro -----------------------------------------------------------------

@@ -70,7 +70,8 @@ def _assert_money_is_right() -> None:
         # paid only while the file was active: a suspension came after the payment, if at all
         assert suspended is None or suspended.at > paid_at
         if file.status == FileStatus.CLOSED:
-            assert file.closed_on is not None and payment.due_on <= file.closed_on
+            assert file.closed_on is not None
+            assert payment.due_on <= file.closed_on
 
 
 def test_exits_while_the_batch_is_prepared_and_validated(

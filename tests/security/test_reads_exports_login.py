@@ -14,7 +14,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from solidarite.accounts.models import Organisation
-from solidarite.accounts.roles import Role
 from solidarite.audit.models import AccessLog
 from solidarite.audit.services import reads_of_person
 from solidarite.cases import follow_up
@@ -23,7 +22,7 @@ from solidarite.contracts import workflow
 from solidarite.core.csv_export import FORMULA_STARTS, safe_cell
 from solidarite.payments import bank, batches, in_kind
 from solidarite.payments.models import ItemKind
-from tests.factories import UserFactory, active_file, user_with_role
+from tests.factories import UserFactory, active_file
 from tests.payments.helpers import eligible_file, envelope
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from solidarite.accounts.models import Organisation
 from solidarite.cases.models import (
@@ -38,8 +39,11 @@ class FollowUpError(Exception):
 def _followed(file: CaseFile) -> None:
     if file.status not in FOLLOWED:
         raise FollowUpError(
-            f"Le dossier est « {file.get_status_display()} » : "
-            "l'accompagnement commence à la signature du contrat et s'arrête à la sortie."
+            _(
+                "Le dossier est « %(status)s » : l'accompagnement commence à la signature du "
+                "contrat et s'arrête à la sortie."
+            )
+            % {"status": file.get_status_display()}
         )
 
 
@@ -83,7 +87,7 @@ def add_action(
     """An action is carried by a named referent or by a partner organisation, never by nobody."""
     _followed(objective.file)
     if responsible_user is None and responsible_organisation is None:
-        raise FollowUpError("Indiquez qui porte l'action : un·e référent·e ou un partenaire.")
+        raise FollowUpError(_("Indiquez qui porte l'action : un·e référent·e ou un partenaire."))
     return Action.objects.create(
         objective=objective,
         title=title,
@@ -123,7 +127,7 @@ def record_appointment(appointment: Appointment, status: AppointmentStatus) -> A
     if status in (AppointmentStatus.HELD, AppointmentStatus.MISSED) and (
         appointment.starts_at > clock.now()
     ):
-        raise FollowUpError("Ce rendez-vous n'a pas encore eu lieu.")
+        raise FollowUpError(_("Ce rendez-vous n'a pas encore eu lieu."))
     appointment.status = status
     appointment.save(update_fields=["status"])
     return appointment
@@ -134,19 +138,19 @@ def register(workshop: Workshop, file: CaseFile) -> WorkshopRegistration:
     """Registrations are counted under a row lock on the workshop: capacity is never exceeded,
     even when two referents register the last place at once."""
     if file.status != FileStatus.ACTIVE:
-        raise FollowUpError("Seul un dossier actif peut être inscrit à un atelier.")
+        raise FollowUpError(_("Seul un dossier actif peut être inscrit à un atelier."))
     locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
     if locked.organisation_id != file.organisation_id:
-        raise FollowUpError("Cet atelier est proposé par une autre organisation.")
+        raise FollowUpError(_("Cet atelier est proposé par une autre organisation."))
     if locked.registrations.filter(file=file).exists():
-        raise FollowUpError("Cette personne est déjà inscrite à cet atelier.")
+        raise FollowUpError(_("Cette personne est déjà inscrite à cet atelier."))
     if locked.registrations.count() >= locked.capacity:
-        raise FollowUpError(f"L'atelier est complet ({locked.capacity} places).")
+        raise FollowUpError(_("L'atelier est complet (%(n)d places).") % {"n": locked.capacity})
     try:
         with transaction.atomic():
             return WorkshopRegistration.objects.create(workshop=locked, file=file)
     except IntegrityError as exc:
-        raise FollowUpError("Cette personne est déjà inscrite à cet atelier.") from exc
+        raise FollowUpError(_("Cette personne est déjà inscrite à cet atelier.")) from exc
 
 
 @transaction.atomic

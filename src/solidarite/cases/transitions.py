@@ -3,6 +3,7 @@ writing a transition row, in a transaction."""
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from solidarite.cases.models import Referral, ReferralStatus, ReferralTransition
 
@@ -30,11 +31,11 @@ def move(referral: Referral, to_status: ReferralStatus, by: User, why: str = "")
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if to_status not in ALLOWED[locked.status]:
         raise TransitionError(
-            f"Une orientation « {locked.get_status_display()} » ne peut pas passer à "
-            f"« {to_status.label} »."
+            _("Une orientation « %(from)s » ne peut pas passer à « %(to)s ».")
+            % {"from": locked.get_status_display(), "to": to_status.label}
         )
     if to_status in NEEDS_REASON and not why.strip():
-        raise TransitionError("Indiquez le motif : il est transmis au partenaire.")
+        raise TransitionError(_("Indiquez le motif : il est transmis au partenaire."))
     ReferralTransition.objects.create(
         referral=locked, from_status=locked.status, to_status=to_status, by=by, why=why
     )

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from solidarite.accounts import permissions
-from solidarite.accounts.providers import UnknownProvider
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Membership
+from solidarite.accounts.providers import UnknownProvider
 from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_access, record_list_access
 from solidarite.cases import caseload, files, services, transitions

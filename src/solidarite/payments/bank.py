@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -14,19 +16,23 @@ from solidarite.payments.models import BankAccount
 class InvalidBankDetails(ValueError):
     """The IBAN or BIC does not pass its checks; the message says which and why."""
 
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
 
 REASONS = {
-    "InvalidChecksumDigits": "la clé de contrôle ne correspond pas (une erreur de frappe ?)",
-    "InvalidBBANChecksum": "la clé RIB ne correspond pas (une erreur de frappe ?)",
-    "InvalidLength": "le nombre de caractères ne correspond pas au pays",
-    "InvalidCountryCode": "le code pays est inconnu",
-    "InvalidStructure": "le format ne correspond pas au pays",
-    "InvalidBankCode": "le code banque est invalide",
+    "InvalidChecksumDigits": _lazy("la clé de contrôle ne correspond pas (une erreur de frappe ?)"),
+    "InvalidBBANChecksum": _lazy("la clé RIB ne correspond pas (une erreur de frappe ?)"),
+    "InvalidLength": _lazy("le nombre de caractères ne correspond pas au pays"),
+    "InvalidCountryCode": _lazy("le code pays est inconnu"),
+    "InvalidStructure": _lazy("le format ne correspond pas au pays"),
+    "InvalidBankCode": _lazy("le code banque est invalide"),
 }
 
 
 def _reason(exc: Exception) -> str:
-    return REASONS.get(type(exc).__name__, "le format est incorrect")
+    return str(REASONS.get(type(exc).__name__, _("le format est incorrect")))
 
 
 def mask(iban: IBAN) -> str:
@@ -44,12 +50,16 @@ def parse(iban: str, bic: str = "") -> tuple[IBAN, str]:
     try:
         parsed = IBAN(iban)
     except SchwiftyException as exc:
-        raise InvalidBankDetails(f"IBAN invalide : {_reason(exc)}.") from exc
+        raise InvalidBankDetails(
+            _("IBAN invalide : %(why)s.") % {"why": _reason(exc)}, field="iban"
+        ) from exc
     if bic.strip():
         try:
             return parsed, str(BIC(bic.strip()))
         except SchwiftyException as exc:
-            raise InvalidBankDetails(f"BIC invalide : {_reason(exc)}.") from exc
+            raise InvalidBankDetails(
+                _("BIC invalide : %(why)s.") % {"why": _reason(exc)}, field="bic"
+            ) from exc
     return parsed, ""
 
 

@@ -52,15 +52,19 @@ def due(month: dt.date, organisation: Organisation) -> QuerySet[Payment]:
     exit (a suspended file's payments are held, a closed file's later ones cancelled; this
     filter is the second line)."""
     end = month.replace(day=1) + relativedelta(months=1)
-    return Payment.objects.filter(
-        status=PaymentStatus.SCHEDULED,
-        batch__isnull=True,
-        due_on__lt=end,
-        envelope__owner=organisation,
-    ).filter(
-        Q(file__status=FileStatus.ACTIVE)
-        | Q(file__status=FileStatus.CLOSED, due_on__lte=F("file__closed_on"))
-    ).select_related("file__person")
+    return (
+        Payment.objects.filter(
+            status=PaymentStatus.SCHEDULED,
+            batch__isnull=True,
+            due_on__lt=end,
+            envelope__owner=organisation,
+        )
+        .filter(
+            Q(file__status=FileStatus.ACTIVE)
+            | Q(file__status=FileStatus.CLOSED, due_on__lte=F("file__closed_on"))
+        )
+        .select_related("file__person")
+    )
 
 
 def finance_organisation(user: User) -> Organisation:

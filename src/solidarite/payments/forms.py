@@ -72,8 +72,7 @@ class BankAccountForm(forms.Form):
             try:
                 parse(data["iban"], data.get("bic", ""))
             except InvalidBankDetails as exc:
-                field = "bic" if str(exc).startswith("BIC") else "iban"
-                self.add_error(field, str(exc))
+                self.add_error(exc.field, str(exc))
         return data
 
 

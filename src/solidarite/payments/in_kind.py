@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from solidarite.cases.models import Person
 from solidarite.payments import envelopes
@@ -28,7 +29,7 @@ class InKindError(Exception):
 @transaction.atomic
 def receive(kind: ItemKind, quantity: int, on: dt.date, by: User, note: str = "") -> ItemKind:
     if quantity <= 0:
-        raise InKindError("La quantité reçue doit être positive.")
+        raise InKindError(_("La quantité reçue doit être positive."))
     locked = ItemKind.objects.select_for_update().get(pk=kind.pk)
     StockReceipt.objects.create(
         item_kind=locked, quantity=quantity, received_on=on, by=by, note=note
@@ -42,7 +43,7 @@ def _take_one(kind: ItemKind, on: dt.date) -> tuple[ItemKind, Envelope | None]:
     """Take an item out of stock and, for a scheme with a yearly capacity, one unit of it."""
     locked = ItemKind.objects.select_for_update().get(pk=kind.pk)
     if locked.in_stock < 1:
-        raise InKindError(f"Plus de « {locked.name} » en stock.")
+        raise InKindError(_("Plus de « %(name)s » en stock.") % {"name": locked.name})
     capacity = None
     if locked.scheme_id:
         try:
@@ -56,7 +57,8 @@ def _take_one(kind: ItemKind, on: dt.date) -> tuple[ItemKind, Envelope | None]:
                 capacity = envelopes.commit(capacity, Decimal(1))
             except envelopes.EnvelopeExhausted as exc:
                 raise InKindError(
-                    f"La capacité annuelle du dispositif est atteinte ({capacity.amount:.0f})."
+                    _("La capacité annuelle du dispositif est atteinte (%(n)d).")
+                    % {"n": int(capacity.amount)}
                 ) from exc
     locked.in_stock -= 1
     locked.save(update_fields=["in_stock"])
@@ -66,7 +68,7 @@ def _take_one(kind: ItemKind, on: dt.date) -> tuple[ItemKind, Envelope | None]:
 @transaction.atomic
 def give(kind: ItemKind, person: Person, on: dt.date, by: User) -> Distribution:
     if kind.loanable:
-        raise InKindError(f"« {kind.name} » se prête : enregistrez un prêt.")
+        raise InKindError(_("« %(name)s » se prête : enregistrez un prêt.") % {"name": kind.name})
     locked, capacity = _take_one(kind, on)
     return Distribution.objects.create(
         item_kind=locked, person=person, given_on=on, by=by, envelope=capacity
@@ -78,9 +80,11 @@ def lend(
     kind: ItemKind, person: Person, on: dt.date, due_on: dt.date, by: User, serial: str = ""
 ) -> Loan:
     if not kind.loanable:
-        raise InKindError(f"« {kind.name} » se donne : enregistrez une remise.")
+        raise InKindError(
+            _("« %(name)s » se donne : enregistrez une remise.") % {"name": kind.name}
+        )
     if due_on < on:
-        raise InKindError("La date de retour précède la date du prêt.")
+        raise InKindError(_("La date de retour précède la date du prêt."))
     locked, capacity = _take_one(kind, on)
     return Loan.objects.create(
         item_kind=locked,
@@ -98,7 +102,7 @@ def give_back(loan: Loan, on: dt.date) -> Loan:
     """A returned item goes back to stock; the year's capacity stays used (it was lent)."""
     locked = Loan.objects.select_for_update().get(pk=loan.pk)
     if locked.returned_on is not None:
-        raise InKindError("Ce prêt est déjà rendu.")
+        raise InKindError(_("Ce prêt est déjà rendu."))
     locked.returned_on = on
     locked.save(update_fields=["returned_on"])
     kind = ItemKind.objects.select_for_update().get(pk=locked.item_kind_id)

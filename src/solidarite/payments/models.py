@@ -211,7 +211,7 @@ class Payment(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Amounts are never edited in place: record a correction instead."""
         if self._stored_amount is not None and self.amount != self._stored_amount:
-            raise ValueError("Un montant ne se modifie pas : enregistrez une correction.")
+            raise ValueError(str(_("Un montant ne se modifie pas : enregistrez une correction.")))
         super().save(*args, **kwargs)
         self._stored_amount = self.amount
 
