@@ -181,6 +181,11 @@ def test_an_admin_sees_only_their_organisations_members_and_traces(
     history = client.get(reverse("audit_change_history")).content.decode()
     assert reader.username not in history
     assert client.get(reverse("member_detail", args=[reader.pk])).status_code == 404
+    both = user_with_role(Role.REFERENT, ccas)
+    Membership.objects.create(user=both, organisation=chenove, role=Role.VIEWER)
+    profile = client.get(reverse("member_detail", args=[both.pk])).content.decode()
+    assert "CCAS de Besançon" in profile
+    assert "CCAS de Chenôve" not in profile  # their role elsewhere is not this admin's business
     client.force_login(people["chenove_admin"])
     assert reader.username in client.get(reverse("audit_access_log")).content.decode()
     assert LogEntry.objects.exists()

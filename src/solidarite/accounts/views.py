@@ -63,6 +63,11 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         raise Http404
     record_access(request, member)
     memberships = Membership.objects.filter(user=member).select_related("organisation")
+    if request.user.pk != member.pk and not request.user.is_superuser:
+        # An admin sees the member's roles in the organisation they administer, no other.
+        memberships = memberships.filter(
+            organisation__in=permissions.organisations_with_role(request.user, Role.ADMIN)  # type: ignore[arg-type]
+        )
     return render(
         request, "accounts/member_detail.html", {"member": member, "memberships": memberships}
     )

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from solidarite.accounts import permissions
+from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import Role
 from solidarite.cases.models import (
     Action,
@@ -150,7 +151,9 @@ def referral_queue(user: User) -> tuple[QuerySet[Referral], frozenset[str]]:
         user, Role.REFERRING_PARTNER, Role.CASE_WORKER
     )
     providers = set(
-        user.memberships.filter(role=Role.CASE_WORKER).values_list("organisation__code", flat=True)
+        Organisation.objects.filter(
+            pk__in=permissions.organisations_with_role(user, Role.CASE_WORKER)
+        ).values_list("code", flat=True)
     )
     decided = frozenset(
         s.id
