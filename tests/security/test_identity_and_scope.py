@@ -58,6 +58,20 @@ def test_a_real_organisation_added_to_a_demo_database_stops_the_next_load(settin
         loader.load_demo()
 
 
+def test_a_demo_database_from_before_the_marker_is_still_the_demos(settings: Any) -> None:
+    from solidarite.core.models import DemoInstallation
+
+    settings.DEBUG = True
+    loader.load_demo()
+    DemoInstallation.objects.all().delete()  # a demo made by an earlier version
+    loader.load_demo()
+    assert DemoInstallation.objects.exists()
+    DemoInstallation.objects.all().delete()
+    UserFactory(username="marie", email="marie@ville-besancon.fr")  # a real person joined
+    with pytest.raises(loader.DemoRefused):
+        loader.load_demo()
+
+
 def test_the_demo_command_explains_its_refusal(tmp_path: Path) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},

@@ -10,6 +10,8 @@ from solidarite.accounts.providers import sync_from_catalog
 from solidarite.accounts.roles import OrganisationKind, Role
 
 DEMO_PASSWORD = "demo-solidarite-2026"
+# .invalid is reserved (RFC 2606): no real person has an address there.
+DEMO_EMAIL_DOMAIN = "@demo.invalid"
 
 ORGANISATIONS: tuple[tuple[str, OrganisationKind, str], ...] = (
     ("CCAS de Besançon", OrganisationKind.CCAS, "25056"),
@@ -76,7 +78,7 @@ def load() -> list[DemoAccount]:
             defaults={
                 "first_name": account.first_name,
                 "last_name": account.last_name,
-                "email": f"{account.username}@demo.invalid",
+                "email": f"{account.username}{DEMO_EMAIL_DOMAIN}",
             },
         )
         if created:

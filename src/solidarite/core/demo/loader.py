@@ -47,6 +47,8 @@ def check_demo_allowed() -> None:
                 % {"n": strangers, "m": foreign.count()}
             )
         return
+    if _earlier_demo():
+        return
     if users.exists() or Organisation.objects.exists() or Person.objects.exists():
         raise DemoRefused(
             _(
@@ -55,6 +57,19 @@ def check_demo_allowed() -> None:
                 "DATABASE_URL vers un nouveau fichier SQLite)."
             )
         )
+
+
+def _earlier_demo() -> bool:
+    """A demo database made before the marker existed: every account is a demo account (their
+    addresses end in @demo.invalid, which no real address does) and every organisation is one
+    the demo creates."""
+    users = get_user_model().objects
+    known = accounts.codes() | plans.pilot_codes() | set(get_catalog().organisations)
+    return (
+        users.exists()
+        and not users.exclude(email__endswith=accounts.DEMO_EMAIL_DOMAIN).exists()
+        and not Organisation.objects.exclude(code__in=known).exists()
+    )
 
 
 @transaction.atomic
