@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from solidarite.cases import indicators
 from solidarite.cases.indicators import count_text
-from solidarite.core.demo import accounts
 from solidarite.core.demo.loader import load_demo
-from tests.browser.accessibility import blocking_violations
+from tests.browser.steps import accessible, login, logout
 
 
 @pytest.fixture(autouse=True)
@@ -25,22 +24,6 @@ def _demo_allowed(settings: Any) -> None:
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCHEME = "aide_jeunes_besancon"
-APOS = "\N{RIGHT SINGLE QUOTATION MARK}"
-
-
-def _login(page: Any, username: str) -> None:
-    page.goto("/comptes/connexion/")
-    page.get_by_label(f"Nom d{APOS}utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(accounts.DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-
-
-def _logout(page: Any) -> None:
-    page.get_by_role("button", name="Se déconnecter").click()
-
-
-def _accessible(page: Any) -> None:
-    assert blocking_violations(page) == [], page.url
 
 
 def _employment_exits(today: dt.date) -> int:
@@ -49,7 +32,7 @@ def _employment_exits(today: dt.date) -> int:
 
 
 def _partner_refers(page: Any, today: dt.date) -> None:
-    _login(page, "partenaire")
+    login(page, "partenaire")
     page.get_by_role("link", name="Orientations").click()
     page.get_by_role("link", name="Orienter une personne").click()
     page.get_by_label("Prénom").fill("Zoé")
@@ -61,14 +44,14 @@ def _partner_refers(page: Any, today: dt.date) -> None:
     page.get_by_label("Motif de l'orientation").fill("Sortie de formation sans ressource")
     page.get_by_label("La personne accepte cette orientation", exact=False).check()
     page.get_by_label("Date du consentement").fill(today.isoformat())
-    _accessible(page)
+    accessible(page)
     page.get_by_role("button", name="Transmettre").click()
     assert page.get_by_text("L'orientation a été transmise.").is_visible()
-    _logout(page)
+    logout(page)
 
 
 def _case_worker_decides(page: Any, today: dt.date) -> None:
-    _login(page, "instructeur")
+    login(page, "instructeur")
     page.get_by_role("link", name="Orientations").click()
     page.get_by_role("link", name="Seulement celles à instruire").click()
     page.locator("table tbody a").first.click()
@@ -78,7 +61,7 @@ def _case_worker_decides(page: Any, today: dt.date) -> None:
         page.get_by_role("group", name=question).get_by_label("Non").check()
     page.get_by_label("Combien cette personne reçoit-elle par mois").fill("0")
     page.get_by_label("Éligible", exact=True).check()
-    _accessible(page)
+    accessible(page)
     page.get_by_role("button", name="Enregistrer la décision").click()
     assert page.get_by_text("Décision enregistrée.").is_visible()
     page.get_by_label("Date de signature").fill(today.isoformat())
@@ -88,17 +71,17 @@ def _case_worker_decides(page: Any, today: dt.date) -> None:
     page.get_by_role("combobox", name="Référent·e").select_option(label="Chloé Exemple")
     page.get_by_role("button", name="Désigner").click()
     assert page.get_by_text("Référent·e enregistré·e.").is_visible()
-    _logout(page)
+    logout(page)
 
 
 def _referent_follows(page: Any) -> str:
-    _login(page, "referente")
+    login(page, "referente")
     page.get_by_role("link", name="Accompagnement").click()
-    _accessible(page)
+    accessible(page)
     page.get_by_role("link", name="Tous mes dossiers").click()
     page.get_by_label("Quartier").select_option("Planoise")
     page.get_by_role("button", name="Filtrer").click()
-    _accessible(page)
+    accessible(page)
     page.get_by_role("link", name="Zoé Parcours").click()
     file_url = page.url
 
@@ -108,7 +91,7 @@ def _referent_follows(page: Any) -> str:
     page.get_by_label("Recherche d'emploi : niveau de besoin").select_option(
         label="Besoin important"
     )
-    _accessible(page)
+    accessible(page)
     page.get_by_role("button", name="Enregistrer le diagnostic").click()
     assert page.get_by_text("Diagnostic enregistré.").is_visible()
 
@@ -144,13 +127,13 @@ def _referent_follows(page: Any) -> str:
     )
     page.get_by_role("button", name="Inscrire").click()
     assert page.get_by_text("Inscription enregistrée.").is_visible()
-    _accessible(page)
+    accessible(page)
     page.get_by_role("link", name="Découverte des entreprises du Grand Besançon").click()
     page.get_by_label("Présence de Zoé Parcours").select_option(label="Présent·e")
     page.get_by_role("button", name="Enregistrer les présences").click()
     assert page.get_by_label("Présence de Zoé Parcours").input_value() == "present"
-    _accessible(page)
-    _logout(page)
+    accessible(page)
+    logout(page)
     return str(file_url)
 
 
@@ -162,15 +145,15 @@ def test_whole_path_from_referral_to_exit_counted_by_the_indicators(page: Any) -
     _case_worker_decides(page, today)
     file_url = _referent_follows(page)
 
-    _login(page, "instructeur")
+    login(page, "instructeur")
     page.goto(file_url)
     page.get_by_label("Motif de sortie").select_option(label="Emploi")
     page.get_by_label("Précisions").fill("CDD de 6 mois en logistique")
     page.get_by_role("button", name="Clore").click()
     assert "Clos" in page.locator(".facts").inner_text()
-    _logout(page)
+    logout(page)
 
-    _login(page, "lecteur")
+    login(page, "lecteur")
     page.get_by_role("link", name="Indicateurs").click()
     page.get_by_label("Dispositif").select_option(SCHEME)
     page.get_by_label("Du").fill(today.replace(month=1, day=1).isoformat())
@@ -180,4 +163,4 @@ def test_whole_path_from_referral_to_exit_counted_by_the_indicators(page: Any) -
     # published with small counts masked: "< 5" below five exits
     assert row.get_by_role("cell").inner_text() == count_text(exits_before + 1)
     assert "Zoé" not in page.content()
-    _accessible(page)
+    accessible(page)

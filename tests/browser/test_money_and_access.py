@@ -12,13 +12,11 @@ from solidarite.accounts.models import Membership, Organisation
 from solidarite.accounts.roles import Role
 from solidarite.cases.models import CaseFile, FileStatus
 from solidarite.core import clock
-from solidarite.core.demo import accounts
 from solidarite.core.demo.loader import load_demo
 from solidarite.payments.models import BatchStatus, Payment, PaymentBatch, PaymentStatus
-from tests.browser.accessibility import blocking_violations
+from tests.browser.steps import accessible, login, logout
 
 pytestmark = pytest.mark.django_db(transaction=True)
-APOS = "\N{RIGHT SINGLE QUOTATION MARK}"
 
 
 @pytest.fixture(autouse=True)
@@ -27,28 +25,13 @@ def _demo(settings: Any) -> None:
     load_demo()
 
 
-def _login(page: Any, username: str) -> None:
-    page.goto("/comptes/connexion/")
-    page.get_by_label(f"Nom d{APOS}utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(accounts.DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-
-
-def _logout(page: Any) -> None:
-    page.get_by_role("button", name="Se déconnecter").click()
-
-
-def _accessible(page: Any) -> None:
-    assert blocking_violations(page) == [], page.url
-
-
 def test_a_member_of_two_organisations_chooses_the_one_they_act_for(page: Any) -> None:
     chenove = Organisation.objects.get(code="ccas-de-chenove")
     Membership.objects.create(user=accounts_user("admin"), organisation=chenove, role=Role.VIEWER)
-    _login(page, "admin")
+    login(page, "admin")
     page.goto("/audit/acces/")
     assert page.get_by_role("heading", name="Pour quelle organisation agissez-vous ?").is_visible()
-    _accessible(page)
+    accessible(page)
     page.get_by_label("CCAS de Chenôve").check()
     page.get_by_role("button", name="Agir pour cette organisation").click()
     assert page.get_by_text("Pour : CCAS de Chenôve").is_visible()
@@ -59,7 +42,7 @@ def test_a_member_of_two_organisations_chooses_the_one_they_act_for(page: Any) -
     assert page.get_by_text("Pour : CCAS de Besançon").is_visible()
     page.get_by_role("link", name="Journal d'audit").click()
     assert page.url.endswith("/audit/acces/")
-    _accessible(page)
+    accessible(page)
 
 
 def accounts_user(username: str) -> Any:
@@ -72,7 +55,7 @@ def test_a_catch_up_is_requested_by_one_and_approved_by_another(page: Any) -> No
     file = CaseFile.objects.filter(status=FileStatus.ELIGIBLE).first()
     assert file is not None
     start = clock.today() - relativedelta(months=3)
-    _login(page, "instructeur")
+    login(page, "instructeur")
     page.goto(f"/accompagnement/dossiers/{file.pk}/")
     page.get_by_label("Date de signature").fill(start.isoformat())
     page.get_by_label("Signataires").fill("La personne, l'instructeur")
@@ -83,10 +66,10 @@ def test_a_catch_up_is_requested_by_one_and_approved_by_another(page: Any) -> No
     page.get_by_role("button", name="Demander un rattrapage").click()
     assert page.get_by_text("en attente d'approbation par une autre personne").is_visible()
     assert page.get_by_role("button", name="Approuver ce rattrapage").count() == 0
-    _accessible(page)
-    _logout(page)
+    accessible(page)
+    logout(page)
 
-    _login(page, "instructrice")
+    login(page, "instructrice")
     page.goto(f"/accompagnement/dossiers/{file.pk}/")
     page.get_by_role("button", name="Approuver ce rattrapage").click()
     assert page.get_by_text("Rattrapage approuvé").first.is_visible()
@@ -94,14 +77,14 @@ def test_a_catch_up_is_requested_by_one_and_approved_by_another(page: Any) -> No
     page.get_by_label("Signataires").fill("La personne, l'instructrice")
     page.get_by_role("button", name="Contrat signé").click()
     assert "Actif" in page.locator(".facts").inner_text()
-    _accessible(page)
+    accessible(page)
     file.refresh_from_db()
     assert file.payments.filter(catch_up__isnull=False).count() == 12
 
 
 def test_the_preparer_cancels_a_prepared_batch(page: Any) -> None:
     month = clock.today().replace(day=1)
-    _login(page, "finances")
+    login(page, "finances")
     page.get_by_role("link", name="Finances").click()
     page.get_by_role("link", name="Lots de paiement mensuels").click()
     page.get_by_label("Mois").fill(f"{month:%Y-%m}")
@@ -111,7 +94,7 @@ def test_the_preparer_cancels_a_prepared_batch(page: Any) -> None:
     assert in_batch > 0
     page.get_by_role("button", name=re.compile("Annuler ce lot")).click()
     assert page.get_by_text("Lot annulé : ses paiements sont de nouveau dus.").is_visible()
-    _accessible(page)
+    accessible(page)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.CANCELLED
     assert not batch.payments.exists()

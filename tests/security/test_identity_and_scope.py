@@ -93,17 +93,8 @@ def test_the_demo_command_explains_its_refusal(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-# 6. Stable organisation identity -------------------------------------------------------------
-
-
-def test_renaming_the_ccas_keeps_its_case_workers_rights(
-    client: Client, ccas: Organisation
-) -> None:
-    worker = user_with_role(Role.CASE_WORKER, ccas)
-    partner = user_with_role(Role.REFERRING_PARTNER, OrganisationFactory(name="Mission locale"))
-    ccas.name = "Centre communal d'action sociale de Besançon"
-    ccas.save()
-    client.force_login(partner)
+def _refer(client: Client) -> None:
+    """The signed-in partner refers a young person to the Besançon youth scheme."""
     client.post(
         reverse("cases_referral_create"),
         {
@@ -117,6 +108,20 @@ def test_renaming_the_ccas_keeps_its_case_workers_rights(
             "consent_date": dt.date.today().isoformat(),
         },
     )
+
+
+# 6. Stable organisation identity -------------------------------------------------------------
+
+
+def test_renaming_the_ccas_keeps_its_case_workers_rights(
+    client: Client, ccas: Organisation
+) -> None:
+    worker = user_with_role(Role.CASE_WORKER, ccas)
+    partner = user_with_role(Role.REFERRING_PARTNER, OrganisationFactory(name="Mission locale"))
+    ccas.name = "Centre communal d'action sociale de Besançon"
+    ccas.save()
+    client.force_login(partner)
+    _refer(client)
     referral = Referral.objects.get()
     client.force_login(worker)
     assert client.get(reverse("cases_referral", args=[referral.pk])).status_code == 200
@@ -136,19 +141,7 @@ def test_a_missing_provider_refuses_to_accept_cleanly(client: Client) -> None:
     partner = user_with_role(Role.REFERRING_PARTNER, mission)
     superuser = UserFactory(is_superuser=True)
     client.force_login(partner)
-    client.post(
-        reverse("cases_referral_create"),
-        {
-            "first_name": "Camille",
-            "last_name": "Exemple",
-            "birth_date": "2005-04-02",
-            "commune_code": "25056",
-            "scheme_id": "aide_jeunes_besancon",
-            "reason": "Sans ressource",
-            "consent": "on",
-            "consent_date": dt.date.today().isoformat(),
-        },
-    )
+    _refer(client)
     referral = Referral.objects.get()
     client.force_login(superuser)
     response = client.post(

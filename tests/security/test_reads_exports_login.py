@@ -29,6 +29,14 @@ pytestmark = pytest.mark.django_db
 IBAN = "FR7630001007941234567890185"
 
 
+def _batch_for(ccas: Organisation, people: dict[str, Any], holder: str) -> Any:
+    """One signed file with bank details in a prepared March 2026 batch (the clock on 10 March)."""
+    envelope(ccas, contracts=2)
+    file = workflow.sign_contract(eligible_file(ccas), people["worker"], dt.date(2026, 3, 10), "X")
+    bank.save_bank_account(file.person, holder, IBAN)
+    return file, batches.prepare(dt.date(2026, 3, 1), people["preparer"]).batch
+
+
 # 9. Every read of a person is logged, lists included ----------------------------------------
 
 
@@ -66,10 +74,7 @@ def test_the_batch_the_stock_and_the_envelope_log_the_people_they_show(
     client: Client, ccas: Organisation, people: dict[str, Any], clock: Any
 ) -> None:
     clock(dt.date(2026, 3, 10))
-    envelope(ccas, contracts=2)
-    file = workflow.sign_contract(eligible_file(ccas), people["worker"], dt.date(2026, 3, 10), "X")
-    bank.save_bank_account(file.person, "Jeune0 Exemple", IBAN)
-    batch = batches.prepare(dt.date(2026, 3, 1), people["preparer"]).batch
+    file, batch = _batch_for(ccas, people, "Jeune0 Exemple")
     client.force_login(people["treasurer"])
     client.get(reverse("payments_batch", args=[batch.pk]))
     assert _shown("payments_batch") == {file.person_id}
@@ -104,10 +109,7 @@ def test_a_beneficiary_named_like_a_formula_is_exported_as_text(
     ccas: Organisation, people: dict[str, Any], clock: Any
 ) -> None:
     clock(dt.date(2026, 3, 10))
-    envelope(ccas, contracts=1)
-    file = workflow.sign_contract(eligible_file(ccas), people["worker"], dt.date(2026, 3, 10), "X")
-    bank.save_bank_account(file.person, '=HYPERLINK("http://evil.example","Cliquez")', IBAN)
-    batch = batches.prepare(dt.date(2026, 3, 1), people["preparer"]).batch
+    _file, batch = _batch_for(ccas, people, '=HYPERLINK("http://evil.example","Cliquez")')
     exported = batches.export_csv(batches.validate(batch, people["treasurer"]))
     (row,) = list(csv.DictReader(io.StringIO(exported), delimiter=";"))
     assert row["beneficiaire"].startswith("'=HYPERLINK")
