@@ -298,3 +298,28 @@ def test_validation_asks_for_the_total_and_a_double_click_pays_once(
     assert batch.status == BatchStatus.VALIDATED
     assert Payment.objects.filter(status=PaymentStatus.PAID).count() == 1
     assert batch.payments.get().events.filter(to_status=PaymentStatus.PAID).count() == 1
+
+
+def test_another_organisations_stock_never_draws_on_our_schemes_capacity(
+    client: Client, chenove: Organisation, people: dict[str, Any]
+) -> None:
+    from solidarite.cases.models import Person
+    from solidarite.payments import in_kind
+    from solidarite.payments.models import ItemKind, Unit
+
+    client.force_login(people["chenove_finance"])
+    client.post(reverse("payments_stock"), {"name": "Packs", "scheme_id": "pack_rentree_solidaire"})
+    assert not ItemKind.objects.exists()  # refused: the Ville de Besançon provides that scheme
+    packs = ItemKind.objects.create(
+        organisation=chenove, name="Packs", scheme_id="pack_rentree_solidaire"
+    )
+    in_kind.receive(packs, 5, SIGNED, people["chenove_finance"])
+    pupil = Person.objects.create(
+        first_name="Élève",
+        last_name="Exemple",
+        birth_date=dt.date(2014, 1, 1),
+        commune_code="21166",
+    )
+    with pytest.raises(in_kind.InKindError, match="seule cette organisation le finance"):
+        in_kind.give(packs, pupil, SIGNED, people["chenove_finance"])
+    assert not Envelope.objects.filter(unit=Unit.ITEMS).exists()

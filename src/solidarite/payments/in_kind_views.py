@@ -49,10 +49,15 @@ def stock(request: AuthenticatedRequest) -> HttpResponse:
     form = ItemKindForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and organisations.exists():
         kind = form.save(commit=False)
-        kind.organisation_id = acting.organisation_id(request.user) or organisations.get().pk
+        acting_id = acting.organisation_id(request.user)
+        owners = organisations.filter(pk=acting_id) if acting_id else organisations
+        if owners.count() != 1:
+            messages.error(request, _("Choisissez l'organisation pour laquelle vous agissez."))
+            return redirect("payments_stock")
+        kind.organisation = owners.get()
         try:
             if kind.scheme_id:
-                envelopes.check_provider(kind.scheme_id, kind.organisation_id)
+                envelopes.check_provider(kind.scheme_id, kind.organisation.pk)
         except envelopes.NotProvider as exc:
             messages.error(request, str(exc))
             return redirect("payments_stock")

@@ -65,10 +65,13 @@ class Envelope(models.Model):
         return self.label
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """An envelope is owned by the scheme's provider, whoever creates it (NotProvider)."""
+        """An envelope is owned by the scheme's provider, whoever creates it (NotProvider).
+        Checked when the owner or the scheme is written, not on every commitment."""
         from solidarite.payments.envelopes import check_provider
 
-        check_provider(self.scheme_id, self.owner_id)
+        fields = kwargs.get("update_fields")
+        if self.pk is None or fields is None or {"owner", "scheme_id"} & set(fields):
+            check_provider(self.scheme_id, self.owner_id)
         super().save(*args, **kwargs)
 
     @property
