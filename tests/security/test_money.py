@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from solidarite.accounts.models import Organisation
+from solidarite.accounts.roles import OrganisationKind
 from solidarite.cases.models import CaseFile, ExitReason, FileStatus
 from solidarite.cases.transitions import TransitionError
 from solidarite.contracts import workflow
@@ -23,6 +24,7 @@ from solidarite.payments.models import (
     PaymentBatch,
     PaymentStatus,
 )
+from tests.factories import OrganisationFactory
 from tests.payments.helpers import CONTRACT, MONTHLY, SCHEME, eligible_file, envelope
 from tests.security.conftest import SIGNED
 
@@ -307,6 +309,7 @@ def test_another_organisations_stock_never_draws_on_our_schemes_capacity(
     from solidarite.payments import in_kind
     from solidarite.payments.models import ItemKind, Unit
 
+    OrganisationFactory(name="Ville de Besançon", kind=OrganisationKind.CITY_DEPARTMENT)
     client.force_login(people["chenove_finance"])
     client.post(reverse("payments_stock"), {"name": "Packs", "scheme_id": "pack_rentree_solidaire"})
     assert not ItemKind.objects.exists()  # refused: the Ville de Besançon provides that scheme
