@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "solidarite.cases",
     "solidarite.payments",
     "solidarite.contracts",
+    "solidarite.privacy",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from solidarite.api.views import api
 from solidarite.core import views as core_views
+from solidarite.privacy import views as privacy_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("accompagnement/", include("solidarite.cases.urls")),
     path("accompagnement/", include("solidarite.contracts.urls")),
     path("finances/", include("solidarite.payments.urls")),
+    path("vie-privee/", include("solidarite.privacy.urls")),
+    path("conservation/", privacy_views.retention_page, name="privacy_retention"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),

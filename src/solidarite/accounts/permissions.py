@@ -235,3 +235,34 @@ def can_enter_bank_details(user: AnyUser, file: Any) -> bool:
 def can_manage_aid_in_kind(user: AnyUser) -> bool:
     """Stock, distributions and loans: the CCAS's case workers and finance officers."""
     return _has_any_role(user, Role.CASE_WORKER, Role.FINANCE)
+
+
+def can_manage_personal_data(user: AnyUser, person: Any) -> bool:
+    """A person's export and erasure are decided by an administrator of an organisation that
+    holds data about them: runs one of their files, or made or decides one of their referrals."""
+    if not isinstance(user, User):
+        return False
+    if user.is_superuser:
+        return True
+    from solidarite.accounts.providers import provider_code
+
+    admin_orgs = organisations_with_role(user, Role.ADMIN)
+    if person.files.filter(organisation__in=admin_orgs).exists():
+        return True
+    if person.referrals.filter(organisation__in=admin_orgs).exists():
+        return True
+    from solidarite.accounts.models import Organisation
+
+    codes = set(Organisation.objects.filter(pk__in=admin_orgs).values_list("code", flat=True))
+    schemes = set(person.referrals.values_list("scheme_id", flat=True))
+    return any(provider_code(scheme) in codes for scheme in schemes)
+
+
+def can_manage_privacy(user: AnyUser) -> bool:
+    """The privacy pages (search a person, export, erase): administrators."""
+    return _has_any_role(user, Role.ADMIN)
+
+
+def can_keep_data(user: AnyUser, file: Any) -> bool:
+    """A legal hold on a file's person is recorded by its referent or a case worker."""
+    return can_follow_file(user, file)

@@ -51,3 +51,8 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Le journal d'accès ne peut pas être effacé.")
+
+    @classmethod
+    def purge(cls, rows: "models.QuerySet[AccessLog]") -> int:
+        """The only deletion: rows past their retention period (solidarite.privacy)."""
+        return models.QuerySet.delete(rows)[0]

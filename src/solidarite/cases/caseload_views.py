@@ -16,6 +16,7 @@ from solidarite.audit.services import record_list_access
 from solidarite.cases import caseload, indicators
 from solidarite.cases.models import CaseFile, ExitReason
 from solidarite.cases.support_forms import CaseloadFilterForm, IndicatorsForm
+from solidarite.core import panels
 from solidarite.core.csv_export import SafeWriter
 from solidarite.schemes.services import get_catalog, translated
 
@@ -38,7 +39,11 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "cases/dashboard.html",
-        {"board": board, "waiting": caseload.waiting(referrals, decided).count()},
+        {
+            "board": board,
+            "waiting": caseload.waiting(referrals, decided).count(),
+            "panels": panels.for_dashboard(request),
+        },
     )
 
 

@@ -24,6 +24,7 @@ from solidarite.contracts import workflow
 from solidarite.core import clock
 from solidarite.payments.file_views import payments_context
 from solidarite.payments.models import CatchUp
+from solidarite.privacy.activity import last_activity
 from solidarite.schemes.services import get_catalog, translated
 from solidarite.simulator.forms import QuestionsForm
 
@@ -90,6 +91,7 @@ def file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "scheme": translated(get_catalog().schemes[file.scheme_id].spec.title),
             "can_decide": permissions.can_decide_file(request.user, file),
             "steps": files.available(request.user, file),
+            "last_activity": last_activity(file.person, clock.today()),
             "start_bounds": workflow.start_bounds(clock.today()),
             "catch_up_form": CatchUpForm(),
             "catch_ups": CatchUp.objects.filter(file=file).select_related(

@@ -35,6 +35,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Mon compte"), "my_account", permissions.can_view_own_account),
     NavEntry(_("Organisations"), "organisation_list", permissions.can_manage_organisations),
     NavEntry(_("Journal d'audit"), "audit_access_log", permissions.can_view_audit),
+    NavEntry(_("Données personnelles"), "privacy_search", permissions.can_manage_privacy),
 )
 
 

@@ -44,6 +44,9 @@ class Person(models.Model):
         default=Relationship.APPLICANT,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the retention policy (or an erasure) anonymised the person: nothing identifies
+    # them any more; the row stays for the indicators and the payments kept by law.
+    anonymised_on = models.DateField(_("anonymisée le"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

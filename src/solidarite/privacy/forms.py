@@ -1,0 +1,36 @@
+"""Forms of the privacy pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from solidarite.core import clock
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de conservation"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    review_on = forms.DateField(label=_("À réexaminer le"), widget=DATE)
+
+    def clean_review_on(self) -> object:
+        value = self.cleaned_data["review_on"]
+        if value <= clock.today():
+            raise forms.ValidationError(_("La date de réexamen est dans le futur."))
+        return value
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'effacement (sans nom : par exemple « demande écrite du 3 mars »)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je confirme l'effacement : il est définitif."), required=True
+    )
+
+
+class SearchForm(forms.Form):
+    last_name = forms.CharField(label=_("Nom de famille"), max_length=100)
