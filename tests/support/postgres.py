@@ -32,7 +32,7 @@ def find_bindir() -> Path | None:
     """The newest PostgreSQL server bin directory on the machine, if any."""
     on_path = shutil.which("initdb")
     if on_path:
-        return Path(on_path).parent
+        return Path(on_path).resolve().parent  # a link into /usr/lib/postgresql/N/bin
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     return Path(candidates[0]).parent if candidates else None
 

@@ -1,6 +1,6 @@
 """A person's last activity: the latest of every event about them (referral and its decisions,
-file transitions, appointments held or due, workshop sessions, diagnostic, actions, payments,
-hand-outs and loans). Retention counts from it."""
+file transitions and exit date, appointments, workshop sessions, actions, payments, hand-outs
+and loans). Retention counts from it."""
 
 import datetime as dt
 
@@ -10,6 +10,7 @@ from django.utils import timezone
 from solidarite.cases.models import (
     Action,
     Appointment,
+    CaseFile,
     FileTransition,
     Person,
     Referral,
@@ -22,6 +23,7 @@ SOURCES: tuple[tuple[type, str, str], ...] = (
     (Referral, "person", "created_at"),
     (ReferralTransition, "referral__person", "at"),
     (FileTransition, "file__person", "at"),
+    (CaseFile, "person", "closed_on"),
     (Appointment, "file__person", "starts_at"),
     (WorkshopRegistration, "file__person", "workshop__starts_at"),
     (Action, "objective__file__person", "due_on"),

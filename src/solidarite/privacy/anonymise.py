@@ -54,7 +54,6 @@ class Handler:
 
     rows: Callable[[list[int]], QuerySet[Any]]
     scrub: dict[str, Any]
-    history: bool = True  # its change-history entries are scrubbed too
 
 
 @dataclass(frozen=True)
@@ -125,21 +124,17 @@ REGISTRY: dict[str, Handler | NoPersonalData] = {
     "cases.workshopregistration": Handler(
         lambda pks: WorkshopRegistration.objects.filter(file__person__in=pks), {}
     ),
-    "payments.bankaccount": Handler(
-        lambda pks: BankAccount.objects.filter(person__in=pks), {}, history=False
-    ),
+    "payments.bankaccount": Handler(lambda pks: BankAccount.objects.filter(person__in=pks), {}),
     "payments.payment": NoPersonalData(
         "month, amount, status: pseudonymised through the anonymised person"
     ),
     "payments.paymentevent": Handler(
         lambda pks: PaymentEvent.objects.filter(payment__file__person__in=pks),
         {"why": ""},
-        history=False,
     ),
     "payments.catchup": Handler(
         lambda pks: CatchUp.objects.filter(file__person__in=pks),
         {"reason": SCRUBBED},
-        history=False,
     ),
     "payments.envelope": NoPersonalData("a scheme's budget"),
     "payments.paymentbatch": NoPersonalData("a month's batch: who prepared and validated"),
@@ -147,9 +142,7 @@ REGISTRY: dict[str, Handler | NoPersonalData] = {
     "payments.stockreceipt": NoPersonalData("a delivery to the stock"),
     "payments.distribution": NoPersonalData("item and date: the person it points to is anonymised"),
     "payments.loan": NoPersonalData("item, serial, dates: the person it points to is anonymised"),
-    "privacy.legalhold": Handler(
-        lambda pks: LegalHold.objects.filter(person__in=pks), {}, history=False
-    ),
+    "privacy.legalhold": Handler(lambda pks: LegalHold.objects.filter(person__in=pks), {}),
     "privacy.retentionoverride": NoPersonalData("an organisation's setting"),
     "privacy.erasure": NoPersonalData("the former id, the reason and who decided"),
     "audit.accesslog": NoPersonalData("staff reads by object id; purged after its retention"),
@@ -195,6 +188,15 @@ def _scrub_history(label: str, pks: list[int]) -> None:
     )
 
 
+def delete_and_scrub(label: str, rows: QuerySet[Any]) -> int:
+    """Delete rows, then scrub their change history, the entry of the deletion included (it
+    would otherwise keep the deleted row's values)."""
+    pks = list(rows.values_list("pk", flat=True))
+    rows.model.objects.filter(pk__in=pks).delete()
+    _scrub_history(label, pks)
+    return len(pks)
+
+
 @transaction.atomic
 def anonymise(person_pks: list[int]) -> dict[str, int]:
     """Strip every record about these persons; return the number of rows per model. Idempotent:
@@ -202,13 +204,13 @@ def anonymise(person_pks: list[int]) -> dict[str, int]:
     touched: dict[str, int] = {}
     for label, handler in _handlers():
         rows = handler.rows(person_pks)
+        if label in DELETED_ON_ANONYMISATION:
+            touched[label] = delete_and_scrub(label, rows)
+            continue
         pks = list(rows.values_list("pk", flat=True))
         touched[label] = len(pks)
-        if handler.history:
-            _scrub_history(label, pks)
-        if label in DELETED_ON_ANONYMISATION:
-            rows.model.objects.filter(pk__in=pks).delete()
-        elif handler.scrub:
+        _scrub_history(label, pks)
+        if handler.scrub:
             rows.model.objects.filter(pk__in=pks).update(**handler.scrub)
     Person.objects.filter(pk__in=person_pks, anonymised_on__isnull=True).update(
         anonymised_on=timezone.localdate()
@@ -252,9 +254,9 @@ def erase(person: Person, reason: str, by: Any) -> Erasure:
         Distribution.objects.filter(person=person),
         Loan.objects.filter(person=person),
     ):
-        model_rows.delete()
+        delete_and_scrub(model_rows.model._meta.label_lower, model_rows)
     household = person.household
-    Person.objects.filter(pk=person.pk).delete()
+    delete_and_scrub("cases.person", Person.objects.filter(pk=person.pk))
     if household is not None and not household.members.exists():
         household.delete()
     return erasure

@@ -199,8 +199,9 @@ def apply(today: dt.date, batch_size: int = 200) -> Report:
     report, due = plan(today)
     with transaction.atomic():
         referrals = list(_closed_referrals(today).values_list("pk", flat=True))
-        Referral.objects.filter(pk__in=referrals).delete()  # transitions cascade
-        anonymise._scrub_history("cases.referral", referrals)  # the deletion's entry too
+        anonymise.delete_and_scrub(  # transitions cascade
+            "cases.referral", Referral.objects.filter(pk__in=referrals)
+        )
         AccessLog.purge(_old_access_log(today))
         _old_history(today).update(
             changes=None, changes_text="", serialized_data=None, additional_data=None
@@ -209,7 +210,7 @@ def apply(today: dt.date, batch_size: int = 200) -> Report:
         PaymentEvent.objects.filter(payment__in=old).delete()
         old.filter(kind="correction").delete()
         old.delete()
-        _settled_bank_details().delete()
+        anonymise.delete_and_scrub("payments.bankaccount", _settled_bank_details())
     for start in range(0, len(due), batch_size):
         batch = [pk for d in due[start : start + batch_size] for pk in d.person_pks]
         anonymise.anonymise(batch)
