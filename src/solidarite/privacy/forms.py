@@ -17,7 +17,7 @@ class LegalHoldForm(forms.Form):
     def clean_review_on(self) -> object:
         value = self.cleaned_data["review_on"]
         if value <= clock.today():
-            raise forms.ValidationError(_("La date de réexamen est dans le futur."))
+            raise forms.ValidationError(_("La date de réexamen doit être dans le futur."))
         return value
 
 
