@@ -187,3 +187,20 @@ def test_the_public_retention_page_in_french_and_english(client: Client) -> None
     assert "Retention periods" in english
     assert "Access log" in english
     assert "12 months" in english
+
+
+def test_apply_retention_runs_on_the_demo_data(settings: Any, clock: Any) -> None:
+    """What `make run` loads: the dry run today finds nothing to anonymise; two and a half years
+    later, the demo's closed and refused files are due, and applying twice changes nothing."""
+    from solidarite.core.demo.loader import load_demo
+
+    settings.DEBUG = True
+    load_demo()
+    assert _count(_run(), "person") == 0
+    clock(dt.date.today() + dt.timedelta(days=920))
+    due = _run()
+    assert _count(due, "person") > 0
+    assert _count(due, "referral_closed") == 1  # the demo's refused referral
+    _run("--apply")
+    assert _count(_run(), "person") == 0
+    assert Person.objects.filter(anonymised_on__isnull=False).count() == _count(due, "person")
