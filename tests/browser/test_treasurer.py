@@ -15,8 +15,7 @@ from django.utils import timezone
 from solidarite.cases.models import CaseFile, FileStatus
 from solidarite.core.demo.loader import load_demo
 from solidarite.payments.models import Envelope, Payment, PaymentStatus, Unit
-from tests.browser.accessibility import blocking_violations
-from tests.browser.test_case_path import _login, _logout
+from tests.browser.steps import accessible, login, logout
 
 
 @pytest.fixture(autouse=True)
@@ -29,37 +28,33 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SCHEMA = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 
 
-def _accessible(page: Any) -> None:
-    assert blocking_violations(page) == [], page.url
-
-
 def test_prepare_validate_and_download_the_month_batch(page: Any, tmp_path: Path) -> None:
     load_demo()
     month = timezone.localdate().replace(day=1)
     due = Payment.objects.filter(status=PaymentStatus.SCHEDULED, month__lte=month).count()
     assert due > 0
 
-    _login(page, "finances")
+    login(page, "finances")
     page.get_by_role("link", name="Finances").click()
-    _accessible(page)
+    accessible(page)
     page.get_by_role("link", name="Enveloppe de l'expérimentation").click()
     assert page.get_by_role("img", name="Consommation de l'enveloppe dans le temps").is_visible()
-    _accessible(page)
+    accessible(page)
     page.get_by_role("link", name="Finances").click()
     page.get_by_role("link", name="Lots de paiement mensuels").click()
     page.get_by_label("Mois").fill(f"{month:%Y-%m}")
     page.get_by_role("button", name="Préparer le lot du mois").click()
     assert page.get_by_text(f"Lot préparé : {due} paiement(s) ajouté(s).").is_visible()
     assert page.get_by_role("link", name="Valider le lot").count() == 0
-    _accessible(page)
+    accessible(page)
     batch_url = page.url
-    _logout(page)
+    logout(page)
 
-    _login(page, "tresoriere")
+    login(page, "tresoriere")
     page.goto(batch_url)
     page.get_by_role("link", name="Valider le lot").click()
     assert "Vous allez valider" in page.locator("#confirm-total").inner_text()
-    _accessible(page)
+    accessible(page)
     page.get_by_role("button", name=re.compile("Confirmer la validation")).click()
     assert page.locator("#batch-status").inner_text() == "Validé"
     with page.expect_download() as info:
@@ -70,7 +65,7 @@ def test_prepare_validate_and_download_the_month_batch(page: Any, tmp_path: Path
     document = schema.to_dict(target.read_text())
     transactions = int(document["CstmrCdtTrfInitn"]["GrpHdr"]["NbOfTxs"])
     assert transactions == Payment.objects.filter(month=month, status=PaymentStatus.PAID).count()
-    _accessible(page)
+    accessible(page)
     page.get_by_role("link", name="Finances").click()
     row = page.get_by_role("row", name="Enveloppe de l'expérimentation")
     assert f"{transactions}" in row.get_by_role("cell").nth(5).inner_text()
@@ -80,7 +75,7 @@ def test_a_signing_that_would_overrun_is_refused_with_its_message(page: Any) -> 
     load_demo()
     Envelope.objects.filter(unit=Unit.EUR).update(amount=F("committed") + 100)
     file = CaseFile.objects.get(status=FileStatus.ELIGIBLE)
-    _login(page, "instructeur")
+    login(page, "instructeur")
     page.goto(f"/accompagnement/dossiers/{file.pk}/")
     page.get_by_label("Signataires").fill("La personne, Bruno Exemple")
     page.get_by_role("button", name="Contrat signé").click()
@@ -90,17 +85,17 @@ def test_a_signing_that_would_overrun_is_refused_with_its_message(page: Any) -> 
     file.refresh_from_db()
     assert file.status == FileStatus.ELIGIBLE
     assert not file.payments.exists()
-    _accessible(page)
+    accessible(page)
 
 
 def test_a_case_worker_lends_a_laptop_and_the_stock_pages_pass_axe(page: Any) -> None:
     load_demo()
-    _login(page, "instructeur")
+    login(page, "instructeur")
     page.get_by_role("link", name="Aides en nature").click()
     overdue = page.get_by_role("heading", name="Prêts en retard")
     assert overdue.is_visible()
     assert "PC-001" in page.content()  # the demo's overdue loan
-    _accessible(page)
+    accessible(page)
     page.get_by_role("link", name="Ordinateur portable").click()
     before = page.get_by_text("En stock :").inner_text()
     page.get_by_label("ou nouvelle personne : prénom").fill("Noa")
@@ -113,4 +108,4 @@ def test_a_case_worker_lends_a_laptop_and_the_stock_pages_pass_axe(page: Any) ->
     assert page.get_by_text("Enregistré pour Noa Fictif-Élève.").is_visible()
     assert page.get_by_text("En stock :").inner_text() != before
     assert page.get_by_role("row", name="Noa Fictif-Élève").is_visible()
-    _accessible(page)
+    accessible(page)

@@ -204,3 +204,18 @@ def test_apply_retention_runs_on_the_demo_data(settings: Any, clock: Any) -> Non
     _run("--apply")
     assert _count(_run(), "person") == 0
     assert Person.objects.filter(anonymised_on__isnull=False).count() == _count(due, "person")
+
+
+def test_an_organisations_admin_shortens_a_period_on_the_privacy_page(
+    client: Client, ccas: Organisation, staff: dict[str, Any]
+) -> None:
+    client.force_login(staff["admin"])
+    url = reverse("privacy_search")
+    response = client.post(url, {"kind": "person", "months": "36"}, follow=True)
+    assert "jamais l'allonger" in response.content.decode()
+    assert not RetentionOverride.objects.exists()
+    client.post(url, {"kind": "person", "months": "18"})
+    assert RetentionOverride.objects.get().months == 18
+    assert retention.months_for("person", {ccas.pk}) == 18
+    page = client.get(url).content.decode()
+    assert "18 mois" in page

@@ -34,3 +34,14 @@ class ErasureForm(forms.Form):
 
 class SearchForm(forms.Form):
     last_name = forms.CharField(label=_("Nom de famille"), max_length=100)
+
+
+class OverrideForm(forms.Form):
+    """An organisation shortens a retention period (never beyond the policy's)."""
+
+    kind = forms.ChoiceField(label=_("Type de données"))
+    months = forms.IntegerField(label=_("Durée (mois)"), min_value=0, max_value=600)
+
+    def __init__(self, kinds: list[tuple[str, str]], *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]

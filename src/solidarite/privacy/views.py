@@ -8,12 +8,13 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from solidarite.accounts import permissions
+from solidarite.accounts import acting, permissions
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_access, record_list_access
@@ -22,8 +23,8 @@ from solidarite.core import clock, panels
 from solidarite.privacy import anonymise, retention
 from solidarite.privacy.activity import last_activity
 from solidarite.privacy.export import person_data
-from solidarite.privacy.forms import ErasureForm, LegalHoldForm, SearchForm
-from solidarite.privacy.models import LegalHold
+from solidarite.privacy.forms import ErasureForm, LegalHoldForm, OverrideForm, SearchForm
+from solidarite.privacy.models import LegalHold, RetentionOverride
 from solidarite.privacy.policy import policy
 from solidarite.schemes.services import translated
 
@@ -50,11 +51,30 @@ def _person(request: AuthenticatedRequest, pk: int) -> Person:
     return person
 
 
+def _shortenable() -> list[tuple[str, str]]:
+    return [(r.kind, translated(r.label)) for r in policy().rules if r.end != "not_stored"]
+
+
 @login_required
 def search(request: AuthenticatedRequest) -> HttpResponse:
-    """An administrator finds a person their organisation holds data about, by last name."""
+    """An administrator finds a person their organisation holds data about, by last name, and
+    sets their organisation's shorter retention periods."""
     if not permissions.can_manage_privacy(request.user):
         raise Http404
+    organisation = acting.current(request)
+    override_form = OverrideForm(_shortenable(), request.POST or None)
+    if request.method == "POST" and override_form.is_valid() and organisation is not None:
+        try:
+            RetentionOverride.objects.update_or_create(
+                organisation=organisation,
+                kind=override_form.cleaned_data["kind"],
+                defaults={"months": override_form.cleaned_data["months"]},
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Durée de conservation de votre organisation enregistrée."))
+        return redirect("privacy_search")
     form = SearchForm(request.GET or None)
     found: list[Person] = []
     if form.is_valid():
@@ -66,7 +86,19 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
             )
         found = list(people.distinct()[:50])
         record_list_access(request, found, "pk")
-    return render(request, "privacy/search.html", {"form": form, "found": found})
+    overrides = RetentionOverride.objects.filter(organisation=organisation) if organisation else []
+    labels = dict(_shortenable())
+    return render(
+        request,
+        "privacy/search.html",
+        {
+            "form": form,
+            "found": found,
+            "override_form": override_form,
+            "overrides": [(labels.get(o.kind, o.kind), o.months) for o in overrides],
+            "organisation": organisation,
+        },
+    )
 
 
 @login_required
