@@ -6,7 +6,7 @@ legal maximum: the override is checked on save and by a database constraint on i
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -16,20 +16,6 @@ from solidarite.rules.model import Labels, Strict
 from solidarite.rules.validation import parse_document
 from solidarite.rules.yaml_source import read_yaml
 
-KINDS = (
-    "person",
-    "household",
-    "referral_closed",
-    "closed_file",
-    "appointment",
-    "workshop_attendance",
-    "documents",
-    "emails",
-    "access_log",
-    "change_history",
-    "payments",
-    "bank_details",
-)
 Kind = Literal[
     "person",
     "household",
@@ -44,6 +30,7 @@ Kind = Literal[
     "payments",
     "bank_details",
 ]
+KINDS: tuple[str, ...] = get_args(Kind)
 
 
 class Rule(Strict):

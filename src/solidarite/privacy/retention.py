@@ -79,11 +79,17 @@ def _organisations(person_pks: list[int]) -> set[int]:
     return files
 
 
-def households(today: dt.date) -> Iterator[tuple[list[int], dt.date, dt.date, bool]]:
+def households(
+    today: dt.date, among: set[int] | None = None
+) -> Iterator[tuple[list[int], dt.date, dt.date, bool]]:
     """Every group of persons living together (not yet anonymised) with its last activity, the
     end of its retention, and whether something keeps it (an open file or referral, a legal
     hold, an item lent and not returned)."""
-    people = with_last_activity(Person.objects.filter(anonymised_on__isnull=True))
+    people = Person.objects.filter(anonymised_on__isnull=True)
+    if among is not None:  # only the households of these persons (the dashboard's)
+        homes = Person.objects.filter(pk__in=among, household__isnull=False).values("household")
+        people = people.filter(Q(pk__in=among) | Q(household__in=homes))
+    people = with_last_activity(people)
     groups: dict[object, list[Person]] = defaultdict(list)
     for person in people:
         groups[person.household_id or f"p{person.pk}"].append(person)
@@ -116,7 +122,7 @@ def ending_soon(person_pks: set[int], today: dt.date, days: int = 30) -> dict[in
     (and nothing keeps it), with that date."""
     soon: dict[int, dt.date] = {}
     limit = today + dt.timedelta(days=days)
-    for pks, _last, ends, kept in households(today):
+    for pks, _last, ends, kept in households(today, among=person_pks):
         if not kept and ends <= limit:
             for pk in set(pks) & person_pks:
                 soon[pk] = ends
