@@ -150,6 +150,9 @@ def test_whole_path_from_referral_to_exit_counted_by_the_indicators(page: Any) -
     page.get_by_label("Motif de sortie").select_option(label="Emploi")
     page.get_by_label("Précisions").fill("CDD de 6 mois en logistique")
     page.get_by_role("button", name="Clore").click()
+    assert page.locator("#consequences").is_visible()  # what an exit does, before it is done
+    accessible(page)
+    page.get_by_role("button", name="Confirmer la sortie du dispositif").click()
     assert "Clos" in page.locator(".facts").inner_text()
     logout(page)
 

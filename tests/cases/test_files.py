@@ -74,7 +74,12 @@ def test_whole_path_decision_contract_exit(client: Client, setup) -> None:  # ty
     assert "CONTRAT D&#x27;ENGAGEMENT" in contract
     assert "12 mois au plus" in contract
 
-    client.post(reverse("cases_file_close", args=[file.pk]), {"reason": ExitReason.EMPLOYMENT})
+    close = reverse("cases_file_close", args=[file.pk])
+    page = client.post(close, {"reason": ExitReason.EMPLOYMENT}).content.decode()
+    assert "12 échéance(s) postérieure(s) à la sortie" in page  # what will happen, first
+    file.refresh_from_db()
+    assert file.status == FileStatus.ACTIVE
+    client.post(close, {"reason": ExitReason.EMPLOYMENT, "confirmed": "1"})
     file.refresh_from_db()
     assert (file.status, file.exit_reason) == (FileStatus.CLOSED, ExitReason.EMPLOYMENT)
     log = [t.to_status for t in file.transitions.all()]

@@ -102,7 +102,10 @@ def test_the_case_worker_reads_logs_and_decides(
     assert referral.status == ReferralStatus.ACCEPTED
     assert mail.outbox[0].to == [partner.email]
     # a decided referral cannot be decided again
-    client.post(reverse("cases_referral_decide", args=[referral.pk, "refuser"]), {"why": "non"})
+    client.post(
+        reverse("cases_referral_decide", args=[referral.pk, "refuser"]),
+        {"why": "non", "confirmed": "1"},
+    )
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED
     assert [t.to_status for t in referral.transitions.all()] == ["submitted", "accepted"]

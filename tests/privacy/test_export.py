@@ -29,7 +29,7 @@ def test_an_admin_exports_a_persons_data_with_who_read_it(
     client.force_login(staff["worker"])
     client.get(reverse("cases_file", args=[file.pk]))  # a read to be reported
     client.force_login(staff["admin"])
-    search = client.get(reverse("privacy_search"), {"last_name": "quatrezieux"}).content.decode()
+    search = client.post(reverse("privacy_search"), {"last_name": "quatrezieux"}).content.decode()
     assert reverse("privacy_person", args=[person.pk]) in search
     page = client.get(reverse("privacy_person", args=[person.pk])).content.decode()
     assert "Dernière activité" in page

@@ -326,3 +326,16 @@ def test_another_organisations_stock_never_draws_on_our_schemes_capacity(
     with pytest.raises(in_kind.InKindError, match="seule cette organisation le finance"):
         in_kind.give(packs, pupil, SIGNED, people["chenove_finance"])
     assert not Envelope.objects.filter(unit=Unit.ITEMS).exists()
+
+
+def test_the_bank_statement_reads_the_schemes_title_and_the_month(
+    ccas: Organisation, people: dict[str, Any]
+) -> None:
+    envelope(ccas, contracts=1)
+    _signed(ccas, people["worker"])
+    batch = batches.validate(batches.prepare(SIGNED, people["preparer"]).batch, people["treasurer"])
+    (transfer,) = batches.transfers(batch)
+    assert transfer.description == (
+        "Accompagnement des jeunes en grande précarité (18-25 ans) 03/2026"
+    )
+    assert "aide_jeunes" not in batches.export_sepa(batch).decode()

@@ -43,6 +43,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "board": board,
             "waiting": caseload.waiting(referrals, decided).count(),
             "panels": panels.for_dashboard(request),
+            "can_refer": permissions.can_refer(request.user),
         },
     )
 

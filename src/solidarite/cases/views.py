@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from solidarite.audit.services import record_access, record_list_access
 from solidarite.cases import caseload, files, services, transitions
 from solidarite.cases.forms import DecisionForm, ReferralForm
 from solidarite.cases.models import Referral, ReferralStatus
+from solidarite.core import confirm
 from solidarite.schemes.services import get_catalog, translated
 
 
@@ -136,6 +138,17 @@ def referral_decide(request: AuthenticatedRequest, pk: int, decision: str) -> Ht
         raise Http404
     form = DecisionForm(request.POST)
     form.is_valid()
+    if decision == "refuser" and not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            _("Refuser l'orientation"),
+            [
+                _("Le partenaire est prévenu du refus, avec le motif indiqué."),
+                _("Le refus est définitif : une nouvelle orientation serait nécessaire."),
+            ],
+            _("Confirmer le refus"),
+            reverse("cases_referral", args=[pk]),
+        )
     file = None
     try:
         # Accepting opens the file in the same transaction: both happen, or neither.

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from solidarite.cases.models import CaseFile, ExitReason, FileStatus
 from solidarite.cases.support_views import follow_up_context
 from solidarite.cases.transitions import TransitionError
 from solidarite.contracts import workflow
-from solidarite.core import clock
+from solidarite.core import clock, confirm
 from solidarite.payments.file_views import payments_context
 from solidarite.payments.models import CatchUp
 from solidarite.privacy.activity import last_activity
@@ -168,6 +169,14 @@ def file_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choisissez un motif de sortie."))
         return redirect("cases_file", pk=pk)
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            _("Clore le dossier"),
+            workflow.exit_consequences(file, clock.today()),
+            _("Confirmer la sortie du dispositif"),
+            reverse("cases_file", args=[pk]),
+        )
     try:
         workflow.close(
             file,

@@ -7,6 +7,7 @@ creates are marked as a catch-up in the batch that pays them.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
@@ -19,7 +20,7 @@ from solidarite.cases.models import CaseFile, ExitReason, FileStatus, FileTransi
 from solidarite.cases.transitions import TransitionError
 from solidarite.core import clock
 from solidarite.payments import envelopes, schedules
-from solidarite.payments.models import CatchUp, Payment
+from solidarite.payments.models import CatchUp, Payment, PaymentStatus
 from solidarite.schemes.services import get_catalog
 
 MONTHS_BACK = 1
@@ -175,6 +176,32 @@ def close(
     locked = files.move(files.lock(file), "close", by, why, exit_reason=reason, closed_on=closed_on)
     schedules.cancel_after(locked, by, closed_on)
     return locked
+
+
+def exit_consequences(file: CaseFile, on: dt.date) -> list[str]:
+    """What an exit on `on` will do, in words, for the confirmation page."""
+    later = [
+        p
+        for p in Payment.objects.filter(file=file).exclude(
+            status__in=[PaymentStatus.PAID, PaymentStatus.CANCELLED]
+        )
+        if p.due_on > on
+    ]
+    total = sum((p.amount for p in later), Decimal(0))
+    lines = [
+        _("Le dossier est clos : l'accompagnement et le plan d'actions s'arrêtent."),
+        _("Le dossier ne pourra plus être modifié."),
+    ]
+    if later:
+        lines.insert(
+            1,
+            _(
+                "%(n)d échéance(s) postérieure(s) à la sortie (%(total)s €) seront annulées et "
+                "leur montant rendu à l'enveloppe, y compris dans un lot préparé."
+            )
+            % {"n": len(later), "total": f"{total:.2f}"},
+        )
+    return lines
 
 
 def close_expired(today: dt.date) -> list[CaseFile]:

@@ -33,6 +33,7 @@ from solidarite.payments.models import (
     PaymentBatch,
     PaymentStatus,
 )
+from solidarite.schemes.services import get_catalog
 
 
 class BatchError(Exception):
@@ -285,6 +286,14 @@ class Transfer:
     catch_up: bool
 
 
+def remittance(scheme_id: str, month: dt.date) -> str:
+    """What the beneficiary reads on their bank statement: the scheme's title and the month,
+    never an internal id (SEPA allows 140 characters)."""
+    scheme = get_catalog().schemes.get(scheme_id)
+    title = scheme.spec.title.fr if scheme else scheme_id
+    return f"{title[:120]} {month:%m/%Y}"
+
+
 def transfers(batch: PaymentBatch) -> list[Transfer]:
     totals: dict[int, list[Payment]] = {}
     for payment in batch.payments.select_related("file__person__bank_account").order_by("pk"):
@@ -300,7 +309,7 @@ def transfers(batch: PaymentBatch) -> list[Transfer]:
                 iban_masked=payments[0].file.person.bank_account.iban_masked,
                 bic=account.bic,
                 amount=sum((p.amount for p in payments), Decimal(0)),
-                description=f"Aide {payments[0].file.scheme_id} {batch.month:%m/%Y}",
+                description=remittance(payments[0].file.scheme_id, batch.month),
                 catch_up=any(p.catch_up_id for p in payments),
             )
         )

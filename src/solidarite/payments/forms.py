@@ -96,10 +96,18 @@ class ReceiveForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Homonyms told apart: the name, the birth year and the area."""
+
+    def label_from_instance(self, obj: Person) -> str:
+        area = f", {obj.area}" if obj.area else ""
+        return f"{obj.last_name.upper()} {obj.first_name} ({obj.birth_date:%Y}{area})"
+
+
 class HandOutForm(forms.Form):
     """Give or lend one item to a person known to the organisation, or to a new person."""
 
-    person = forms.ModelChoiceField(
+    person = PersonChoiceField(
         label=_("Personne déjà connue"), queryset=Person.objects.none(), required=False
     )
     first_name = forms.CharField(

@@ -62,8 +62,10 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     if not permissions.can_manage_privacy(request.user):
         raise Http404
     organisation = acting.current(request)
-    override_form = OverrideForm(_shortenable(), request.POST or None)
-    if request.method == "POST" and override_form.is_valid() and organisation is not None:
+    # Names never travel in a URL (they would land in proxy and server logs): search by POST.
+    searching = request.method == "POST" and "last_name" in request.POST
+    override_form = OverrideForm(_shortenable(), None if searching else (request.POST or None))
+    if request.method == "POST" and not searching and override_form.is_valid() and organisation:
         try:
             RetentionOverride.objects.update_or_create(
                 organisation=organisation,
@@ -75,7 +77,7 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Durée de conservation de votre organisation enregistrée."))
         return redirect("privacy_search")
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.POST if searching else None)
     found: list[Person] = []
     if form.is_valid():
         admin_orgs = permissions.organisations_with_role(request.user, Role.ADMIN)
