@@ -148,6 +148,7 @@ def test_whole_path_from_referral_to_exit_counted_by_the_indicators(page: Any) -
     login(page, "instructeur")
     page.goto(file_url)
     page.get_by_label("Motif de sortie").select_option(label="Emploi")
+    page.get_by_label("Situation à la sortie").select_option(value="lasting_job")
     page.get_by_label("Précisions").fill("CDD de 6 mois en logistique")
     page.get_by_role("button", name="Clore").click()
     assert page.locator("#consequences").is_visible()  # what an exit does, before it is done

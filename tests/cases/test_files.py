@@ -75,11 +75,12 @@ def test_whole_path_decision_contract_exit(client: Client, setup) -> None:  # ty
     assert "12 mois au plus" in contract
 
     close = reverse("cases_file_close", args=[file.pk])
-    page = client.post(close, {"reason": ExitReason.EMPLOYMENT}).content.decode()
+    exit_data = {"reason": ExitReason.EMPLOYMENT, "situation": "short_job"}
+    page = client.post(close, exit_data).content.decode()
     assert "12 échéance(s) postérieure(s) à la sortie" in page  # what will happen, first
     file.refresh_from_db()
     assert file.status == FileStatus.ACTIVE
-    client.post(close, {"reason": ExitReason.EMPLOYMENT, "confirmed": "1"})
+    client.post(close, {**exit_data, "confirmed": "1"})
     file.refresh_from_db()
     assert (file.status, file.exit_reason) == (FileStatus.CLOSED, ExitReason.EMPLOYMENT)
     log = [t.to_status for t in file.transitions.all()]

@@ -14,8 +14,8 @@ from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_list_access
 from solidarite.cases import caseload, indicators
-from solidarite.cases.models import CaseFile, ExitReason
-from solidarite.cases.support_forms import CaseloadFilterForm, IndicatorsForm
+from solidarite.cases.models import CaseFile, ExitReason, ExitSituation
+from solidarite.cases.support_forms import CaseloadFilterForm, IndicatorsForm, PersonSearchForm
 from solidarite.core import panels
 from solidarite.core.csv_export import SafeWriter
 from solidarite.schemes.services import get_catalog, translated
@@ -63,6 +63,9 @@ def caseload_list(request: AuthenticatedRequest) -> HttpResponse:
         mine=bool(data.get("mine")),
     )
     files = caseload.caseload(request.user, filters, timezone.localdate())
+    search = PersonSearchForm(request.POST if request.method == "POST" else None)
+    if search.is_bound and search.is_valid():
+        files = search.apply(files)
     page = Paginator(files, data.get("per_page") or 25).get_page(request.GET.get("page"))
     record_list_access(request, page.object_list, "person_id")
     titles = dict(_schemes())
@@ -73,6 +76,7 @@ def caseload_list(request: AuthenticatedRequest) -> HttpResponse:
         "cases/caseload.html",
         {
             "form": form,
+            "search": search,
             "page": page,
             "rows": [(f, titles.get(f.scheme_id, f.scheme_id)) for f in page.object_list],
             "query": query.urlencode(),
@@ -110,8 +114,15 @@ def indicators_page(request: AuthenticatedRequest) -> HttpResponse:
         if request.GET.get("format") == "csv":
             return _csv(period, result)
     exits = [(label, result.exits[value]) for value, label in ExitReason.choices] if result else []
+    situations = (
+        [(label, result.situations[value]) for value, label in ExitSituation.choices]
+        if result
+        else []
+    )
     return render(
-        request, "cases/indicators.html", {"form": form, "result": result, "exits": exits}
+        request,
+        "cases/indicators.html",
+        {"form": form, "result": result, "exits": exits, "situations": situations},
     )
 
 

@@ -101,7 +101,7 @@ STEPS: dict[str, FileStep] = {
             frozenset({FileStatus.ACTIVE, FileStatus.SUSPENDED, FileStatus.WAITING_LIST}),
             FileStatus.CLOSED,
             _lazy("Clore (sortie du dispositif)"),
-            _DECIDE,
+            permissions.can_follow_file,  # the referent records the exit too
             by_system=True,
         ),
     )

@@ -11,7 +11,7 @@ Definitions (docs/cases.md repeats them for the partners who agreed on them):
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, QuerySet
@@ -23,6 +23,7 @@ from solidarite.cases.models import (
     Attendance,
     CaseFile,
     ExitReason,
+    ExitSituation,
     WorkshopRegistration,
 )
 
@@ -55,6 +56,7 @@ class Indicators:
     regular_share: float | None
     attendance_rate: float | None
     attendance_recorded: int = 0
+    situations: dict[str, int] = field(default_factory=dict)
 
     @property
     def exited(self) -> int:
@@ -67,6 +69,7 @@ class Indicators:
             entries=count_text(self.entries),
             active=count_text(self.active),
             exits={reason: count_text(n) for reason, n in self.exits.items()},
+            situations={code: count_text(n) for code, n in self.situations.items()},
             average_duration_months=(
                 None if self.exited < SMALL_COUNT else self.average_duration_months
             ),
@@ -88,11 +91,13 @@ class Published:
     average_duration_months: float | None
     regular_share: float | None
     attendance_rate: float | None
+    situations: dict[str, str] = field(default_factory=dict)
 
     def rows(self) -> list[tuple[str, str]]:
         """(indicator code, value) pairs for the CSV export: stable codes, masked counts."""
         rows = [("entries", self.entries), ("active_files", self.active)]
         rows += [(f"exits_{reason}", count) for reason, count in self.exits.items()]
+        rows += [(f"exit_situation_{code}", count) for code, count in self.situations.items()]
         rows += [
             ("average_duration_months", _number(self.average_duration_months)),
             ("share_with_monthly_appointment", _number(self.regular_share)),
@@ -153,6 +158,7 @@ def compute(period: Period) -> Indicators:
     )
     exited = files.filter(closed_on__range=(period.start, period.end))
     by_reason = dict(exited.values_list("exit_reason").annotate(n=Count("pk")))
+    by_situation = dict(exited.values_list("exit_situation").annotate(n=Count("pk")))
     durations = [
         (closed - started).days
         for started, closed in exited.values_list("started_on", "closed_on")
@@ -176,4 +182,5 @@ def compute(period: Period) -> Indicators:
             attendance["present"] / attendance["recorded"] if attendance["recorded"] else None
         ),
         attendance_recorded=attendance["recorded"],
+        situations={s.value: by_situation.get(s.value, 0) for s in ExitSituation},
     )

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from solidarite.accounts.models import Organisation
@@ -198,3 +198,23 @@ class IndicatorsForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("La fin de la période précède son début."))
         return data
+
+
+class PersonSearchForm(forms.Form):
+    """Find a person in a list by name (and birth date for homonyms). Sent by POST: a name never
+    travels in a URL, where proxies and server logs would keep it."""
+
+    name = forms.CharField(label=_("Nom ou prénom"), max_length=100)
+    birth_date = forms.DateField(label=_("Date de naissance"), widget=DATE, required=False)
+
+    def apply(self, rows: Any, person: str = "person") -> Any:
+        """`rows` (files or referrals) whose person matches; call after is_valid()."""
+        words = self.cleaned_data["name"].split()
+        for word in words:
+            rows = rows.filter(
+                Q(**{f"{person}__last_name__icontains": word})
+                | Q(**{f"{person}__first_name__icontains": word})
+            )
+        if self.cleaned_data.get("birth_date"):
+            rows = rows.filter(**{f"{person}__birth_date": self.cleaned_data["birth_date"]})
+        return rows

@@ -19,6 +19,7 @@ from solidarite.audit.services import record_access, record_list_access
 from solidarite.cases import caseload, files, services, transitions
 from solidarite.cases.forms import DecisionForm, ReferralForm
 from solidarite.cases.models import Referral, ReferralStatus
+from solidarite.cases.support_forms import PersonSearchForm
 from solidarite.core import confirm
 from solidarite.schemes.services import get_catalog, translated
 
@@ -33,6 +34,9 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     to_decide = request.GET.get("a_instruire") == "1"
     if to_decide:
         referrals = caseload.waiting(referrals, decided)
+    search = PersonSearchForm(request.POST if request.method == "POST" else None)
+    if search.is_bound and search.is_valid():
+        referrals = search.apply(referrals)
     page = Paginator(referrals, 50).get_page(request.GET.get("page"))
     record_list_access(request, page.object_list, "person_id")
     titles = {s.id: translated(s.spec.title) for s in get_catalog().schemes.values()}
@@ -47,7 +51,13 @@ def referral_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "cases/referral_list.html",
-        {"rows": rows, "page": page, "to_decide": to_decide, "decides": bool(decided)},
+        {
+            "rows": rows,
+            "page": page,
+            "to_decide": to_decide,
+            "decides": bool(decided),
+            "search": search,
+        },
     )
 
 

@@ -18,7 +18,7 @@ from solidarite.audit.services import record_access
 from solidarite.cases import files, follow_up
 from solidarite.cases.caseload import with_current_referent
 from solidarite.cases.decision import decision_questions, evaluate_situation, file_situation
-from solidarite.cases.models import CaseFile, ExitReason, FileStatus
+from solidarite.cases.models import CaseFile, ExitReason, ExitSituation, FileStatus
 from solidarite.cases.support_views import follow_up_context
 from solidarite.cases.transitions import TransitionError
 from solidarite.contracts import workflow
@@ -64,6 +64,9 @@ class CatchUpForm(forms.Form):
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(label=_lazy("Motif de sortie"), choices=ExitReason.choices)
+    situation = forms.ChoiceField(
+        label=_lazy("Situation à la sortie"), choices=ExitSituation.choices
+    )
     details = forms.CharField(label=_lazy("Précisions"), required=False)
 
 
@@ -164,10 +167,13 @@ def file_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def file_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    file = _file(request, pk, decide=True)
+    """The case worker or the referent records the exit (the step table says who)."""
+    file = _file(request, pk)
+    if "close" not in files.available(request.user, file):
+        raise Http404
     form = CloseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choisissez un motif de sortie."))
+        messages.error(request, _("Choisissez le motif et la situation à la sortie."))
         return redirect("cases_file", pk=pk)
     if not confirm.confirmed(request):
         return confirm.ask(
@@ -183,6 +189,7 @@ def file_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             request.user,
             ExitReason(form.cleaned_data["reason"]),
             form.cleaned_data["details"],
+            situation=form.cleaned_data["situation"],
         )
     except TransitionError as exc:
         messages.error(request, str(exc))

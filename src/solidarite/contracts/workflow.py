@@ -169,11 +169,20 @@ def close(
     reason: ExitReason,
     why: str = "",
     on: dt.date | None = None,
+    situation: str = "",
 ) -> CaseFile:
     """Exit: payments due after the exit date are cancelled (and leave any prepared batch), their
-    money back in the envelope."""
+    money back in the envelope. `situation` is where the person stands (ExitSituation)."""
     closed_on = on or clock.today()
-    locked = files.move(files.lock(file), "close", by, why, exit_reason=reason, closed_on=closed_on)
+    locked = files.move(
+        files.lock(file),
+        "close",
+        by,
+        why,
+        exit_reason=reason,
+        closed_on=closed_on,
+        exit_situation=situation,
+    )
     schedules.cancel_after(locked, by, closed_on)
     return locked
 

@@ -1,6 +1,12 @@
 """The case-management models, one module per family, re-exported for `cases.models`."""
 
-from solidarite.cases.models.files import CaseFile, ExitReason, FileStatus, FileTransition
+from solidarite.cases.models.files import (
+    CaseFile,
+    ExitReason,
+    ExitSituation,
+    FileStatus,
+    FileTransition,
+)
 from solidarite.cases.models.people import Household, Person, Relationship
 from solidarite.cases.models.referrals import (
     Referral,
@@ -34,6 +40,7 @@ __all__ = [
     "DiagnosticEntry",
     "Domain",
     "ExitReason",
+    "ExitSituation",
     "FileStatus",
     "FileTransition",
     "Household",

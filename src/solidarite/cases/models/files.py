@@ -32,6 +32,17 @@ class ExitReason(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
+class ExitSituation(models.TextChoices):
+    """Where the person stands when leaving: what the evaluation indicators count."""
+
+    LASTING_JOB = "lasting_job", _("Emploi durable (CDI, CDD de 6 mois ou plus)")
+    SHORT_JOB = "short_job", _("Emploi de courte durée")
+    TRAINING = "training", _("En formation")
+    JOB_SEEKING = "job_seeking", _("En recherche d'emploi")
+    OTHER_SCHEME = "other_scheme", _("Relayé·e par un autre dispositif")
+    UNKNOWN = "unknown", _("Situation inconnue")
+
+
 class CaseFile(models.Model):
     """One file per person and scheme, from review to exit."""
 
@@ -61,6 +72,9 @@ class CaseFile(models.Model):
     started_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     exit_reason = models.CharField(max_length=20, choices=ExitReason.choices, blank=True)
+    exit_situation = models.CharField(
+        _("situation à la sortie"), max_length=20, choices=ExitSituation.choices, blank=True
+    )
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -23,6 +23,7 @@ from solidarite.cases.models import (
     CaseFile,
     Domain,
     ExitReason,
+    ExitSituation,
     NeedLevel,
     Person,
     Referral,
@@ -139,6 +140,11 @@ def _workshops(ccas: Organisation, active: list[CaseFile], today: dt.date) -> No
         follow_up.register(coming, file)
 
 
+SITUATION_AT_EXIT = {
+    "employment": ExitSituation.LASTING_JOB,
+    "training": ExitSituation.TRAINING,
+    "moved_away": ExitSituation.UNKNOWN,
+}
 HISTORY = "Démonstration : historique reconstitué de contrats signés les mois passés."
 
 
@@ -214,7 +220,11 @@ def load(today: dt.date | None = None) -> int:
             )
         else:
             workflow.close(
-                file, worker, ExitReason(fate), on=today - dt.timedelta(days=rng.randint(5, 40))
+                file,
+                worker,
+                ExitReason(fate),
+                on=today - dt.timedelta(days=rng.randint(5, 40)),
+                situation=SITUATION_AT_EXIT[fate],
             )
     _workshops(ccas, active, today)
     return len(plan)
