@@ -197,6 +197,7 @@ def test_just_after_midnight_in_paris_it_is_already_the_new_month(
 def test_the_english_catalogue_is_complete() -> None:
     text = PO.read_text()
     assert "#, fuzzy" not in text
+    assert "\n#| " not in text  # stale hints of fuzzy entries (one broke msgfmt once)
     entries = text.split("\n\n")[1:]
     empty = [e for e in entries if re.search(r'msgstr(\[\d\])? ""\s*\Z', e.strip())]
     assert empty == []
