@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,8 +11,9 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from solidarite.accounts import acting, permissions, throttle
+from solidarite.accounts import acting, members, permissions, throttle
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Membership, Organisation
 from solidarite.accounts.roles import Role
@@ -41,18 +43,80 @@ def my_account(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/my_account.html", {"memberships": memberships})
 
 
-@login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_manage_organisations(request.user):
-        raise Http404
-    members = Membership.objects.select_related("user").order_by("user__last_name", "role")
-    organisations = Organisation.objects.prefetch_related(Prefetch("memberships", queryset=members))
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_lazy("Adresse électronique"))
+    first_name = forms.CharField(label=_lazy("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_lazy("Nom"), max_length=150)
+    role = forms.ChoiceField(label=_lazy("Rôle"), choices=Role.choices)
+
+
+def _administered(request: HttpRequest) -> Any:
+    organisations = Organisation.objects.all()
     if not request.user.is_superuser:
         # An organisation's admin manages that organisation only.
         organisations = organisations.filter(
             pk__in=permissions.organisations_with_role(request.user, Role.ADMIN)  # type: ignore[arg-type]
         )
-    return render(request, "accounts/organisation_list.html", {"organisations": organisations})
+    return organisations
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """The organisation's members and roles; its admins invite, change roles and remove."""
+    if not permissions.can_manage_organisations(request.user):
+        raise Http404
+    administered = _administered(request)
+    if request.method == "POST":
+        _member_action(request, administered)
+        return redirect("organisation_list")
+    members = Membership.objects.select_related("user").order_by("user__last_name", "role")
+    organisations = administered.prefetch_related(Prefetch("memberships", queryset=members))
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {
+            "organisations": [
+                (organisation, InviteForm(auto_id=f"invite-{organisation.pk}-%s"))
+                for organisation in organisations
+            ],
+            "roles": Role.choices,
+        },
+    )
+
+
+def _member_action(request: HttpRequest, administered: Any) -> None:
+    action = request.POST.get("action")
+    try:
+        if action == "invite":
+            organisation = administered.filter(pk=request.POST.get("organisation")).first()
+            form = InviteForm(request.POST)
+            if organisation is None or not form.is_valid():
+                messages.error(request, _("Indiquez l'adresse, le nom, le prénom et le rôle."))
+                return
+            data = form.cleaned_data
+            members.invite(
+                request,
+                organisation,
+                data["email"],
+                data["first_name"],
+                data["last_name"],
+                Role(data["role"]),
+            )
+            messages.success(request, _("Membre ajouté·e ; une invitation est envoyée si besoin."))
+            return
+        membership = Membership.objects.filter(
+            pk=request.POST.get("membership", ""), organisation__in=administered
+        ).first()
+        if membership is None:
+            raise Http404
+        if action == "role" and request.POST.get("role") in Role.values:
+            members.change_role(membership, Role(request.POST["role"]))
+            messages.success(request, _("Rôle modifié."))
+        elif action == "remove":
+            members.remove(membership)
+            messages.success(request, _("Membre retiré·e : son accès s'arrête aussitôt."))
+    except members.MemberError as exc:
+        messages.error(request, str(exc))
 
 
 @login_required
