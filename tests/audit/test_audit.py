@@ -87,3 +87,39 @@ def test_audit_entries_cannot_be_deleted_through_the_admin_site(client: Client) 
 
     assert not admin.site.is_registered(LogEntry)
     assert not admin.site.is_registered(AccessLog)
+
+
+def test_the_access_log_is_filtered_by_person_and_member_and_exported(client) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18 (admin): filters by person, member and date; CSV export; pages keep filters."""
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    from solidarite.accounts.roles import OrganisationKind, Role
+    from solidarite.audit.models import AccessLog
+    from tests.factories import OrganisationFactory, active_file, user_with_role
+
+    ccas = OrganisationFactory(name="CCAS de Besançon", kind=OrganisationKind.CCAS)
+    worker, other = user_with_role(Role.CASE_WORKER, ccas), user_with_role(Role.REFERENT, ccas)
+    first, second = active_file(ccas, first_name="Un"), active_file(ccas, first_name="Deux")
+    client.force_login(worker)
+    client.get(reverse("cases_caseload"))  # a list naming both
+    client.force_login(other)
+    client.get(reverse("cases_file", args=[second.pk]))
+    client.force_login(user_with_role(Role.ADMIN, ccas))
+    url = reverse("audit_access_log")
+    by_person = client.get(url, {"person": first.person_id}).content.decode()
+    assert "cases_caseload" in by_person
+    assert "cases_file" not in by_person
+    by_member = client.get(url, {"user": other.pk}).content.decode()
+    assert "cases_file" in by_member
+    assert "cases_caseload" not in by_member
+    exported = client.get(url, {"user": worker.pk, "format": "csv"}).content.decode()
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert [r["via"] for r in rows] == ["cases_caseload"]
+    assert (
+        rows[0]["people_shown"]
+        == f"{min(first.person_id, second.person_id)},{max(first.person_id, second.person_id)}"
+    )
+    assert AccessLog.objects.count() >= 2

@@ -3,18 +3,24 @@
 from typing import Any
 
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from solidarite.accounts.models import Membership
 from solidarite.accounts.permissions import can_view_audit, organisations_with_role
 from solidarite.accounts.roles import Role
 from solidarite.audit.models import AccessLog
+from solidarite.audit.services import reads_of_person
+from solidarite.core.csv_export import SafeWriter
 
 PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _members(request: HttpRequest) -> Any:
@@ -29,14 +35,68 @@ def _members(request: HttpRequest) -> Any:
     return Membership.objects.filter(organisation__in=admin_orgs).values("user")
 
 
+class AccessLogFilter(forms.Form):
+    """Filters that carry no personal data in the address: a member (id), a person (id), dates."""
+
+    user = forms.ModelChoiceField(
+        label=_("Qui"), queryset=User.objects.none(), required=False, empty_label=_("Tous")
+    )
+    person = forms.IntegerField(label=_("Personne (numéro)"), required=False, min_value=1)
+    start = forms.DateField(label=_("Du"), required=False, widget=DATE)
+    end = forms.DateField(label=_("Au"), required=False, widget=DATE)
+
+    def __init__(self, members: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(pk__in=members).order_by(  # type: ignore[attr-defined]
+            "last_name", "username"
+        )
+
+    def apply(self, rows: Any) -> Any:
+        data = self.cleaned_data
+        if data.get("user"):
+            rows = rows.filter(user=data["user"])
+        if data.get("person"):
+            rows = reads_of_person(data["person"]).filter(pk__in=rows.values("pk"))
+        if data.get("start"):
+            rows = rows.filter(at__date__gte=data["start"])
+        if data.get("end"):
+            rows = rows.filter(at__date__lte=data["end"])
+        return rows
+
+
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
-    """The reads made by the members of the admin's organisation."""
+    """The reads made by the members of the admin's organisation, filtered, paged, exported."""
     if not can_view_audit(request.user):
         raise Http404
-    rows = AccessLog.objects.select_related("user").filter(user__in=_members(request))
+    members = _members(request)
+    rows = AccessLog.objects.select_related("user").filter(user__in=members)
+    form = AccessLogFilter(members, request.GET or None)
+    if form.is_bound and form.is_valid():
+        rows = form.apply(rows)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="journal-des-acces.csv"'
+        writer = SafeWriter(response)
+        writer.writerow(["date", "user", "object_type", "object_pk", "people_shown", "via"])
+        for row in rows[:EXPORT_LIMIT]:
+            writer.writerow(
+                [
+                    row.at.isoformat(),
+                    row.user.username if row.user else "",
+                    row.object_type,
+                    row.object_pk,
+                    row.shown_pks.strip(","),
+                    row.via,
+                ]
+            )
+        return response
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/access_log.html", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "audit/access_log.html", {"page": page, "form": form, "query": query.urlencode()}
+    )
 
 
 @login_required
