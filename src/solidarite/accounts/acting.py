@@ -10,12 +10,12 @@ from collections.abc import Callable
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 
 from solidarite.accounts.models import Organisation
 
 SESSION_KEY = "solidarite_acting_organisation"
 _ATTRIBUTE = "_solidarite_acting_organisation"
+_SEVERAL = "_solidarite_several_organisations"
 # Pages a user with several organisations reaches before choosing one.
 _BEFORE_CHOOSING = ("choose_organisation", "logout", "set_language", "healthz")
 
@@ -24,6 +24,11 @@ def organisation_id(user: User | AnonymousUser) -> int | None:
     """The organisation bound to this user object for the current request, if any."""
     value: int | None = getattr(user, _ATTRIBUTE, None)
     return value
+
+
+def has_several(user: User | AnonymousUser) -> bool:
+    """Whether the user belongs to several organisations (known once the request is bound)."""
+    return bool(getattr(user, _SEVERAL, False))
 
 
 def bind(user: User, organisation_pk: int | None) -> None:
@@ -54,6 +59,7 @@ class ActingOrganisationMiddleware:
         user = request.user
         if isinstance(user, User) and user.is_authenticated:
             ids = set(user.memberships.values_list("organisation_id", flat=True))
+            setattr(user, _SEVERAL, len(ids) > 1)
             chosen = request.session.get(SESSION_KEY)
             if chosen in ids:
                 bind(user, chosen)
@@ -62,7 +68,7 @@ class ActingOrganisationMiddleware:
             elif len(ids) > 1:
                 bind(user, -1)  # acts for nobody until they choose
                 if not self._may_pass(request):
-                    return redirect(f"{reverse('choose_organisation')}")
+                    return redirect("choose_organisation")
         return self.get_response(request)
 
     @staticmethod

@@ -10,7 +10,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     several = False
     if request.user.is_authenticated:
         acting_organisation = acting.current(request)
-        several = request.user.memberships.values("organisation").distinct().count() > 1
+        several = acting.has_several(request.user)
     return {
         "nav_entries": entries_for(request.user),
         "acting_organisation": acting_organisation,

@@ -35,7 +35,14 @@ from solidarite.cases.models import (
     ReferralTransition,
     WorkshopRegistration,
 )
-from solidarite.payments.models import BankAccount, CatchUp, PaymentEvent
+from solidarite.payments.models import (
+    BankAccount,
+    CatchUp,
+    Distribution,
+    Loan,
+    Payment,
+    PaymentEvent,
+)
 from solidarite.privacy.models import Erasure, LegalHold
 
 ANONYMOUS_FIRST = "Personne"
@@ -219,8 +226,6 @@ def anonymise(person_pks: list[int]) -> dict[str, int]:
 
 
 def has_payments(person_pks: list[int]) -> bool:
-    from solidarite.payments.models import Payment
-
     return Payment.objects.filter(file__person__in=person_pks).exists()
 
 
@@ -228,8 +233,6 @@ def has_payments(person_pks: list[int]) -> bool:
 def erase(person: Person, reason: str, by: Any) -> Erasure:
     """Erase a person on request. What the law makes us keep (payments within the accounting
     period) stays, pseudonymised: the person is then anonymised rather than deleted."""
-    from solidarite.payments.models import Distribution, Loan
-
     pks = [person.pk]
     keep_payments = has_payments(pks)
     erasure = Erasure.objects.create(

@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 
+from solidarite.accounts.providers import UnknownProvider, provider_of
 from solidarite.audit.models import AccessLog
 from solidarite.cases.models import (
     Appointment,
@@ -67,14 +68,12 @@ def _organisations(person_pks: list[int]) -> set[int]:
     files = set(
         CaseFile.objects.filter(person__in=person_pks).values_list("organisation", flat=True)
     )
-    from solidarite.accounts.providers import provider_of
-
     for scheme_id in set(
         Referral.objects.filter(person__in=person_pks).values_list("scheme_id", flat=True)
     ):
         try:
             files.add(provider_of(scheme_id).pk)
-        except Exception:  # a scheme no longer in the catalog: the policy's own duration
+        except UnknownProvider:  # no longer in the catalog: the policy's own duration
             continue
     return files
 
@@ -204,10 +203,7 @@ def apply(today: dt.date, batch_size: int = 200) -> Report:
     """Act on the plan, in batches; returns what was done."""
     report, due = plan(today)
     with transaction.atomic():
-        referrals = list(_closed_referrals(today).values_list("pk", flat=True))
-        anonymise.delete_and_scrub(  # transitions cascade
-            "cases.referral", Referral.objects.filter(pk__in=referrals)
-        )
+        anonymise.delete_and_scrub("cases.referral", _closed_referrals(today))  # + transitions
         AccessLog.purge(_old_access_log(today))
         _old_history(today).update(
             changes=None, changes_text="", serialized_data=None, additional_data=None
