@@ -47,6 +47,11 @@ variables:
     formula: revenus * 2
 """
 
+COMMUNES = """\
+code,name,epci_code,epci_name,departement_code,departement_name,source
+25056,Besançon,242500361,Grand Besançon Métropole,25,Doubs,test
+"""
+
 ORGANISATIONS = """\
 organisations:
   - {code: ccas-test, name: CCAS de test, kind: ccas, commune_code: "25056"}
@@ -58,7 +63,7 @@ version: 1
 title: {fr: Aide, en: Aid}
 summary: {fr: Une aide, en: An aid}
 provider: ccas-test
-territory: {communes: ["25056"], label: {fr: Besançon, en: Besançon}}
+territory: {codes: ["25056"], label: {fr: Besançon, en: Besançon}}
 entity: household
 periodicity: monthly
 start: 2020-01-01
@@ -92,6 +97,8 @@ def write_catalog(
     (root / "tests").mkdir(exist_ok=True)
     (root / "variables.yaml").write_text(variables, encoding="utf-8")
     (root / "organisations.yaml").write_text(organisations, encoding="utf-8")
+    (root / "territory").mkdir(exist_ok=True)
+    (root / "territory" / "communes.csv").write_text(COMMUNES, encoding="utf-8")
     for name, text in (schemes if schemes is not None else {"aide": SCHEME}).items():
         (root / "schemes" / f"{name}.yaml").write_text(text, encoding="utf-8")
     for name, text in (tests or {}).items():

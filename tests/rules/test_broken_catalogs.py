@@ -20,14 +20,15 @@ BROKEN: list[tuple[str, str, dict[str, str], str]] = [
         "unknown_variable",
         VARIABLES,
         {"aide": SCHEME.replace("commune = '25056'", "comune = '25056'")},
-        "schemes/aide.yaml:17: conditions[0].expression: unknown variable or parameter "
-        '"comune"; did you mean commune',
+        "schemes/aide.yaml:17: conditions[0].expression: unknown variable, parameter or "
+        'scheme result "comune"; did you mean commune',
     ),
     (
         "unknown_parameter",
         VARIABLES,
         {"aide": SCHEME.replace("ressources < seuil", "ressources < plafond")},
-        'schemes/aide.yaml:20: conditions[1].expression: unknown variable or parameter "plafond"',
+        "schemes/aide.yaml:20: conditions[1].expression: unknown variable, parameter or "
+        'scheme result "plafond"',
     ),
     (
         "condition_not_boolean",

@@ -18,7 +18,10 @@ def test_check_passes_on_the_project_catalog(capsys: pytest.CaptureFixture[str])
 def test_check_fails_with_the_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_catalog(tmp_path, schemes={"aide": SCHEME.replace("seuil - ressources", "seul")})
     assert main(["rules", "check", "--catalog", str(tmp_path)]) == 1
-    assert 'amount.expression: unknown variable or parameter "seul"' in capsys.readouterr().err
+    assert (
+        'amount.expression: unknown variable, parameter or scheme result "seul"'
+        in capsys.readouterr().err
+    )
 
 
 def test_test_shows_expected_versus_got(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -134,7 +134,7 @@ def test_household_aggregates_count_sum_min_max(catalog: Catalog) -> None:
     frame = catalog.population_plan(households.lazy(), persons.lazy(), DATE).collect()
     assert frame["aide__eligible"].to_list() == [True, False, False]
     assert frame["aide__amount"].to_list() == [300.0, 0.0, 0.0]
-    base = catalog.plan.household_base(households.lazy(), persons.lazy()).collect()
+    base = catalog.household_variables(households, persons, DATE)
     assert base["nb_enfants"].to_list() == [2, 0, 0]
     assert base["ressources"].to_list() == [900.0, 1500.0, 0.0]
     assert base["plus_jeune"].to_list() == [3, 70, None]
@@ -144,7 +144,7 @@ def test_household_aggregates_count_sum_min_max(catalog: Catalog) -> None:
 def test_an_unknown_member_input_makes_the_aggregate_unknown(catalog: Catalog) -> None:
     households = pl.DataFrame({"household_id": [1], "commune": ["25056"]})
     persons = pl.DataFrame({"household_id": [1, 1], "age": [40, None], "revenus": [1.0, 2.0]})
-    base = catalog.plan.household_base(households.lazy(), persons.lazy()).collect()
+    base = catalog.household_variables(households, persons, DATE)
     assert base["nb_enfants"].to_list() == [None]
     assert base["ressources"].to_list() == [3.0]
 
@@ -194,5 +194,5 @@ def test_population_input_with_a_wrong_type_names_column_and_row(catalog: Catalo
     with pytest.raises(InputError) as caught:
         catalog.evaluate_population(households, persons, DATE)
     text = str(caught.value)
-    assert "commune: expects one of 25056, autre, got 'Lyon'" in text
-    assert "age: expects int values (row 2: 'trente')" in text
+    assert "population:3: commune: expects one of 25056, autre, got 'Lyon'" in text
+    assert "population:3: age: expects a number, got 'trente'" in text

@@ -25,6 +25,10 @@ def _value(variable: Variable) -> st.SearchStrategy[Any]:
     if spec.type == "enum":
         assert spec.values is not None
         return st.sampled_from(spec.values)
+    if spec.type == "commune":
+        return st.sampled_from(sorted(CATALOG.communes.codes))
+    if spec.type == "date":
+        return st.dates(dt.date(1920, 1, 1), dt.date(2020, 5, 31))
     if spec.name == "age":
         return st.integers(0, 100)
     if spec.type == "int":
@@ -40,8 +44,18 @@ def _answers(entity: str, known_only: bool = False) -> st.SearchStrategy[dict[st
     )
 
 
+def _one_age(person: dict[str, Any]) -> dict[str, Any]:
+    """A birth date or an age, not both (both must agree, which random draws would not)."""
+    if person.get("date_naissance") is not None:
+        person.pop("age", None)
+    return person
+
+
 HOUSEHOLDS = st.fixed_dictionaries(
-    {"household": _answers("household"), "persons": st.lists(_answers("person"), max_size=4)}
+    {
+        "household": _answers("household"),
+        "persons": st.lists(_answers("person").map(_one_age), max_size=4),
+    }
 )
 
 
@@ -107,8 +121,11 @@ def test_answering_an_unknown_never_flips_a_decided_result(
             answered["household"][variable.name] = data.draw(_value(variable))
     for person in answered["persons"]:
         for variable in CATALOG.variables.inputs("person"):
-            if person.get(variable.name) is None:
-                person[variable.name] = data.draw(_value(variable))
+            if variable.name == "date_naissance" or person.get(variable.name) is not None:
+                continue
+            if variable.name == "age" and person.get("date_naissance") is not None:
+                continue
+            person[variable.name] = data.draw(_value(variable))
     after = CATALOG.evaluate(answered, date)
     assert after.deciding_variables() == ()
     for old, new in zip(before.results, after.results, strict=True):

@@ -7,18 +7,17 @@ import polars as pl
 from ninja import Schema
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
     StrictFloat,
     StrictStr,
-    WithJsonSchema,
     create_model,
     field_validator,
 )
 
 from solidarite.rules.catalog import Catalog
+from solidarite.rules.inputs import date_is_text
 from solidarite.schemes.services import get_catalog
 
 
@@ -76,7 +75,7 @@ class SchemeDetail(SchemeSummary):
 class VariableOut(Schema):
     name: str
     entity: Literal["person", "household"]
-    type: Literal["bool", "int", "float", "enum", "text"]
+    type: Literal["bool", "int", "float", "enum", "text", "date", "commune"]
     unit: str | None
     label: LabelsOut
     question: LabelsOut | None
@@ -87,59 +86,23 @@ class VariableOut(Schema):
     derived: bool
 
 
-def _whole_number(value: object) -> object:
-    """JSON's integers include 42.0; text and true/false are not numbers."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("expected a whole number")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError("expected a whole number")
-        return int(value)
-    return value
-
-
-WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
-
-_SCALAR: dict[str, Any] = {
-    "bool": StrictBool,
-    "int": WholeNumber,
-    "float": StrictFloat,
-    "text": StrictStr,
-}
-
-
-def _answers_model(catalog: Catalog, entity: str, name: str) -> type[BaseModel]:
-    """One optional, strictly typed field per input variable: the OpenAPI description lists
-    every question, and anything else is refused with the field named."""
-    fields: dict[str, Any] = {}
-    for variable in catalog.variables.inputs(entity):
-        spec = variable.spec
-        kind: Any = Literal[tuple(spec.values)] if spec.values else _SCALAR[spec.type]
-        bounded = kind
-        if spec.type in ("int", "float"):
-            described: dict[str, Any] = {"type": "integer" if spec.type == "int" else "number"}
-            if spec.minimum is not None:
-                described["minimum"] = spec.minimum
-            if spec.maximum is not None:
-                described["maximum"] = spec.maximum
-            bounded = Annotated[
-                kind, Field(ge=spec.minimum, le=spec.maximum), WithJsonSchema(described)
-            ]
-        fields[variable.name] = (
-            bounded | None,
-            Field(default=None, description=spec.question.en if spec.question else spec.label.en),
-        )
-    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
-
-
 def _parameters_model(catalog: Catalog) -> type[BaseModel]:
     """Scenario overrides, one optional field per parameter, named "<scheme>.<parameter>"."""
     fields: dict[str, Any] = {}
     for scheme in catalog.schemes.values():
         for name, parameter in scheme.parameters.items():
-            kind = {pl.Boolean: StrictBool, pl.String: StrictStr}.get(
+            if parameter.is_scale:
+                continue  # a scale changes in its scheme file, not by an override
+            kind: Any = {pl.Boolean: StrictBool, pl.String: StrictStr}.get(
                 type(parameter.dtype), StrictFloat
             )
+            if kind is StrictFloat:
+                # The same range the engine checks (no negative amount unless declared).
+                minimum = 0.0 if parameter.spec.minimum is None else parameter.spec.minimum
+                kind = Annotated[
+                    StrictFloat,
+                    Field(ge=minimum, le=parameter.spec.maximum, allow_inf_nan=False),
+                ]
             fields[f"{scheme.id}__{name}"] = (
                 kind | None,
                 Field(
@@ -152,23 +115,17 @@ def _parameters_model(catalog: Catalog) -> type[BaseModel]:
 
 
 _CATALOG = get_catalog()
-HouseholdIn = _answers_model(_CATALOG, "household", "HouseholdAnswersIn")
-PersonIn = _answers_model(_CATALOG, "person", "PersonAnswersIn")
+# The engine's own input model, built once from the catalog: the API does not write it twice.
+HouseholdIn = _CATALOG.models.household
+PersonIn = _CATALOG.models.person
 ScenarioIn = _parameters_model(_CATALOG)
-
-
-def _date_is_text(value: object) -> object:
-    """A date is written YYYY-MM-DD; a bare number is refused rather than read as a timestamp."""
-    if value is not None and not isinstance(value, str | dt.date):
-        raise ValueError("expected a date written YYYY-MM-DD")
-    return value
 
 
 SimulateIn = create_model(
     "SimulateIn",
     __config__=ConfigDict(extra="forbid"),
     __doc__="A household: answers about the household and each member; missing = unknown.",
-    __validators__={"date_is_text": field_validator("date", mode="before")(_date_is_text)},
+    __validators__={"date_is_text": field_validator("date", mode="before")(date_is_text)},
     household=(HouseholdIn, Field(default_factory=HouseholdIn)),
     persons=(list[PersonIn], Field(default_factory=list, max_length=20)),  # type: ignore[valid-type]
     date=(dt.date | None, Field(default=None, description="YYYY-MM-DD; today when absent")),
@@ -182,6 +139,19 @@ class ConditionResultOut(Schema):
     status: Literal["passed", "failed", "unknown"]
 
 
+class ExplainedOut(Schema):
+    name: str
+    kind: Literal["variable", "parameter", "scale", "scheme"]
+    label: LabelsOut
+    unit: str | None
+    value: bool | float | str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    assumption: bool
+    source: str | None
+    bracket: int | None
+
+
 class SchemeResultOut(Schema):
     scheme: str
     version: int
@@ -190,8 +160,11 @@ class SchemeResultOut(Schema):
     eligible: bool | None
     amount: float | None
     conditions: list[ConditionResultOut]
-    parameters: dict[str, bool | int | float | str | None]
+    parameters: dict[str, Any]
     unknown_variables: list[str]
+    amount_range: list[float] | None
+    explanation: list[ExplainedOut]
+    assumptions: list[str]
 
 
 class SimulateOut(Schema):

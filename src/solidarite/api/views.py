@@ -79,7 +79,7 @@ def _summary(scheme: Scheme) -> dict[str, Any]:
         "title": spec.title.model_dump(),
         "summary": spec.summary.model_dump(),
         "provider": get_catalog().organisations[spec.provider].name,
-        "communes": spec.territory.communes,
+        "communes": sorted(get_catalog().schemes[spec.id].communes),
         "entity": spec.entity,
         "periodicity": spec.periodicity,
         "start": spec.start,

@@ -5,6 +5,7 @@ from typing import Any
 
 from solidarite.cases.models import CaseFile
 from solidarite.rules.results import SchemeResult
+from solidarite.rules.territory import OTHER
 from solidarite.schemes.services import get_catalog
 from solidarite.simulator.questions import Question
 
@@ -13,7 +14,7 @@ def decision_questions(file: CaseFile) -> list[Question]:
     catalog = get_catalog()
     scheme = catalog.schemes[file.scheme_id]
     inputs = sorted(set().union(*(f.inputs for f in scheme.formulas)))
-    known = {"age", "commune_residence"}
+    known = {"age", "age_mois", "date_naissance", "role", "commune_residence"}
     return [
         Question(
             catalog.variables.by_name[name],
@@ -22,10 +23,6 @@ def decision_questions(file: CaseFile) -> list[Question]:
         for name in inputs
         if name not in known
     ]
-
-
-def _age(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def evaluate_situation(scheme_id: str, situation: dict[str, Any], on: dt.date) -> SchemeResult:
@@ -38,10 +35,13 @@ def file_situation(
     """The household the engine reads, stored with the decision so that the payment schedule can
     be evaluated again at each month's date (a parameter revised at a date applies from then)."""
     catalog = get_catalog()
-    communes = catalog.variables.by_name["commune_residence"].spec.values or []
-    commune = file.person.commune_code if file.person.commune_code in communes else "autre"
+    codes = catalog.communes.codes
+    commune = file.person.commune_code if file.person.commune_code in codes else OTHER
     household: dict[str, Any] = {"commune_residence": commune}
-    person: dict[str, Any] = {"age": _age(file.person.birth_date, on)}
+    # The birth date, not an age: re-evaluated at each month's date, the person ages.
+    person: dict[str, Any] = {"date_naissance": file.person.birth_date.isoformat()}
+    if "role" in catalog.variables.by_name:
+        person["role"] = "demandeur"
     for (name, member), value in answers:
         if value is not None:
             (person if member is not None else household)[name] = value

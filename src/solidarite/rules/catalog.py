@@ -1,6 +1,7 @@
 """Load a catalog folder and evaluate it: the public surface of the rules engine."""
 
 import datetime as dt
+import graphlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -9,11 +10,12 @@ from typing import Any
 
 import polars as pl
 
-from solidarite.rules import evaluate as engine
+from solidarite.rules import household as household_engine
+from solidarite.rules import population as population_engine
 from solidarite.rules.errors import CatalogError, EvaluationError, RuleError
-from solidarite.rules.inputs import PERSON_INDEX, household_frames, population_frames
+from solidarite.rules.explain import explain
+from solidarite.rules.inputs import InputModels, input_models, population_frames, validated
 from solidarite.rules.model import (
-    Labels,
     OrganisationsFile,
     OrganisationSpec,
     ParameterValue,
@@ -21,8 +23,9 @@ from solidarite.rules.model import (
     TestFile,
     VariablesFile,
 )
-from solidarite.rules.results import ConditionResult, HouseholdResult, SchemeResult, status_of
-from solidarite.rules.schemes import Formula, Scheme, compile_scheme
+from solidarite.rules.results import HouseholdResult
+from solidarite.rules.schemes import OtherScheme, Resolved, Scheme, compile_scheme
+from solidarite.rules.territory import Communes, load_communes
 from solidarite.rules.validation import parse_document, suggestion
 from solidarite.rules.variables import VariableSet, compile_variables
 from solidarite.rules.yaml_source import SourceDocument, read_yaml
@@ -43,14 +46,38 @@ class Catalog:
     schemes: Mapping[str, Scheme]
     tests: tuple[LoadedTests, ...]
     organisations: Mapping[str, OrganisationSpec]
+    communes: Communes
+    order: tuple[str, ...]  # schemes in an order where each comes after the schemes it reads
 
     def provider_name(self, scheme_id: str) -> str:
         """The display name of the organisation that provides the scheme."""
         return self.organisations[self.schemes[scheme_id].spec.provider].name
 
+    @cached_property
+    def ordered(self) -> tuple[Scheme, ...]:
+        return tuple(self.schemes[scheme_id] for scheme_id in self.order)
+
+    @cached_property
+    def space(self) -> household_engine.Domains:
+        """What each unknown answer can be, and the answers worth trying."""
+        return household_engine.domains(self.variables, self.communes, self.ordered)
+
+    @cached_property
+    def models(self) -> InputModels:
+        """The typed input model every household and population row goes through."""
+        return input_models(self.variables, self.communes)
+
+    def values_at(
+        self, date: dt.date, by_scheme: Mapping[str, Mapping[str, ParameterValue]]
+    ) -> dict[str, dict[str, Resolved]]:
+        return {
+            scheme.id: scheme.parameter_values(date, by_scheme.get(scheme.id, {}))
+            for scheme in self.ordered
+        }
+
     def evaluate(
         self,
-        household: Mapping[str, Any],
+        household: Any,
         date: dt.date | None = None,
         overrides: Overrides | None = None,
         source: str = "household",
@@ -58,35 +85,26 @@ class Catalog:
         """Every scheme for one household `{"household": {...}, "persons": [...]}`."""
         date = date or dt.date.today()
         by_scheme = self.scheme_overrides(overrides or {})
-        households, persons = household_frames(self.variables, household, source)
-        schemes = list(self.schemes.values())
-        household_plan, person_plan = engine.one_household_plans(
-            self.plan, households.lazy(), persons.lazy(), date, by_scheme
+        answers, persons = validated(self.models, self.variables, household, source)
+        values = self.values_at(date, by_scheme)
+        state = household_engine.run(
+            self.variables, self.ordered, self.space, answers, persons, date, values
         )
-        # A one-row query gains nothing from the optimiser and pays ~1.5 ms for it.
-        household_rows, person_rows = pl.collect_all(
-            [household_plan, person_plan], optimizations=pl.QueryOptFlags.none()
+        deciding = household_engine.deciding(
+            self.variables, self.ordered, self.space, answers, persons, date, values, state
         )
-        missing = _missing_inputs(self.variables, household)
-        results = []
-        household_row = household_rows.row(0, named=True)
-        person_dicts = person_rows.to_dicts()
-        for scheme in schemes:
-            values = scheme.parameter_values(date, by_scheme.get(scheme.id, {}))
-            if scheme.spec.entity == "household":
-                results.append(
-                    _scheme_result(
-                        self.variables, scheme, household_row, None, values, missing, date
-                    )
-                )
-            else:
-                for row in person_dicts:
-                    results.append(
-                        _scheme_result(
-                            self.variables, scheme, row, row[PERSON_INDEX], values, missing, date
-                        )
-                    )
-        return HouseholdResult(date, tuple(results), missing)
+        results = tuple(
+            explain(self, self.schemes[scheme_id], member, outcome, state, values, date, deciding)
+            for (scheme_id, member), outcome in state.outcomes.items()
+        )
+        ordered = tuple(
+            sorted(results, key=lambda r: (self._position[r.scheme_id], r.person_index or 0))
+        )
+        return HouseholdResult(date, ordered, _missing_inputs(self.variables, answers, persons))
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {scheme_id: index for index, scheme_id in enumerate(self.schemes)}
 
     def evaluate_population(
         self,
@@ -98,7 +116,9 @@ class Catalog:
     ) -> pl.DataFrame:
         """One row per household: `<scheme>__eligible`, `<scheme>__amount` and, for person
         schemes, `<scheme>__beneficiaries`."""
-        households, persons = population_frames(self.variables, households, persons, source)
+        households, persons = population_frames(
+            self.models, self.variables, households, persons, source
+        )
         return self.population_plan(households.lazy(), persons.lazy(), date, overrides).collect()
 
     def population_plan(
@@ -109,18 +129,27 @@ class Catalog:
         overrides: Overrides | None = None,
     ) -> pl.LazyFrame:
         """The lazy query behind `evaluate_population`, for callers that stream or sink it."""
-        return engine.population_plan(
-            self.plan,
-            households,
-            persons,
-            date or dt.date.today(),
-            self.scheme_overrides(overrides or {}),
+        date = date or dt.date.today()
+        values = self.values_at(date, self.scheme_overrides(overrides or {}))
+        return population_engine.population_plan(
+            self.variables, self.ordered, self.space, households, persons, date, values
         )
 
-    @cached_property
-    def plan(self) -> engine.Plan:
-        """Every expression of the catalog, built once."""
-        return engine.build_plan(self.variables, list(self.schemes.values()))
+    def household_variables(
+        self, households: pl.DataFrame, persons: pl.DataFrame, date: dt.date | None = None
+    ) -> pl.DataFrame:
+        """Every household variable (aggregates, consumption units...) per household: its value
+        where the answers decide it, null otherwise."""
+        households, persons = population_frames(
+            self.models, self.variables, households, persons, "population"
+        )
+        return population_engine.household_variables(
+            self.variables,
+            self.space,
+            households.lazy(),
+            persons.lazy(),
+            date or dt.date.today(),
+        ).collect()
 
     def scheme_overrides(self, overrides: Overrides) -> dict[str, dict[str, ParameterValue]]:
         """`{"scheme.parameter": value}` checked and grouped by scheme: a scenario."""
@@ -149,11 +178,9 @@ class Catalog:
 
 
 def _missing_inputs(
-    variables: VariableSet, household: Mapping[str, Any]
+    variables: VariableSet, answers: Mapping[str, Any], persons: list[dict[str, Any]]
 ) -> dict[str, tuple[int | None, ...]]:
     """Unknown inputs: household ones as (None,), person ones with the members that lack them."""
-    answers = household.get("household") or {}
-    persons = household.get("persons") or []
     missing: dict[str, tuple[int | None, ...]] = {
         v.name: (None,) for v in variables.inputs("household") if answers.get(v.name) is None
     }
@@ -162,88 +189,6 @@ def _missing_inputs(
         if lacking:
             missing[variable.name] = lacking
     return missing
-
-
-def _deciding(
-    variables: VariableSet,
-    formula: Formula,
-    person_index: int | None,
-    missing: dict[str, tuple[int | None, ...]],
-) -> set[str]:
-    """The formula's unknown inputs that concern this household or this member."""
-    found = set()
-    person_variables = [v for v in formula.variables if variables.by_name[v].entity == "person"]
-    direct_person_inputs = frozenset().union(
-        *(variables.by_name[v].inputs for v in person_variables)
-    )
-    for name in formula.inputs:
-        lacking = missing.get(name)
-        if not lacking:
-            continue
-        own_member_only = person_index is not None and name in direct_person_inputs
-        if not own_member_only or person_index in lacking:
-            found.add(name)
-    return found
-
-
-def _scheme_result(
-    variables: VariableSet,
-    scheme: Scheme,
-    row: dict[str, Any],
-    person_index: int | None,
-    values: dict[str, ParameterValue | None],
-    missing: dict[str, tuple[int | None, ...]],
-    date: dt.date,
-) -> SchemeResult:
-    in_force = scheme.in_force(date)
-    if not in_force:
-        return _not_in_force(scheme, person_index, date)
-    eligible: bool | None = row[engine.eligible_column(scheme.id)]
-    amount = row.get(engine.amount_column(scheme.id)) if scheme.amount is not None else None
-    conditions = tuple(
-        ConditionResult(c.id, c.label, status_of(row[engine.condition_column(scheme.id, c.id)]))
-        for c in scheme.conditions
-    )
-    deciding: set[str] = set()
-    if eligible is None:
-        for condition, result in zip(scheme.conditions, conditions, strict=True):
-            if result.status == "unknown":
-                deciding |= _deciding(variables, condition.formula, person_index, missing)
-    if eligible is not False and amount is None and scheme.amount is not None:
-        deciding |= _deciding(variables, scheme.amount, person_index, missing)
-    return SchemeResult(
-        scheme_id=scheme.id,
-        version=scheme.spec.version,
-        person_index=person_index,
-        in_force=True,
-        eligible=eligible,
-        amount=amount,
-        conditions=conditions,
-        parameters=values,
-        unknown_variables=tuple(sorted(deciding)),
-    )
-
-
-def _not_in_force(scheme: Scheme, person_index: int | None, date: dt.date) -> SchemeResult:
-    """Before its start or after its end a scheme gives nothing, and says why."""
-    start, end = scheme.spec.start.isoformat(), scheme.spec.end
-    period_fr = f"à partir du {start}" + (f" et jusqu'au {end.isoformat()}" if end else "")
-    period_en = f"from {start}" + (f" until {end.isoformat()}" if end else "")
-    label = Labels(
-        fr=f"Le dispositif est en vigueur à cette date ({period_fr})",
-        en=f"The scheme is in force on this date ({period_en})",
-    )
-    return SchemeResult(
-        scheme_id=scheme.id,
-        version=scheme.spec.version,
-        person_index=person_index,
-        in_force=False,
-        eligible=False,
-        amount=0.0 if scheme.amount is not None else None,
-        conditions=(ConditionResult("in_force", label, "failed"),),
-        parameters={},
-        unknown_variables=(),
-    )
 
 
 def load_catalog(directory: Path | str) -> Catalog:
@@ -255,13 +200,41 @@ def load_catalog(directory: Path | str) -> Catalog:
     errors: list[RuleError] = []
     variables = _load_variables(directory / "variables.yaml", errors)
     organisations = _load_organisations(directory / "organisations.yaml", errors)
+    communes = load_communes(directory / "territory" / "communes.csv", errors)
     schemes = (
-        _load_schemes(directory / "schemes", variables, organisations, errors) if variables else {}
+        _load_schemes(directory / "schemes", variables, organisations, communes, errors)
+        if variables
+        else {}
     )
+    order = _scheme_order(schemes, errors)
     tests = _load_tests(directory / "tests", schemes, errors)
     if errors or variables is None:
         raise CatalogError(errors)
-    return Catalog(directory, variables, schemes, tests, organisations)
+    return Catalog(directory, variables, schemes, tests, organisations, communes, order)
+
+
+def _scheme_order(schemes: Mapping[str, Scheme], errors: list[RuleError]) -> tuple[str, ...]:
+    """Household schemes, then person schemes, each after the schemes it reads; a cycle is an
+    error naming the file and the expression that closes it."""
+    graph = {scheme_id: set(scheme.reads_schemes) for scheme_id, scheme in schemes.items()}
+    try:
+        order = list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        cycle = list(reversed(exc.args[1]))
+        first = schemes[cycle[0]]
+        field = next(
+            (
+                f"conditions[{i}].expression"
+                for i, c in enumerate(first.conditions)
+                if cycle[1] in c.formula.schemes
+            ),
+            "amount.expression",
+        )
+        errors.append(
+            RuleError(first.file, None, field, "cycle among schemes: " + " -> ".join(cycle))
+        )
+        return ()
+    return tuple(sorted(order, key=lambda scheme_id: schemes[scheme_id].spec.entity != "household"))
 
 
 def _load_organisations(path: Path, errors: list[RuleError]) -> dict[str, OrganisationSpec]:
@@ -327,14 +300,19 @@ def _load_schemes(
     folder: Path,
     variables: VariableSet,
     organisations: Mapping[str, OrganisationSpec],
+    communes: Communes,
     errors: list[RuleError],
 ) -> dict[str, Scheme]:
-    schemes: dict[str, Scheme] = {}
+    specs: list[tuple[SourceDocument, SchemeSpec]] = []
     for document in _documents(folder, errors):
         spec = parse_document(document, SchemeSpec)
         if isinstance(spec, list):
             errors += spec
-            continue
+        else:
+            specs.append((document, spec))
+    others = {spec.id: OtherScheme(spec.entity, spec.amount is not None) for _, spec in specs}
+    schemes: dict[str, Scheme] = {}
+    for document, spec in specs:
         if organisations and spec.provider not in organisations:
             errors.append(
                 document.error(
@@ -351,7 +329,7 @@ def _load_schemes(
                 )
             )
             continue
-        scheme = compile_scheme(document, spec, variables)
+        scheme = compile_scheme(document, spec, variables, communes, others)
         if isinstance(scheme, list):
             errors += scheme
         else:

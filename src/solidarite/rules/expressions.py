@@ -1,12 +1,14 @@
-"""SQL expression text -> Polars expression, with the names it reads. We write no parser."""
+"""SQL expression text -> Polars' parse -> the engine's tree, with the names it reads.
 
-import io
-import json
-from collections.abc import Mapping
+We write no parser: Polars parses (`polars.sql_expr`) and checks result types over a schema;
+`tree.from_polars` reads its parse into the nodes both back-ends evaluate.
+"""
+
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
+
+from solidarite.rules.tree import Node, UnsupportedExpression, from_polars
 
 DTYPES: dict[str, pl.DataType] = {
     "bool": pl.Boolean(),
@@ -14,6 +16,8 @@ DTYPES: dict[str, pl.DataType] = {
     "float": pl.Float64(),
     "enum": pl.String(),
     "text": pl.String(),
+    "commune": pl.String(),
+    "date": pl.Date(),
 }
 
 
@@ -22,6 +26,7 @@ class ParsedExpression:
     text: str
     expr: pl.Expr
     names: frozenset[str]
+    tree: Node
 
 
 def parse(text: str) -> ParsedExpression:
@@ -31,32 +36,13 @@ def parse(text: str) -> ParsedExpression:
         names = frozenset(expr.meta.root_names())
     except Exception as exc:  # Polars raises several exception types for bad SQL
         raise ValueError(f"invalid SQL expression {text!r}: {_first_line(exc)}") from exc
-    return ParsedExpression(text, expr, names)
-
-
-def rename_columns(expr: pl.Expr, mapping: Mapping[str, str]) -> pl.Expr:
-    """The same expression reading renamed columns, rewritten on Polars' own parsed tree.
-
-    Scheme parameters are renamed `<scheme>.<name>` so that every scheme's expressions can run
-    in one `with_columns` without two schemes' parameters of the same name colliding.
-    """
-    if not mapping.keys() & set(expr.meta.root_names()):
-        return expr
-    tree = _rename_in_tree(json.loads(expr.meta.serialize(format="json")), mapping)
-    return pl.Expr.deserialize(io.StringIO(json.dumps(tree)), format="json")
-
-
-def _rename_in_tree(node: Any, mapping: Mapping[str, str]) -> Any:
-    if isinstance(node, dict):
-        return {
-            key: mapping.get(value, value)
-            if key == "Column" and isinstance(value, str)
-            else _rename_in_tree(value, mapping)
-            for key, value in node.items()
-        }
-    if isinstance(node, list):
-        return [_rename_in_tree(item, mapping) for item in node]
-    return node
+    try:
+        tree = from_polars(expr)
+    except UnsupportedExpression as exc:
+        raise ValueError(
+            f"{text!r}: {exc}; see docs/rules.md for what expressions can use"
+        ) from exc
+    return ParsedExpression(text, expr, names, tree)
 
 
 def result_dtype(expr: pl.Expr, schema: dict[str, pl.DataType]) -> pl.DataType:
@@ -79,20 +65,6 @@ def fits_declared_type(dtype: pl.DataType, declared: str) -> bool:
     if declared == "float":
         return dtype.is_numeric()
     return dtype == pl.String
-
-
-def known(names: frozenset[str]) -> pl.Expr:
-    """True where every named column is known: the rule that decides unknown-ness."""
-    if not names:
-        return pl.lit(True)
-    return pl.all_horizontal([pl.col(name).is_not_null() for name in sorted(names)])
-
-
-def masked(expr: pl.Expr, names: frozenset[str], dtype: pl.DataType) -> pl.Expr:
-    """`expr` where its inputs are known, null otherwise; never trust SQL's own null handling."""
-    if not names:
-        return expr.cast(dtype)
-    return pl.when(known(names)).then(expr.cast(dtype)).otherwise(pl.lit(None, dtype))
 
 
 def _first_line(exc: Exception) -> str:

@@ -1,133 +1,256 @@
-"""Check and shape the inputs of an evaluation: one household as a dict, or a population as frames.
+"""One typed input model, built once from the catalog, for every way a household comes in.
 
-A missing answer is null (unknown). Anything else that does not fit a variable is refused with the
-field named, before any evaluation runs.
+The API's request body, `rules eval`'s JSON file, a case file's answers and each row of a
+population file are checked by the same pydantic models: one optional, strictly typed field per
+input variable, with its range and allowed values. A missing answer is unknown; anything else
+that does not fit is refused with the field named, before any evaluation runs.
 """
 
+import datetime as dt
+import json
+import math
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 import polars as pl
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictStr,
+    ValidationError,
+    WithJsonSchema,
+    create_model,
+)
 
 from solidarite.rules.errors import InputError, RuleError
+from solidarite.rules.territory import Communes
 from solidarite.rules.validation import suggestion
-from solidarite.rules.variables import Variable, VariableSet
+from solidarite.rules.variables import VariableSet
 
 HOUSEHOLD_ID = "household_id"
 PERSON_INDEX = "person_index"
+MAX_PERSONS = 50  # a household file; the API keeps its own lower limit
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 5  # {"persons": [{"age": 3}]} is 3 deep
 
 
-def coerce_value(variable: Variable, value: Any) -> Any:
-    """The value as the variable's type; raises ValueError with a plain explanation."""
-    if value is None:
-        return None
-    spec = variable.spec
-    if spec.type == "bool":
-        if not isinstance(value, bool):
-            raise ValueError(f"expects true or false, got {value!r}")
-        return value
-    if spec.type in ("int", "float"):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"expects a number, got {value!r}")
-        if spec.type == "int" and value != int(value):
-            raise ValueError(f"expects a whole number, got {value!r}")
-        if spec.minimum is not None and value < spec.minimum:
-            raise ValueError(f"must be at least {spec.minimum:g}, got {value!r}")
-        if spec.maximum is not None and value > spec.maximum:
-            raise ValueError(f"must be at most {spec.maximum:g}, got {value!r}")
-        return int(value) if spec.type == "int" else float(value)
-    if not isinstance(value, str):
-        raise ValueError(f"expects text, got {value!r}")
-    if spec.values is not None and value not in spec.values:
-        raise ValueError(f"expects one of {', '.join(spec.values)}, got {value!r}")
+def _whole_number(value: object) -> object:
+    """JSON's integers include 42.0; text and true/false are not numbers."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("expects a number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("expects a whole number")
+        return int(value)
     return value
 
 
-def household_frames(
-    variables: VariableSet, household: Mapping[str, Any], source: str = "household"
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One household `{"household": {...}, "persons": [{...}, ...]}` as two one-household frames."""
-    errors: list[RuleError] = []
-    unexpected = sorted(set(household) - {"household", "persons"})
-    for key in unexpected:
-        errors.append(RuleError(source, None, key, 'expected only "household" and "persons"'))
-    household_values = _check_entity(
-        variables, "household", household.get("household") or {}, "household", source, errors
-    )
-    persons_raw = household.get("persons") or []
-    if not isinstance(persons_raw, list):
-        errors.append(RuleError(source, None, "persons", "expects a list of persons"))
-        persons_raw = []
-    persons_values = [
-        _check_entity(variables, "person", person, f"persons[{i}]", source, errors)
-        for i, person in enumerate(persons_raw)
-    ]
-    if errors:
-        raise InputError(errors)
-    return _one_household_frames(variables, household_values, persons_values)
+def date_is_text(value: object) -> object:
+    """A date is written YYYY-MM-DD; a bare number is refused rather than read as a timestamp."""
+    if value is not None and not isinstance(value, str | dt.date):
+        raise ValueError("expected a date written YYYY-MM-DD")
+    return value
 
 
-def _one_household_frames(
-    variables: VariableSet, household: dict[str, Any], persons: list[dict[str, Any]]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    household_inputs = variables.inputs("household")
-    person_inputs = variables.inputs("person")
-    households = pl.DataFrame(
-        [(0, *(household.get(v.name) for v in household_inputs))],
-        schema={HOUSEHOLD_ID: pl.Int64} | {v.name: v.dtype for v in household_inputs},
-        orient="row",
-    )
-    persons_frame = pl.DataFrame(
-        [(0, i, *(person.get(v.name) for v in person_inputs)) for i, person in enumerate(persons)],
-        schema={HOUSEHOLD_ID: pl.Int64, PERSON_INDEX: pl.Int64}
-        | {v.name: v.dtype for v in person_inputs},
-        orient="row",
-    )
-    return households, persons_frame
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+Finite = Annotated[StrictFloat, Field(allow_inf_nan=False)]
+DateText = Annotated[dt.date, BeforeValidator(date_is_text)]
+_SCALAR: dict[str, Any] = {
+    "bool": StrictBool,
+    "int": WholeNumber,
+    "float": Finite,
+    "text": Annotated[StrictStr, Field(max_length=200)],
+    "date": DateText,
+}
 
 
-def _check_entity(
-    variables: VariableSet,
-    entity: str,
-    values: Any,
-    prefix: str,
-    source: str,
-    errors: list[RuleError],
-) -> dict[str, Any]:
-    if not isinstance(values, Mapping):
-        errors.append(RuleError(source, None, prefix, "expects an object of answers"))
-        return {}
-    inputs = {v.name: v for v in variables.inputs(entity)}
-    checked: dict[str, Any] = {}
-    for name, value in values.items():
-        field = f"{prefix}.{name}"
-        variable = variables.by_name.get(name)
-        if variable is None or variable.entity != entity:
-            where = f"not a {entity} variable" if variable else "unknown variable"
-            errors.append(RuleError(source, None, field, where + suggestion(name, inputs)))
-        elif name not in inputs:
-            errors.append(
-                RuleError(source, None, field, "is computed by the engine; give its inputs instead")
-            )
+def answers_model(
+    variables: VariableSet, communes: Communes, entity: str, name: str
+) -> type[BaseModel]:
+    """One optional, strictly typed field per input variable: the OpenAPI description lists
+    every question, and anything else is refused with the field named."""
+    fields: dict[str, Any] = {}
+    for variable in variables.inputs(entity):
+        spec = variable.spec
+        kind: Any
+        if spec.values:
+            kind = Literal[tuple(spec.values)]
+        elif spec.type == "commune":
+            kind = Literal[tuple(sorted(communes.codes))]
         else:
-            try:
-                checked[name] = coerce_value(variable, value)
-            except ValueError as exc:
-                errors.append(RuleError(source, None, field, str(exc)))
-    return checked
+            kind = _SCALAR[spec.type]
+        if spec.type in ("int", "float"):
+            described: dict[str, Any] = {"type": "integer" if spec.type == "int" else "number"}
+            if spec.minimum is not None:
+                described["minimum"] = spec.minimum
+            if spec.maximum is not None:
+                described["maximum"] = spec.maximum
+            kind = Annotated[
+                kind, Field(ge=spec.minimum, le=spec.maximum), WithJsonSchema(described)
+            ]
+        description = spec.question.en if spec.question else spec.label.en
+        fields[variable.name] = (kind | None, Field(default=None, description=description))
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
 
 
+@dataclass(frozen=True)
+class InputModels:
+    household: type[BaseModel]
+    person: type[BaseModel]
+    payload: type[BaseModel]
+
+
+def input_models(variables: VariableSet, communes: Communes) -> InputModels:
+    household = answers_model(variables, communes, "household", "HouseholdAnswersIn")
+    person = answers_model(variables, communes, "person", "PersonAnswersIn")
+    payload = create_model(
+        "HouseholdIn",
+        __config__=ConfigDict(extra="forbid"),
+        household=(household, Field(default_factory=household)),
+        persons=(list[person], Field(default_factory=list, max_length=MAX_PERSONS)),  # type: ignore[valid-type]
+    )
+    return InputModels(household, person, payload)
+
+
+def validated(
+    models: InputModels, variables: VariableSet, household: Any, source: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """`{"household": {...}, "persons": [...]}` checked: answers by name, None when unknown."""
+    try:
+        parsed = models.payload.model_validate(household)
+    except ValidationError as exc:
+        raise InputError(
+            [_rule_error(variables, source, error) for error in exc.errors()]
+        ) from None
+    payload: Any = parsed
+    return (
+        payload.household.model_dump(exclude_none=True),
+        [person.model_dump(exclude_none=True) for person in payload.persons],
+    )
+
+
+def _rule_error(variables: VariableSet, source: str, error: Any) -> RuleError:
+    location = [str(part) for part in error["loc"]]
+    field = ".".join(location).replace(".persons.", ".").replace("persons.", "persons[", 1)
+    if location[:1] == ["persons"] and len(location) > 1:
+        field = f"persons[{location[1]}]" + "".join(f".{p}" for p in location[2:])
+    message = _message(error)
+    if error["type"] == "extra_forbidden":
+        name = location[-1]
+        if name in variables.by_name and not variables.by_name[name].spec.is_input:
+            message = "is computed by the engine; give its inputs instead"
+        else:
+            entity = "household" if location[:1] == ["household"] else "person"
+            inputs = [v.name for v in variables.inputs(entity)]
+            message = "unknown variable" + suggestion(name, inputs)
+            if len(location) == 1:
+                message = 'expected only "household" and "persons"'
+    return RuleError(source, None, field, message)
+
+
+_MESSAGES = {
+    "bool_type": "expects true or false",
+    "float_type": "expects a number",
+    "int_type": "expects a whole number",
+    "string_type": "expects text",
+    "finite_number": "expects a finite number",
+    "list_type": "expects a list of persons",
+    "model_type": "expects an object of answers",
+    "dict_type": "expects an object of answers",
+    "date_from_datetime_parsing": "expects a date written YYYY-MM-DD",
+    "date_parsing": "expects a date written YYYY-MM-DD",
+    "date_type": "expects a date written YYYY-MM-DD",
+}
+
+
+def _message(error: Any) -> str:
+    """pydantic's error in the engine's words, with the value that was given."""
+    kind = error["type"]
+    context = error.get("ctx") or {}
+    if kind == "literal_error":
+        message = "expects one of " + str(context.get("expected", "")).replace("'", "")
+        message = message.replace(" or ", ", ")
+    elif kind == "greater_than_equal":
+        message = f"must be at least {float(context['ge']):g}"
+    elif kind == "less_than_equal":
+        message = f"must be at most {float(context['le']):g}"
+    elif kind == "too_long":
+        return f"at most {context.get('max_length')} persons in a household"
+    elif kind == "value_error":
+        message = str(context.get("error", error["msg"]))
+    else:
+        message = _MESSAGES.get(kind, str(error["msg"]))
+    if "input" in error and kind not in ("extra_forbidden", "missing", "model_type"):
+        value = error["input"]
+        if not isinstance(value, dict | list):
+            message += f", got {value!r}"
+    return message
+
+
+# --- raw JSON with limits -----------------------------------------------------------------------
+def load_json(data: bytes | str, source: str) -> Any:
+    """JSON text within our limits (size, depth, finite numbers); InputError otherwise."""
+    size = len(data.encode() if isinstance(data, str) else data)
+    if size > MAX_BYTES:
+        raise InputError([RuleError(source, None, "", f"larger than {MAX_BYTES // 1000} kB")])
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except UnicodeDecodeError:
+        raise InputError([RuleError(source, None, "", "is not UTF-8 text")]) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [RuleError(source, exc.lineno, "", f"invalid JSON: {exc.msg} (column {exc.colno})")]
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError([RuleError(source, None, "", f"invalid JSON: {exc}")]) from None
+    if _depth(value) > MAX_DEPTH:
+        raise InputError([RuleError(source, None, "", f"nested deeper than {MAX_DEPTH} levels")])
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _depth(value: Any) -> int:
+    """How deeply containers nest (a scalar is 0), counted without recursion."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        current, level = pending.pop()
+        if isinstance(current, dict | list):
+            level += 1
+            deepest = max(deepest, level)
+            if deepest > MAX_DEPTH:
+                return deepest
+            children = current.values() if isinstance(current, dict) else current
+            pending += [(child, level) for child in children]
+    return deepest
+
+
+# --- populations --------------------------------------------------------------------------------
 def population_frames(
-    variables: VariableSet, households: pl.DataFrame, persons: pl.DataFrame, source: str
+    models: InputModels,
+    variables: VariableSet,
+    households: pl.DataFrame,
+    persons: pl.DataFrame,
+    source: str,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Check a population's columns and types; missing input columns are unknown (null)."""
+    """Check a population's columns and values; missing input columns are unknown (null).
+
+    Columns are checked as a whole with Polars; the first row that fails is then put through
+    the same pydantic model as a household from the API, so the message is the same."""
     errors: list[RuleError] = []
-    shaped = []
-    for entity, frame, keys in (
-        ("household", households, [HOUSEHOLD_ID]),
-        ("person", persons, [HOUSEHOLD_ID]),
-    ):
-        shaped.append(_shape_frame(variables, entity, frame, keys, source, errors))
+    shaped = [
+        _shape_frame(models, variables, entity, frame, source, errors)
+        for entity, frame in (("household", households), ("person", persons))
+    ]
     if errors:
         raise InputError(errors)
     household_frame, person_frame = shaped
@@ -139,49 +262,72 @@ def population_frames(
 
 
 def _shape_frame(
+    models: InputModels,
     variables: VariableSet,
     entity: str,
     frame: pl.DataFrame,
-    keys: list[str],
     source: str,
     errors: list[RuleError],
 ) -> pl.DataFrame:
     inputs = {v.name: v for v in variables.inputs(entity)}
-    for key in keys:
-        if key not in frame.columns:
-            errors.append(RuleError(source, None, key, f"the {entity} table needs a {key} column"))
-    columns: list[pl.Expr] = [pl.col(k).cast(pl.Int64) for k in keys if k in frame.columns]
+    allowed = set(inputs) | {HOUSEHOLD_ID} | ({PERSON_INDEX} if entity == "person" else set())
+    for column in frame.columns:
+        if column not in allowed:
+            errors.append(
+                RuleError(
+                    source, None, column, f"unknown {entity} column" + suggestion(column, inputs)
+                )
+            )
+    if HOUSEHOLD_ID not in frame.columns:
+        errors.append(
+            RuleError(source, None, HOUSEHOLD_ID, f"the {entity} table needs a {HOUSEHOLD_ID}")
+        )
+        return frame
+    columns: list[pl.Expr] = [pl.col(HOUSEHOLD_ID).cast(pl.Int64)]
     if PERSON_INDEX in frame.columns and entity == "person":
         columns.append(pl.col(PERSON_INDEX).cast(pl.Int64))
+    model = models.household if entity == "household" else models.person
     for name, variable in inputs.items():
         if name not in frame.columns:
             columns.append(pl.lit(None, variable.dtype).alias(name))
             continue
-        try:
-            frame.select(pl.col(name).cast(variable.dtype, strict=True))
-        except Exception:
-            bad = frame.with_row_index("row").filter(
-                pl.col(name).cast(variable.dtype, strict=False).is_null()
-                & pl.col(name).is_not_null()
-            )
-            where = f" (row {bad['row'][0] + 1}: {bad[name][0]!r})" if bad.height else ""
-            errors.append(
-                RuleError(source, None, name, f"expects {variable.spec.type} values{where}")
-            )
+        cast = pl.col(name).cast(variable.dtype, strict=False)
+        bad = pl.col(name).is_not_null() & cast.is_null()
+        spec = variable.spec
+        if spec.type in ("int", "float"):
+            number = pl.col(name).cast(pl.Float64, strict=False)
+            bad = bad | number.is_nan() | number.is_infinite()
+            if spec.type == "int":
+                bad = bad | (number.round(0) != number)
+            if spec.minimum is not None:
+                bad = bad | (number < spec.minimum)
+            if spec.maximum is not None:
+                bad = bad | (number > spec.maximum)
+        options = spec.values if spec.type == "enum" else None
+        if options is not None:
+            bad = bad | (pl.col(name).is_not_null() & ~pl.col(name).cast(pl.String).is_in(options))
+        rows = frame.with_row_index("__row").filter(bad).head(1)
+        if rows.height:
+            errors.append(_row_error(model, variables, source, name, rows.row(0, named=True)))
             continue
-        if variable.spec.values is not None:
-            outside = frame.filter(
-                pl.col(name).is_not_null() & ~pl.col(name).is_in(variable.spec.values)
-            )
-            if outside.height:
-                errors.append(
-                    RuleError(
-                        source,
-                        None,
-                        name,
-                        f"expects one of {', '.join(variable.spec.values)}, "
-                        f"got {outside[name][0]!r}",
-                    )
-                )
-        columns.append(pl.col(name).cast(variable.dtype))
+        columns.append(cast.alias(name))
     return frame.select(columns) if not errors else frame
+
+
+def _row_error(
+    model: type[BaseModel],
+    variables: VariableSet,
+    source: str,
+    name: str,
+    row: Mapping[str, Any],
+) -> RuleError:
+    value = row[name]
+    if isinstance(value, float) and not math.isfinite(value):
+        message = "expects a finite number"
+    else:
+        try:
+            model.model_validate({name: value})
+            message = f"expects {variables.by_name[name].spec.type} values, got {value!r}"
+        except ValidationError as exc:
+            message = _message(exc.errors()[0])
+    return RuleError(source, int(row["__row"]) + 2, name, message)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Entity = Literal["person", "household"]
-VariableType = Literal["bool", "int", "float", "enum", "text"]
+VariableType = Literal["bool", "int", "float", "enum", "text", "date", "commune"]
 ParameterValue = bool | int | float | str
 
 
@@ -41,6 +41,14 @@ class Aggregate(Strict):
         return self
 
 
+class AgeOf(Strict):
+    """An age derived from a birth date at the evaluation date, so a dated evaluation ages people:
+    in whole years or whole months."""
+
+    birth_date: Identifier
+    unit: Literal["years", "months"]
+
+
 class VariableSpec(Strict):
     name: Identifier
     entity: Entity
@@ -56,37 +64,85 @@ class VariableSpec(Strict):
     maximum: float | None = None
     formula: str | None = None
     aggregate: Aggregate | None = None
+    age_of: AgeOf | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "VariableSpec":
         if self.formula and self.aggregate:
             raise ValueError("a variable has a formula or an aggregate, not both")
+        if self.age_of and (self.formula or self.aggregate or self.type != "int"):
+            raise ValueError('"age_of" is for an int variable with no formula or aggregate')
+        if self.type == "date" and (self.formula or self.aggregate or self.entity != "person"):
+            raise ValueError("a date is a person input (a birth date)")
         if self.aggregate and self.entity != "household":
             raise ValueError("only a household variable can aggregate over its members")
         if self.type == "enum" and not self.values:
             raise ValueError('an enum variable lists its allowed "values"')
         if self.type != "enum" and self.values:
             raise ValueError('"values" is only for enum variables')
-        if self.is_input and self.question is None:
+        if self.is_input and self.question is None and self.age_of is None:
             raise ValueError('an input variable needs the "question" to ask a resident (fr, en)')
         return self
 
     @property
     def is_input(self) -> bool:
-        return self.formula is None and self.aggregate is None
+        """Asked of a resident (an age may be asked and also follows from a birth date)."""
+        return self.formula is None and self.aggregate is None and self.question is not None
 
 
 class VariablesFile(Strict):
     variables: list[VariableSpec] = Field(min_length=1)
 
 
+class Bracket(Strict):
+    """From `threshold` (included) up to the next bracket's threshold: `value` is the amount
+    given (single-amount scale) or the rate applied to that slice (marginal scale)."""
+
+    threshold: float = Field(ge=0, allow_inf_nan=False)
+    value: float = Field(allow_inf_nan=False)
+
+
+class ScaleSpec(Strict):
+    """A barème: which expression it applies to, and how its brackets combine."""
+
+    type: Literal["single", "marginal"]
+    base: str = Field(min_length=1)
+
+
 class ParameterSpec(Strict):
-    """A named value with dated history: its value at a date is the latest on or before it."""
+    """A named value with dated history: its value at a date is the latest on or before it.
+
+    With `scale`, each dated value is a list of brackets and the parameter's value is the scale
+    applied to its `base` expression."""
 
     label: Labels
     unit: str | None = None
-    values: dict[dt.date, ParameterValue] = Field(min_length=1)
+    values: dict[dt.date, ParameterValue | list[Bracket]] = Field(min_length=1)
+    scale: ScaleSpec | None = None
     source: str | None = None
+    assumption: bool = False  # a choice of the council or of the authors, not a legal text
+    minimum: float | None = Field(default=None, allow_inf_nan=False)
+    maximum: float | None = Field(default=None, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _scale_or_value(self) -> "ParameterSpec":
+        lists = [isinstance(v, list) for v in self.values.values()]
+        if self.scale is not None and not all(lists):
+            raise ValueError("every dated value of a scale is a list of brackets")
+        if self.scale is None and any(lists):
+            raise ValueError('brackets need "scale: {type: single|marginal, base: ...}"')
+        for brackets in self.values.values():
+            if isinstance(brackets, list):
+                thresholds = [b.threshold for b in brackets]
+                if not brackets or thresholds != sorted(set(thresholds)):
+                    raise ValueError("brackets are listed by strictly increasing threshold")
+                if (
+                    self.scale
+                    and self.scale.type == "marginal"
+                    and any(b.value < 0 for b in brackets)
+                ):
+                    raise ValueError("the rates of a marginal scale are not negative")
+        return self
 
 
 class ConditionSpec(Strict):
@@ -127,7 +183,11 @@ class SourceRef(Strict):
 
 
 class Territory(Strict):
-    communes: list[Annotated[str, StringConstraints(pattern=r"^(\d{5}|2[AB]\d{3})$")]]
+    """Where a scheme applies: INSEE codes of communes, SIREN codes of EPCIs, or départements."""
+
+    codes: list[
+        Annotated[str, StringConstraints(pattern=r"^(\d{5}|2[AB]\d{3}|\d{9}|\d{2,3}|2[AB])$")]
+    ] = Field(min_length=1)
     label: Labels
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from solidarite.rules.model import Labels, ParameterValue
+from solidarite.rules.model import Labels
 
 Status = Literal["passed", "failed", "unknown"]
 
@@ -24,6 +24,32 @@ class ConditionResult:
 
 
 @dataclass(frozen=True)
+class Explained:
+    """One value an amount was computed from."""
+
+    name: str
+    kind: Literal["variable", "parameter", "scale", "scheme"]
+    label: Labels
+    unit: str | None
+    shown: dict[str, Any]  # {"value": v} when known, {"minimum": a, "maximum": b} otherwise
+    assumption: bool = False
+    source: str | None = None
+    bracket: int | None = None  # scales: the bracket reached (0 is the first)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "label": self.label.model_dump(),
+            "unit": self.unit,
+            **self.shown,
+            "assumption": self.assumption,
+            "source": self.source,
+            "bracket": self.bracket,
+        }
+
+
+@dataclass(frozen=True)
 class SchemeResult:
     """One scheme for one household (household schemes) or one member (person schemes)."""
 
@@ -34,8 +60,14 @@ class SchemeResult:
     eligible: bool | None
     amount: float | None
     conditions: tuple[ConditionResult, ...]
-    parameters: dict[str, ParameterValue | None]
+    parameters: dict[str, Any]
     unknown_variables: tuple[str, ...]
+    amount_range: tuple[float, float] | None = None  # the amount's bounds while undecided
+    explanation: tuple[Explained, ...] = ()  # the values the amount was computed from
+    assumptions: tuple[str, ...] = ()  # parameters read that rest on an assumption
+
+    def passed_conditions(self) -> tuple[ConditionResult, ...]:
+        return tuple(c for c in self.conditions if c.status == "passed")
 
     @property
     def decided(self) -> bool:
@@ -55,6 +87,9 @@ class SchemeResult:
             "conditions": [c.to_dict() for c in self.conditions],
             "parameters": self.parameters,
             "unknown_variables": list(self.unknown_variables),
+            "amount_range": list(self.amount_range) if self.amount_range else None,
+            "explanation": [e.to_dict() for e in self.explanation],
+            "assumptions": list(self.assumptions),
         }
 
 

@@ -1,5 +1,10 @@
-"""Compile `catalog/variables.yaml`: inputs, formulas and household aggregates, checked, ordered."""
+"""Compile `catalog/variables.yaml`: inputs, formulas and household aggregates, checked, ordered.
 
+The order of derived variables comes from the standard library's `graphlib`; each batch it makes
+ready reads only earlier batches, so a population runs one `with_columns` per batch.
+"""
+
+import graphlib
 from dataclasses import dataclass
 
 import polars as pl
@@ -50,15 +55,29 @@ class VariableSet:
     household_formulas: tuple[tuple[Variable, ...], ...]
 
     def schema(self, entity: str) -> dict[str, pl.DataType]:
-        """Columns visible to an expression of `entity`: a person also sees its household."""
+        """Columns visible to an expression of `entity`: a person also sees its household.
+        Dates are read through the ages they give, never directly."""
         return {
             v.name: v.dtype
             for v in self.by_name.values()
-            if v.entity == entity or entity == "person"
+            if (v.entity == entity or entity == "person") and v.spec.type != "date"
         }
 
     def inputs(self, entity: str) -> list[Variable]:
+        """The answers a household or a person can give (birth dates included)."""
         return [v for v in self.by_name.values() if v.spec.is_input and v.entity == entity]
+
+    def ages(self) -> list[Variable]:
+        """Variables that follow from a birth date (years first, then months)."""
+        found = [v for v in self.by_name.values() if v.spec.age_of is not None]
+        return sorted(found, key=lambda v: v.spec.age_of.unit != "years")  # type: ignore[union-attr]
+
+    def commune_variable(self) -> Variable | None:
+        """The household's commune of residence, which territories are checked against."""
+        return next(
+            (v for v in self.by_name.values() if v.spec.type == "commune"),
+            None,
+        )
 
 
 def compile_variables(
@@ -77,6 +96,22 @@ def compile_variables(
             )
         else:
             specs[spec.name] = (index, spec)
+
+    for index, spec in specs.values():
+        if spec.age_of is not None:
+            birth = specs.get(spec.age_of.birth_date)
+            if birth is None or birth[1].type != "date" or birth[1].entity != spec.entity:
+                errors.append(
+                    document.error(
+                        ("variables", index, "age_of", "birth_date"),
+                        f'"{spec.age_of.birth_date}" is not a date variable of the same entity',
+                    )
+                )
+    communes = [name for name, (_, spec) in specs.items() if spec.type == "commune"]
+    if len(communes) > 1 or any(specs[n][1].entity != "household" for n in communes):
+        errors.append(
+            document.error(("variables",), "at most one commune variable, a household input")
+        )
 
     parsed_parts: dict[str, tuple[ParsedExpression | None, ParsedExpression | None]] = {}
     for name, (index, spec) in specs.items():
@@ -97,8 +132,9 @@ def compile_variables(
             *parsed_parts[name],
             frozenset({name}) if specs[name][1].is_input else frozenset(),
         )
-        for name in order
+        for name in sorted(order, key=lambda n: _age_first(specs[n][1]))
     }
+    order = list(variables)
     variables = _recompute_inputs(order, variables)
     type_errors = _check_types(document, specs, variables, order)
     if type_errors:
@@ -145,6 +181,13 @@ def _parse_parts(
                 errors.append(
                     document.error(path, f'unknown variable "{name}"' + suggestion(name, specs))
                 )
+            elif specs[name][1].type == "date":
+                errors.append(
+                    document.error(
+                        path,
+                        f'"{name}" is a date; read the age it gives (a variable with "age_of")',
+                    )
+                )
             elif specs[name][1].entity != entity:
                 errors.append(
                     document.error(
@@ -165,37 +208,15 @@ def _topological_order(
     specs: dict[str, tuple[int, VariableSpec]],
     parts: dict[str, tuple[ParsedExpression | None, ParsedExpression | None]],
 ) -> list[str] | RuleError:
-    reads = {
-        name: sorted(set().union(*(p.names for p in parts[name] if p is not None)))
-        for name in specs
-    }
-    order: list[str] = []
-    state: dict[str, str] = {}
-
-    def visit(name: str, trail: list[str]) -> RuleError | None:
-        if state.get(name) == "done":
-            return None
-        if state.get(name) == "visiting":
-            cycle = [*trail[trail.index(name) :], name]
-            index = specs[cycle[0]][0]
-            return document.error(
-                ("variables", index, "name"),
-                "cycle among derived variables: " + " -> ".join(cycle),
-            )
-        state[name] = "visiting"
-        for dependency in reads[name]:
-            error = visit(dependency, [*trail, name])
-            if error:
-                return error
-        state[name] = "done"
-        order.append(name)
-        return None
-
-    for name in specs:
-        error = visit(name, [])
-        if error:
-            return error
-    return order
+    graph = {name: set().union(*(p.names for p in parts[name] if p is not None)) for name in specs}
+    try:
+        return list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        cycle = list(reversed(exc.args[1]))
+        return document.error(
+            ("variables", specs[cycle[0]][0], "name"),
+            "cycle among derived variables: " + " -> ".join(cycle),
+        )
 
 
 def _recompute_inputs(order: list[str], variables: dict[str, Variable]) -> dict[str, Variable]:
@@ -203,10 +224,20 @@ def _recompute_inputs(order: list[str], variables: dict[str, Variable]) -> dict[
     result: dict[str, Variable] = {}
     for name in order:
         variable = variables[name]
-        if variable.spec.is_input:
+        if variable.spec.is_input and variable.spec.age_of is None:
             result[name] = variable
             continue
         inputs = frozenset().union(*(result[r].inputs for r in variable.reads))
+        if variable.spec.age_of is not None:
+            inputs |= {variable.spec.age_of.birth_date} | variable.inputs
+            years = [
+                v.name
+                for v in result.values()
+                if v.spec.age_of
+                and v.spec.age_of.unit == "years"
+                and v.spec.age_of.birth_date == variable.spec.age_of.birth_date
+            ]
+            inputs |= frozenset(years)
         result[name] = Variable(variable.spec, variable.formula, variable.where, inputs)
     return result
 
@@ -260,9 +291,14 @@ def _levels(
     levels: dict[int, list[Variable]] = {}
     for name in order:
         variable = variables[name]
-        if variable.entity != entity or variable.spec.is_input or variable.spec.aggregate:
+        if variable.entity != entity or variable.formula is None or variable.spec.aggregate:
             continue
         level = 1 + max((level_of.get(r, -1) for r in variable.reads), default=-1)
         level_of[name] = level
         levels.setdefault(level, []).append(variable)
     return tuple(tuple(levels[level]) for level in sorted(levels))
+
+
+def _age_first(spec: VariableSpec) -> tuple[bool, bool]:
+    """Ages read nothing: they come first, years before months (months follow from years)."""
+    return (spec.age_of is None, spec.age_of is not None and spec.age_of.unit != "years")

@@ -75,10 +75,15 @@ class _DuplicateKey(Exception):
         self.key, self.line, self.path = key, line, path
 
 
+MAX_FILE_BYTES = 1_000_000  # a catalog file is reviewed by people: 1 MB is far beyond that
+
+
 def read_yaml(path: Path) -> SourceDocument | RuleError:
     """Parse one file; a syntax error or a duplicated key comes back as a RuleError."""
     name = display_path(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return RuleError(name, None, "", f"larger than {MAX_FILE_BYTES // 1000} kB; split it")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return RuleError(name, None, "", f"cannot read the file ({exc})")

@@ -6,7 +6,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from solidarite.schemes.services import translated
+from solidarite.rules.territory import OTHER
+from solidarite.schemes.services import get_catalog, translated
 from solidarite.simulator.answers import MAX_PERSONS, QuestionKey, key_text
 from solidarite.simulator.questions import Question
 
@@ -42,6 +43,19 @@ def _field(question: Question) -> forms.Field:
             label=label,
             help_text=help_text,
             choices=[*choices, (DONT_KNOW, _("Je ne sais pas"))],
+            widget=forms.RadioSelect,
+        )
+    if spec.type == "commune":
+        communes = get_catalog().communes
+        listed = sorted(communes.by_code.values(), key=lambda c: c.name)
+        return forms.ChoiceField(
+            label=label,
+            help_text=help_text,
+            choices=[
+                *((c.code, c.name) for c in listed),
+                (OTHER, _("Une autre commune")),
+                (DONT_KNOW, _("Je ne sais pas")),
+            ],
             widget=forms.RadioSelect,
         )
     unknown_hint = _("Laissez vide si vous ne savez pas.")

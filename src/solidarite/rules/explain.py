@@ -1,0 +1,176 @@
+"""What a resident or a case worker reads about one result: each condition's status, and the
+values an amount was computed from (variables, parameters, the bracket of a scale, other schemes'
+results), with the parameters that rest on an assumption."""
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from solidarite.rules import intervals as iv
+from solidarite.rules.household import State, amount_of, eligible_of
+from solidarite.rules.intervals import Value
+from solidarite.rules.model import Labels
+from solidarite.rules.outcomes import Outcome, brackets_of, scheme_lookup
+from solidarite.rules.results import (
+    ConditionResult,
+    Explained,
+    SchemeResult,
+    Status,
+    status_of,
+)
+from solidarite.rules.schemes import Resolved, Scheme, referenced_scheme
+
+if TYPE_CHECKING:
+    from solidarite.rules.catalog import Catalog
+
+
+def explain(
+    catalog: "Catalog",
+    scheme: Scheme,
+    member: int | None,
+    outcome: Outcome,
+    state: State,
+    values: Mapping[str, Mapping[str, Resolved]],
+    date: dt.date,
+    deciding: Mapping[tuple[str, int | None], frozenset[str]],
+) -> SchemeResult:
+    if not scheme.in_force(date):
+        return not_in_force(scheme, member, date)
+    env = state.household if member is None else {**state.household, **state.persons[member]}
+    local = scheme_lookup(scheme, catalog.variables, values[scheme.id], env.__getitem__)
+    conditions = tuple(
+        ConditionResult(c.id, c.label, _status(value))
+        for c, value in zip(scheme.conditions, outcome.conditions, strict=True)
+    )
+    explanation: tuple[Explained, ...] = ()
+    if scheme.amount is not None:
+        names = sorted(scheme.amount.parsed.names)
+        explanation = tuple(
+            _explained(catalog, scheme, name, local, values[scheme.id]) for name in names
+        )
+    amount_range = None
+    if outcome.amount_lo is not None and outcome.amount_hi is not None:
+        amount_range = (float(outcome.amount_lo), float(outcome.amount_hi))
+    return SchemeResult(
+        scheme_id=scheme.id,
+        version=scheme.spec.version,
+        person_index=member,
+        in_force=True,
+        eligible=eligible_of(outcome),
+        amount=amount_of(outcome),
+        conditions=conditions,
+        parameters={k: _plain(v) for k, v in values[scheme.id].items()},
+        unknown_variables=tuple(sorted(deciding.get((scheme.id, member), frozenset()))),
+        amount_range=amount_range,
+        explanation=explanation,
+        assumptions=assumptions_read(scheme),
+    )
+
+
+def assumptions_read(scheme: Scheme) -> tuple[str, ...]:
+    """The scheme's parameters marked as assumptions that its conditions or amount read."""
+    read: set[str] = set()
+    for formula in scheme.formulas:
+        read |= formula.parsed.names
+    for name in list(read):
+        parameter = scheme.parameters.get(name)
+        if parameter is not None and parameter.base is not None:
+            read |= parameter.base.names
+    return tuple(name for name in scheme.assumptions() if name in read)
+
+
+def _status(value: Value) -> Status:
+    if iv.surely_true(value):
+        return "passed"
+    if not iv.can_be_true(value):
+        return "failed"
+    return status_of(None)
+
+
+def _plain(value: Resolved) -> Any:
+    if isinstance(value, tuple):
+        return [[threshold, amount] for threshold, amount in brackets_of(value)]
+    return value
+
+
+def shown(value: Value) -> dict[str, Any]:
+    """A value as JSON: `value` when known, `minimum`/`maximum` when only bounded."""
+    if value.kind == "null" or value.value is False:
+        return {"value": None}
+    if value.kind == "text":
+        return {"value": value.lo}
+    if value.lo == value.hi and not value.null:
+        return {"value": bool(value.lo) if value.kind == "bool" else float(value.lo)}
+    if value.kind == "bool":
+        return {"value": None}
+    return {
+        "minimum": None if math.isinf(value.lo) else float(value.lo),
+        "maximum": None if math.isinf(value.hi) else float(value.hi),
+    }
+
+
+def _explained(
+    catalog: "Catalog",
+    scheme: Scheme,
+    name: str,
+    local: iv.Lookup,
+    values: Mapping[str, Resolved],
+) -> Explained:
+    parameter = scheme.parameters.get(name)
+    if parameter is not None:
+        bracket = None
+        if parameter.base is not None:
+            base = iv.evaluate(parameter.base.tree, local)
+            if base.kind == "num" and base.lo == base.hi:
+                bracket = iv.bracket_reached(float(base.lo), brackets_of(values[name]))
+        return Explained(
+            name=name,
+            kind="scale" if parameter.base is not None else "parameter",
+            label=parameter.spec.label,
+            unit=parameter.spec.unit,
+            shown=shown(local(name)),
+            assumption=parameter.spec.assumption,
+            source=parameter.spec.source,
+            bracket=bracket,
+        )
+    other = referenced_scheme(name)
+    if other is not None and other in catalog.schemes:
+        return Explained(
+            name=name,
+            kind="scheme",
+            label=catalog.schemes[other].spec.title,
+            unit="EUR" if name.endswith("__amount") else None,
+            shown=shown(local(name)),
+        )
+    variable = catalog.variables.by_name.get(name)
+    label = variable.spec.label if variable else Labels(fr=name, en=name)
+    return Explained(
+        name=name,
+        kind="variable",
+        label=label,
+        unit=variable.spec.unit if variable else None,
+        shown=shown(local(name)),
+    )
+
+
+def not_in_force(scheme: Scheme, person_index: int | None, date: dt.date) -> SchemeResult:
+    """Before its start or after its end a scheme gives nothing, and says why."""
+    start, end = scheme.spec.start.isoformat(), scheme.spec.end
+    period_fr = f"à partir du {start}" + (f" et jusqu'au {end.isoformat()}" if end else "")
+    period_en = f"from {start}" + (f" until {end.isoformat()}" if end else "")
+    label = Labels(
+        fr=f"Le dispositif est en vigueur à cette date ({period_fr})",
+        en=f"The scheme is in force on this date ({period_en})",
+    )
+    return SchemeResult(
+        scheme_id=scheme.id,
+        version=scheme.spec.version,
+        person_index=person_index,
+        in_force=False,
+        eligible=False,
+        amount=0.0 if scheme.amount is not None else None,
+        conditions=(ConditionResult("in_force", label, "failed"),),
+        parameters={},
+        unknown_variables=(),
+    )

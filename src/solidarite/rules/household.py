@@ -1,0 +1,363 @@
+"""The plain-Python back-end: one household, every scheme, in microseconds, with the why.
+
+It walks the same trees with the same interval rules as the population back-end, on Python
+values. On top of the answer it finds, for each undecided scheme, the unknown answers that can
+still change it (by trying the values each could take) and the values an amount rests on.
+"""
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from solidarite.rules import intervals as iv
+from solidarite.rules import outcomes
+from solidarite.rules.intervals import Value
+from solidarite.rules.outcomes import Outcome
+from solidarite.rules.schemes import Resolved, Scheme
+from solidarite.rules.territory import Communes
+from solidarite.rules.tree import constants
+from solidarite.rules.variables import Variable, VariableSet
+
+Answers = dict[str, Any]
+Key = tuple[str, int | None]  # (scheme id, member index or None for a household scheme)
+Slot = tuple[str, int | None]  # (input name, member index or None for a household input)
+PAIR_PROBE_LIMIT = 6  # unknown answers tried two by two when none decides alone
+
+
+@dataclass(frozen=True)
+class Domains:
+    """What an unknown answer can be, per variable, computed once per catalog."""
+
+    unknown: Mapping[str, Value]
+    probes: Mapping[str, tuple[Any, ...]]
+
+
+def domains(variables: VariableSet, communes: Communes, schemes: Sequence[Scheme]) -> Domains:
+    unknown: dict[str, Value] = {}
+    probes: dict[str, tuple[Any, ...]] = {}
+    numbers: set[float] = {0.0}
+    for scheme in schemes:
+        for formula in scheme.formulas:
+            numbers |= {float(c) for c in constants(formula.tree) if _is_number(c)}
+        for parameter in scheme.parameters.values():
+            for value in parameter.spec.values.values():
+                if _is_number(value):
+                    numbers.add(float(value))  # type: ignore[arg-type]
+    for variable in variables.by_name.values():
+        spec = variable.spec
+        if spec.type == "bool":
+            unknown[spec.name] = iv.UNKNOWN_BOOL
+            probes[spec.name] = (False, True)
+        elif spec.type in ("int", "float"):
+            lo = -math.inf if spec.minimum is None else spec.minimum
+            hi = math.inf if spec.maximum is None else spec.maximum
+            unknown[spec.name] = iv.number(float(lo), float(hi))
+            step = 1.0 if spec.type == "int" else 0.01
+            candidates = {lo, hi} | {n + d for n in numbers for d in (-step, 0.0, step)}
+            probes[spec.name] = tuple(
+                sorted(
+                    (int(c) if spec.type == "int" else c)
+                    for c in candidates
+                    if math.isfinite(c) and lo <= c <= hi and (spec.type != "int" or c == int(c))
+                )
+            )
+        elif spec.type in ("enum", "commune"):
+            options = frozenset(spec.values or ()) if spec.type == "enum" else communes.codes
+            unknown[spec.name] = Value("text", None, None, domain=options)
+            probes[spec.name] = tuple(sorted(options))
+        else:
+            unknown[spec.name] = Value("text", None, None)
+            probes[spec.name] = ()
+    return Domains(unknown, probes)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@dataclass
+class State:
+    household: dict[str, Value]
+    persons: list[dict[str, Value]]
+    outcomes: dict[Key, Outcome]
+
+
+def known_value(variable: Variable, raw: Any) -> Value:
+    if variable.spec.type in ("int", "float"):
+        return iv.constant(float(raw))
+    return iv.constant(raw)
+
+
+def run(
+    variables: VariableSet,
+    order: Sequence[Scheme],
+    space: Domains,
+    household: Answers,
+    persons: Sequence[Answers],
+    date: dt.date,
+    values: Mapping[str, Mapping[str, Resolved]],
+) -> State:
+    """Every variable and every scheme's outcome for one household."""
+    members = [
+        _person_env(variables, space, person, index, date) for index, person in enumerate(persons)
+    ]
+    for level in variables.person_formulas:
+        for variable in level:
+            assert variable.formula is not None
+            for env in members:
+                env[variable.name] = _typed(
+                    variable, iv.evaluate(variable.formula.tree, env.__getitem__)
+                )
+    home: dict[str, Value] = {}
+    for variable in variables.inputs("household"):
+        raw = household.get(variable.name)
+        home[variable.name] = (
+            space.unknown[variable.name] if raw is None else known_value(variable, raw)
+        )
+    for variable in variables.aggregates:
+        home[variable.name] = _typed(variable, aggregate(variable, members))
+    for level in variables.household_formulas:
+        for variable in level:
+            assert variable.formula is not None
+            home[variable.name] = _typed(
+                variable, iv.evaluate(variable.formula.tree, home.__getitem__)
+            )
+    results: dict[Key, Outcome] = {}
+    for scheme in order:
+        in_force = scheme.in_force(date)
+        if scheme.spec.entity == "household":
+            outcome = (
+                outcomes.scheme_outcome(scheme, variables, values[scheme.id], home.__getitem__)
+                if in_force
+                else outcomes.not_in_force(scheme)
+            )
+            results[(scheme.id, None)] = outcome
+            outcomes.publish(home, scheme, outcome)
+            continue
+        for index, env in enumerate(members):
+            outcome = (
+                outcomes.scheme_outcome(scheme, variables, values[scheme.id], _chain(env, home))
+                if in_force
+                else outcomes.not_in_force(scheme)
+            )
+            results[(scheme.id, index)] = outcome
+            outcomes.publish(env, scheme, outcome)
+    return State(home, members, results)
+
+
+def _chain(first: dict[str, Value], second: dict[str, Value]) -> iv.Lookup:
+    def lookup(name: str) -> Value:
+        found = first.get(name)
+        return second[name] if found is None else found
+
+    return lookup
+
+
+def _typed(variable: Variable, value: Value) -> Value:
+    return outcomes.rounded(value) if variable.spec.type == "float" else value
+
+
+def _person_env(
+    variables: VariableSet, space: Domains, person: Answers, index: int, date: dt.date
+) -> dict[str, Value]:
+    env: dict[str, Value] = {}
+    for variable in variables.inputs("person"):
+        if variable.spec.type == "date":
+            continue
+        raw = person.get(variable.name)
+        env[variable.name] = (
+            space.unknown[variable.name] if raw is None else known_value(variable, raw)
+        )
+    for variable in variables.ages():
+        age_of = variable.spec.age_of
+        assert age_of is not None
+        birth = person.get(age_of.birth_date)
+        if birth is not None:
+            # The birth date wins over an age also given; born after the date counts as 0.
+            years, months = outcomes.age_at(min(birth, date), date)
+            env[variable.name] = iv.constant(float(years if age_of.unit == "years" else months))
+        elif person.get(variable.name) is not None:
+            env[variable.name] = iv.constant(float(person[variable.name]))
+        elif age_of.unit == "months":
+            env[variable.name] = _months_from_years(variables, env, variable, space)
+        else:
+            env[variable.name] = space.unknown[variable.name]
+    return env
+
+
+def _months_from_years(
+    variables: VariableSet, env: dict[str, Value], months: Variable, space: Domains
+) -> Value:
+    """Someone aged 19 is 228 to 239 months old."""
+    unknown = space.unknown[months.name]
+    years = years_sibling(variables, months)
+    if years is None:
+        return unknown
+    value = env[years.name]
+    return iv.number(max(value.lo * 12, unknown.lo), min(value.hi * 12 + 11, unknown.hi))
+
+
+def years_sibling(variables: VariableSet, months: Variable) -> Variable | None:
+    """The age in years that comes from the same birth date as an age in months."""
+    assert months.spec.age_of is not None
+    for years in variables.ages():
+        age_of = years.spec.age_of
+        if age_of and age_of.unit == "years" and age_of.birth_date == months.spec.age_of.birth_date:
+            return years
+    return None
+
+
+def aggregate(variable: Variable, members: Sequence[dict[str, Value]]) -> Value:
+    """A household aggregate over its members' values (sound bounds when some are unknown)."""
+    spec = variable.spec.aggregate
+    assert spec is not None
+    selected = [
+        iv.evaluate(variable.where.tree, env.__getitem__) if variable.where else None
+        for env in members
+    ]
+    sure = [True if w is None else bool(iv.surely_true(w)) for w in selected]
+    can = [True if w is None else bool(iv.can_be_true(w)) for w in selected]
+    if spec.function == "count":
+        return iv.number(float(sum(sure)), float(sum(can)))
+    assert variable.formula is not None
+    values = [iv.as_number(iv.evaluate(variable.formula.tree, env.__getitem__)) for env in members]
+    if spec.function == "sum":
+        lo = hi = 0.0
+        for value, is_sure, is_can in zip(values, sure, can, strict=True):
+            if not is_can or not value.value:
+                continue
+            exact = is_sure and not value.null
+            lo += value.lo if exact else min(0.0, value.lo)
+            hi += value.hi if exact else max(0.0, value.hi)
+        return iv.number(lo, hi)
+    certain = [v for v, ok in zip(values, sure, strict=True) if ok and v.value and not v.null]
+    possible = [v for v, ok in zip(values, can, strict=True) if ok and v.value]
+    if not possible:
+        return iv.NULL
+    if spec.function == "max":
+        lo = max(v.lo for v in certain) if certain else min(v.lo for v in possible)
+        hi = max(v.hi for v in possible)
+    else:
+        lo = min(v.lo for v in possible)
+        hi = min(v.hi for v in certain) if certain else max(v.hi for v in possible)
+    return Value("num", lo, hi, not certain, True)
+
+
+# --- what an outcome says -----------------------------------------------------------------------
+def eligible_of(outcome: Outcome) -> bool | None:
+    if outcome.sure:
+        return True
+    if not outcome.possible:
+        return False
+    return None
+
+
+def amount_of(outcome: Outcome) -> float | None:
+    if outcome.amount_lo is None or outcome.amount_lo != outcome.amount_hi:
+        return None
+    return float(outcome.amount_lo)
+
+
+def signature(outcome: Outcome) -> tuple[bool | None, float | None]:
+    return eligible_of(outcome), amount_of(outcome)
+
+
+def undecided(outcome: Outcome) -> bool:
+    eligible = eligible_of(outcome)
+    return eligible is None or (
+        eligible and outcome.amount_lo is not None and amount_of(outcome) is None
+    )
+
+
+# --- the questions that can still change an answer ---------------------------------------------
+def deciding(
+    variables: VariableSet,
+    order: Sequence[Scheme],
+    space: Domains,
+    household: Answers,
+    persons: Sequence[Answers],
+    date: dt.date,
+    values: Mapping[str, Mapping[str, Resolved]],
+    state: State,
+) -> dict[Key, frozenset[str]]:
+    """Per undecided result, the unknown inputs one answer to which changes its status or amount
+    (or, when no single answer can, those that change it two at a time)."""
+    by_id = {scheme.id: scheme for scheme in order}
+    open_keys = [key for key, outcome in state.outcomes.items() if undecided(outcome)]
+    if not open_keys:
+        return {}
+    relevant = {key: _relevant_inputs(by_id, key[0]) for key in open_keys}
+    slots = _missing_slots(variables, household, persons)
+    found: dict[Key, set[str]] = {key: set() for key in open_keys}
+
+    def changed(assignment: dict[Slot, Any], keys: list[Key]) -> set[Key]:
+        trial_household = dict(household)
+        trial_persons = [dict(p) for p in persons]
+        for (name, member), answer in assignment.items():
+            if member is None:
+                trial_household[name] = answer
+            else:
+                trial_persons[member][name] = answer
+        trial = run(variables, order, space, trial_household, trial_persons, date, values)
+        return {k for k in keys if signature(trial.outcomes[k]) != signature(state.outcomes[k])}
+
+    for slot in slots:
+        keys = [k for k in open_keys if slot[0] in relevant[k]]
+        remaining = set(keys)
+        for answer in space.probes.get(slot[0], ()):
+            if not remaining:
+                break
+            for key in changed({slot: answer}, sorted(remaining, key=str)):
+                found[key].add(slot[0])
+                remaining.discard(key)
+    for key in open_keys:
+        if found[key]:
+            continue
+        candidates = [slot for slot in slots if slot[0] in relevant[key]][:PAIR_PROBE_LIMIT]
+        for first, second in combinations(candidates, 2):
+            if first[0] == second[0]:
+                continue
+            if any(
+                changed({first: a, second: b}, [key])
+                for a in space.probes.get(first[0], ())
+                for b in space.probes.get(second[0], ())
+            ):
+                found[key] |= {first[0], second[0]}
+    return {key: frozenset(names) for key, names in found.items()}
+
+
+def _relevant_inputs(by_id: Mapping[str, Scheme], scheme_id: str) -> frozenset[str]:
+    seen: set[str] = set()
+    pending = [scheme_id]
+    inputs: set[str] = set()
+    while pending:
+        current = pending.pop()
+        if current in seen or current not in by_id:
+            continue
+        seen.add(current)
+        inputs |= by_id[current].inputs
+        pending += by_id[current].reads_schemes
+    return frozenset(inputs)
+
+
+def _missing_slots(
+    variables: VariableSet, household: Answers, persons: Sequence[Answers]
+) -> list[Slot]:
+    slots: list[Slot] = [
+        (v.name, None) for v in variables.inputs("household") if household.get(v.name) is None
+    ]
+    for index, person in enumerate(persons):
+        birth_dates = {
+            v.spec.age_of.birth_date for v in variables.ages() if v.spec.age_of is not None
+        }
+        for variable in variables.inputs("person"):
+            if variable.spec.type == "date":
+                continue
+            if variable.spec.age_of and person.get(variable.spec.age_of.birth_date) is not None:
+                continue
+            if person.get(variable.name) is None and variable.name not in birth_dates:
+                slots.append((variable.name, index))
+    return slots

@@ -1,0 +1,141 @@
+"""One scheme's result from its conditions and amount, written once for both back-ends.
+
+Eligibility is the Kleene AND of the conditions (a condition that is NULL is not met). The amount
+is 0 when the household cannot be eligible, the formula's interval when it surely is, and their
+hull when eligibility is undecided; amounts are rounded to the cent.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from solidarite.rules import intervals as iv
+from solidarite.rules import scalars as s
+from solidarite.rules.intervals import Value
+from solidarite.rules.model import Bracket
+from solidarite.rules.scalars import Scalar
+from solidarite.rules.schemes import TERRITORY, Resolved, Scheme
+from solidarite.rules.variables import VariableSet
+
+AMOUNT_DECIMALS = 2  # amounts are paid in cents
+FLOAT_DECIMALS = 6  # 3450 / 2.3 is 1500, not 1500.0000000000002, when compared to a threshold
+
+
+@dataclass(frozen=True)
+class Outcome:
+    conditions: tuple[Value, ...]
+    sure: Scalar  # every condition surely holds
+    possible: Scalar  # every condition may hold
+    amount_lo: Scalar | None
+    amount_hi: Scalar | None
+
+    @property
+    def eligible(self) -> Value:
+        return Value("bool", self.sure, self.possible)
+
+    @property
+    def amount(self) -> Value:
+        return iv.number(self.amount_lo, self.amount_hi)
+
+
+def rounded(value: Value, decimals: int = FLOAT_DECIMALS) -> Value:
+    if value.kind != "num":
+        return value
+    return Value(
+        "num",
+        s.round_half_away(value.lo, decimals),
+        s.round_half_away(value.hi, decimals),
+        value.null,
+        value.value,
+        value.domain,
+    )
+
+
+def brackets_of(value: Resolved) -> tuple[tuple[float, float], ...]:
+    assert isinstance(value, tuple)
+    return tuple((b.threshold, b.value) for b in value if isinstance(b, Bracket))
+
+
+def scheme_lookup(
+    scheme: Scheme,
+    variables: VariableSet,
+    values: Mapping[str, Resolved],
+    lookup: iv.Lookup,
+) -> iv.Lookup:
+    """Names as a scheme's expressions see them: its parameters and scales, its territory, then
+    variables and other schemes' results."""
+    cache: dict[str, Value] = {}
+    commune = variables.commune_variable()
+
+    def local(name: str) -> Value:
+        if name in cache:
+            return cache[name]
+        parameter = scheme.parameters.get(name)
+        if parameter is not None and parameter.base is not None:
+            base = iv.evaluate(parameter.base.tree, local)
+            assert parameter.spec.scale is not None
+            result = iv.scale(
+                base, brackets_of(values[name]), parameter.spec.scale.type == "marginal"
+            )
+        elif parameter is not None:
+            result = iv.constant(values[name])
+        elif name == TERRITORY and commune is not None:
+            result = iv.in_list(lookup(commune.name), tuple(sorted(scheme.communes)))
+        else:
+            result = lookup(name)
+        cache[name] = result
+        return result
+
+    return local
+
+
+def scheme_outcome(
+    scheme: Scheme,
+    variables: VariableSet,
+    values: Mapping[str, Resolved],
+    lookup: iv.Lookup,
+) -> Outcome:
+    local = scheme_lookup(scheme, variables, values, lookup)
+    conditions = tuple(iv.evaluate(c.formula.tree, local) for c in scheme.conditions)
+    sure = s.all_([iv.surely_true(c) for c in conditions])
+    possible = s.all_([iv.can_be_true(c) for c in conditions])
+    if scheme.amount is None:
+        return Outcome(conditions, sure, possible, None, None)
+    amount = iv.as_number(iv.evaluate(scheme.amount.tree, local))
+    # A NULL amount is no money; a surely-NULL one is 0.
+    lo = s.where(amount.value, s.where(amount.null, s.minimum(0.0, amount.lo), amount.lo), 0.0)
+    hi = s.where(amount.value, s.where(amount.null, s.maximum(0.0, amount.hi), amount.hi), 0.0)
+    lo = s.where(possible, s.where(sure, lo, s.minimum(0.0, lo)), 0.0)
+    hi = s.where(possible, s.where(sure, hi, s.maximum(0.0, hi)), 0.0)
+    return Outcome(
+        conditions,
+        sure,
+        possible,
+        s.round_half_away(lo, AMOUNT_DECIMALS),
+        s.round_half_away(hi, AMOUNT_DECIMALS),
+    )
+
+
+def not_in_force(scheme: Scheme) -> Outcome:
+    zero = 0.0 if scheme.amount is not None else None
+    return Outcome((), False, False, zero, zero)
+
+
+def publish(env: dict[str, Value], scheme: Scheme, outcome: Outcome) -> None:
+    """Make the scheme's result readable by the schemes that come after it."""
+    from solidarite.rules.schemes import amount_name, eligible_name
+
+    env[eligible_name(scheme.id)] = outcome.eligible
+    if scheme.amount is not None:
+        env[amount_name(scheme.id)] = outcome.amount
+
+
+def age_at(birth: dt.date, date: dt.date) -> tuple[int, int]:
+    """Whole years and whole months of age at `date`."""
+    from dateutil.relativedelta import relativedelta
+
+    delta = relativedelta(date, birth)
+    return delta.years, delta.years * 12 + delta.months
+
+
+Publisher = Callable[[dict[str, Value], Scheme, Outcome], None]

@@ -1,0 +1,396 @@
+"""The Polars back-end: a whole population, every scheme, as a few lazy `with_columns`.
+
+The same trees and interval rules as the one-household back-end, building Polars expressions:
+each derived value becomes up to four columns (`name@lo`, `name@hi`, `name@null`, `name@value`),
+and only the parts that depend on the data do (parameters and other static facts fold to
+Python values when the plan is built). Output: one row per household with, per scheme,
+`<id>__eligible` (null when undecided), `<id>__amount` (null when undecided) and, for a person
+scheme, `<id>__beneficiaries`.
+"""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from solidarite.rules import intervals as iv
+from solidarite.rules import outcomes
+from solidarite.rules import scalars as s
+from solidarite.rules.household import Domains, years_sibling
+from solidarite.rules.inputs import HOUSEHOLD_ID
+from solidarite.rules.intervals import Value
+from solidarite.rules.outcomes import Outcome
+from solidarite.rules.scalars import Scalar
+from solidarite.rules.schemes import Resolved, Scheme, amount_name, eligible_name
+from solidarite.rules.variables import Variable, VariableSet
+
+PERSONS_COUNT = "__persons"
+
+
+def beneficiaries_column(scheme_id: str) -> str:
+    return f"{scheme_id}__beneficiaries"
+
+
+@dataclass
+class Frame:
+    """A lazy frame and the values its columns hold."""
+
+    lazy: pl.LazyFrame
+    env: dict[str, Value]
+
+    def add(self, named: Sequence[tuple[str, Value]]) -> None:
+        exprs: list[pl.Expr] = []
+        for name, value in named:
+            parts, self.env[name] = _materialise(name, value)
+            exprs += parts
+        if exprs:
+            self.lazy = self.lazy.with_columns(exprs)
+
+
+def _materialise(name: str, value: Value) -> tuple[list[pl.Expr], Value]:
+    exprs: list[pl.Expr] = []
+    parts: dict[str, Scalar] = {}
+    for field in ("lo", "hi", "null", "value"):
+        component = getattr(value, field)
+        if field == "hi" and value.kind == "text":
+            parts["hi"] = parts["lo"]
+            continue
+        if isinstance(component, pl.Expr):
+            column = f"{name}@{field}"
+            exprs.append(component.alias(column))
+            parts[field] = pl.col(column)
+        else:
+            parts[field] = component
+    return exprs, Value(
+        value.kind, parts["lo"], parts["hi"], parts["null"], parts["value"], value.domain
+    )
+
+
+def _input(variable: Variable, space: Domains) -> Value:
+    column = pl.col(variable.name)
+    unknown = space.unknown[variable.name]
+    if variable.spec.type in ("int", "float"):
+        number = column.cast(pl.Float64)
+        return iv.number(number.fill_null(unknown.lo), number.fill_null(unknown.hi))
+    if variable.spec.type == "bool":
+        return Value("bool", column.fill_null(False), column.fill_null(True))
+    return Value("text", column, column, domain=unknown.domain)
+
+
+def _ages(
+    variables: VariableSet, space: Domains, date: dt.date, env: dict[str, Value]
+) -> list[tuple[str, Value]]:
+    named: list[tuple[str, Value]] = []
+    for variable in variables.ages():
+        age_of = variable.spec.age_of
+        assert age_of is not None
+        # The birth date wins over an age also given; born after the date counts as 0.
+        known = pl.col(age_of.birth_date).is_not_null()
+        birth = pl.min_horizontal(pl.col(age_of.birth_date), pl.lit(date))
+        before = (pl.lit(date.month) < birth.dt.month()) | (
+            (pl.lit(date.month) == birth.dt.month()) & (pl.lit(date.day) < birth.dt.day())
+        )
+        years = (pl.lit(date.year) - birth.dt.year()).cast(pl.Float64) - before.cast(pl.Float64)
+        months = (
+            (pl.lit(date.year) - birth.dt.year()) * 12
+            + (pl.lit(date.month) - birth.dt.month().cast(pl.Int32))
+            - (pl.lit(date.day) < birth.dt.day()).cast(pl.Int32)
+        ).cast(pl.Float64)
+        unknown = space.unknown[variable.name]
+        if age_of.unit == "years":
+            given = (
+                pl.col(variable.name).cast(pl.Float64)
+                if variable.spec.is_input
+                else pl.lit(None, pl.Float64)
+            )
+            lo = pl.when(known).then(years).otherwise(given.fill_null(unknown.lo))
+            hi = pl.when(known).then(years).otherwise(given.fill_null(unknown.hi))
+        else:
+            sibling = years_sibling(variables, variable)
+            if sibling is None:
+                lo = pl.when(known).then(months).otherwise(unknown.lo)
+                hi = pl.when(known).then(months).otherwise(unknown.hi)
+            else:
+                years_value = env[sibling.name]
+                lo = (
+                    pl.when(known)
+                    .then(months)
+                    .otherwise(s.lit(s.maximum(s.mul(years_value.lo, 12.0), unknown.lo)))
+                )
+                hi = (
+                    pl.when(known)
+                    .then(months)
+                    .otherwise(
+                        s.lit(s.minimum(s.add(s.mul(years_value.hi, 12.0), 11.0), unknown.hi))
+                    )
+                )
+        value = iv.number(lo, hi)
+        env[variable.name] = value
+        named.append((variable.name, value))
+    return named
+
+
+def _count(flag: Scalar) -> pl.Expr:
+    if flag is True:
+        return pl.len().cast(pl.Float64)
+    if flag is False:
+        return pl.lit(0.0)
+    return s.lit(flag).cast(pl.Float64).sum()
+
+
+def _summed(value: Scalar) -> pl.Expr:
+    if isinstance(value, pl.Expr):
+        return value.sum()
+    return pl.lit(float(value)) * pl.len().cast(pl.Float64)
+
+
+def _aggregate(variable: Variable, env: dict[str, Value]) -> list[pl.Expr]:
+    """Group-by expressions for one aggregate: its parts as `<name>@lo`, `@hi`, ..."""
+    spec = variable.spec.aggregate
+    assert spec is not None
+    where = iv.evaluate(variable.where.tree, env.__getitem__) if variable.where else None
+    sure: Scalar = True if where is None else iv.surely_true(where)
+    can: Scalar = True if where is None else iv.can_be_true(where)
+    name = variable.name
+    if spec.function == "count":
+        return [_count(sure).alias(f"{name}@lo"), _count(can).alias(f"{name}@hi")]
+    assert variable.formula is not None
+    value = iv.as_number(iv.evaluate(variable.formula.tree, env.__getitem__))
+    if spec.function == "sum":
+        gate = s.and_(can, value.value)
+        exact = s.and_(sure, s.not_(value.null))
+        lo = s.where(gate, s.where(exact, value.lo, s.minimum(0.0, value.lo)), 0.0)
+        hi = s.where(gate, s.where(exact, value.hi, s.maximum(0.0, value.hi)), 0.0)
+        return [_summed(lo).alias(f"{name}@lo"), _summed(hi).alias(f"{name}@hi")]
+    certain = s.lit(s.and_(sure, s.and_(value.value, s.not_(value.null))))
+    possible = s.lit(s.and_(can, value.value))
+    lo_all, hi_all = s.lit(value.lo), s.lit(value.hi)
+    if spec.function == "max":
+        lo = (
+            pl.when(certain.any())
+            .then(lo_all.filter(certain).max())
+            .otherwise(lo_all.filter(possible).min())
+        )
+        hi = hi_all.filter(possible).max()
+    else:
+        lo = lo_all.filter(possible).min()
+        hi = (
+            pl.when(certain.any())
+            .then(hi_all.filter(certain).min())
+            .otherwise(hi_all.filter(possible).max())
+        )
+    return [
+        lo.alias(f"{name}@lo"),
+        hi.alias(f"{name}@hi"),
+        certain.any().not_().alias(f"{name}@null"),
+        possible.any().alias(f"{name}@value"),
+    ]
+
+
+def _aggregate_value(variable: Variable, after_join: bool) -> Value:
+    """An aggregate read back from its columns; a household with no member counts and sums 0
+    and has no minimum or maximum."""
+    name = variable.name
+    assert variable.spec.aggregate is not None
+    if variable.spec.aggregate.function in ("count", "sum"):
+        return iv.number(pl.col(f"{name}@lo").fill_null(0.0), pl.col(f"{name}@hi").fill_null(0.0))
+    return Value(
+        "num",
+        pl.col(f"{name}@lo"),
+        pl.col(f"{name}@hi"),
+        pl.col(f"{name}@null").fill_null(True),
+        pl.col(f"{name}@value").fill_null(False),
+    )
+
+
+def household_variables(
+    variables: VariableSet,
+    space: Domains,
+    households: pl.LazyFrame,
+    persons: pl.LazyFrame,
+    date: dt.date,
+) -> pl.LazyFrame:
+    """Every household variable per household: its value where decided, null otherwise."""
+    home, _ = _bases(variables, space, households, persons, date)
+    columns = [pl.col(HOUSEHOLD_ID)]
+    for variable in variables.by_name.values():
+        if variable.entity != "household":
+            continue
+        value = home.env[variable.name]
+        decided = s.lit(value.point) if value.kind != "null" else pl.lit(False)
+        columns.append(pl.when(decided).then(s.lit(value.lo)).otherwise(None).alias(variable.name))
+    return home.lazy.select(columns)
+
+
+def _formula_value(variable: Variable, env: dict[str, Value]) -> Value:
+    assert variable.formula is not None
+    value = iv.evaluate(variable.formula.tree, env.__getitem__)
+    return outcomes.rounded(value) if variable.spec.type == "float" else value
+
+
+def _bases(
+    variables: VariableSet,
+    space: Domains,
+    households: pl.LazyFrame,
+    persons: pl.LazyFrame,
+    date: dt.date,
+) -> tuple[Frame, Frame]:
+    """Households with their inputs, aggregates and formulas; persons with theirs."""
+    people = Frame(persons, {})
+    people.add(
+        [
+            (v.name, _input(v, space))
+            for v in variables.inputs("person")
+            if v.spec.type != "date" and not v.spec.age_of
+        ]
+    )
+    people.add(_ages(variables, space, date, people.env))
+    for level in variables.person_formulas:
+        people.add([(v.name, _formula_value(v, people.env)) for v in level])
+    home = Frame(households, {})
+    home.add([(v.name, _input(v, space)) for v in variables.inputs("household")])
+    if variables.aggregates:
+        parts = [pl.len().alias(PERSONS_COUNT)]
+        for variable in variables.aggregates:
+            parts += _aggregate(variable, people.env)
+        per_household = people.lazy.group_by(HOUSEHOLD_ID).agg(parts)
+        home.lazy = home.lazy.join(
+            per_household, on=HOUSEHOLD_ID, how="left", maintain_order="left"
+        )
+        home.add([(v.name, _aggregate_value(v, True)) for v in variables.aggregates])
+    for level in variables.household_formulas:
+        home.add([(v.name, _formula_value(v, home.env)) for v in level])
+    return home, people
+
+
+def population_plan(
+    variables: VariableSet,
+    order: Sequence[Scheme],
+    space: Domains,
+    households: pl.LazyFrame,
+    persons: pl.LazyFrame,
+    date: dt.date,
+    values: Mapping[str, Mapping[str, Resolved]],
+) -> pl.LazyFrame:
+    home, people = _bases(variables, space, households, persons, date)
+    outputs: list[pl.Expr] = [pl.col(HOUSEHOLD_ID)]
+    for scheme in order:
+        if scheme.spec.entity != "household":
+            continue
+        outcome = _outcome(scheme, variables, values, date, home.env.__getitem__)
+        home.add(_published(scheme, outcome))
+        outputs += _decided(scheme, home.env)
+    person_schemes = [scheme for scheme in order if scheme.spec.entity == "person"]
+    if not person_schemes:
+        return home.lazy.select(outputs)
+    household_columns = [
+        c
+        for c in home.lazy.collect_schema().names()
+        if c != HOUSEHOLD_ID and c not in people.lazy.collect_schema().names()
+    ]
+    members = Frame(
+        people.lazy.join(
+            home.lazy.select([HOUSEHOLD_ID, *household_columns]),
+            on=HOUSEHOLD_ID,
+            how="left",
+            maintain_order="left",
+        ),
+        people.env | {k: v for k, v in home.env.items() if k not in people.env},
+    )
+    totals: list[pl.Expr] = []
+    for scheme in person_schemes:
+        outcome = _outcome(scheme, variables, values, date, members.env.__getitem__)
+        members.add(_published(scheme, outcome))
+        totals += _person_totals(scheme, members.env)
+    per_household = members.lazy.group_by(HOUSEHOLD_ID).agg(totals)
+    result = home.lazy.join(per_household, on=HOUSEHOLD_ID, how="left", maintain_order="left")
+    for scheme in person_schemes:
+        outputs += _household_total(scheme)
+    return result.select(outputs)
+
+
+def _outcome(
+    scheme: Scheme,
+    variables: VariableSet,
+    values: Mapping[str, Mapping[str, Resolved]],
+    date: dt.date,
+    lookup: iv.Lookup,
+) -> Outcome:
+    if not scheme.in_force(date):
+        return outcomes.not_in_force(scheme)
+    return outcomes.scheme_outcome(scheme, variables, values[scheme.id], lookup)
+
+
+def _published(scheme: Scheme, outcome: Outcome) -> list[tuple[str, Value]]:
+    named = [(eligible_name(scheme.id), outcome.eligible)]
+    if scheme.amount is not None:
+        named.append((amount_name(scheme.id), outcome.amount))
+    return named
+
+
+def _decided(scheme: Scheme, env: dict[str, Value]) -> list[pl.Expr]:
+    """Eligibility and amount as plain columns: null where the answer is undecided."""
+    eligible = env[eligible_name(scheme.id)]
+    columns = [
+        pl.when(s.lit(eligible.lo))
+        .then(True)
+        .when(s.lit(eligible.hi).not_())
+        .then(False)
+        .otherwise(None)
+        .cast(pl.Boolean)
+        .alias(eligible_name(scheme.id))
+    ]
+    if scheme.amount is not None:
+        amount = env[amount_name(scheme.id)]
+        columns.append(
+            pl.when(s.lit(amount.lo) == s.lit(amount.hi))
+            .then(s.lit(amount.lo))
+            .otherwise(None)
+            .cast(pl.Float64)
+            .alias(amount_name(scheme.id))
+        )
+    return columns
+
+
+def _person_totals(scheme: Scheme, env: dict[str, Value]) -> list[pl.Expr]:
+    eligible = env[eligible_name(scheme.id)]
+    parts = [
+        s.lit(eligible.lo).any().alias(f"{scheme.id}@any_sure"),
+        s.lit(eligible.hi).any().alias(f"{scheme.id}@any_possible"),
+        _count(eligible.lo).cast(pl.Int64).alias(beneficiaries_column(scheme.id)),
+    ]
+    if scheme.amount is not None:
+        amount = env[amount_name(scheme.id)]
+        parts += [
+            _summed(amount.lo).alias(f"{scheme.id}@sum_lo"),
+            _summed(amount.hi).alias(f"{scheme.id}@sum_hi"),
+        ]
+    return parts
+
+
+def _household_total(scheme: Scheme) -> list[pl.Expr]:
+    """Any member surely eligible: yes; none possibly: no (also with no member at all)."""
+    sure = pl.col(f"{scheme.id}@any_sure").fill_null(False)
+    possible = pl.col(f"{scheme.id}@any_possible").fill_null(False)
+    columns = [
+        pl.when(sure)
+        .then(True)
+        .when(possible.not_())
+        .then(False)
+        .otherwise(None)
+        .cast(pl.Boolean)
+        .alias(eligible_name(scheme.id)),
+        pl.col(beneficiaries_column(scheme.id)).fill_null(0).cast(pl.Int64),
+    ]
+    if scheme.amount is not None:
+        lo = pl.col(f"{scheme.id}@sum_lo").fill_null(0.0)
+        hi = pl.col(f"{scheme.id}@sum_hi").fill_null(0.0)
+        columns.append(
+            pl.when(lo == hi)
+            .then(lo)
+            .otherwise(None)
+            .cast(pl.Float64)
+            .alias(amount_name(scheme.id))
+        )
+    return columns

@@ -1,0 +1,184 @@
+"""Arithmetic on values that are either plain Python scalars or Polars expressions.
+
+The interval algebra (`intervals.py`) is written once over these helpers. Given Python values
+they compute at once (the one-household back-end); given a Polars expression they build one (the
+population back-end). Two Python operands always fold to a Python value, so whatever is known
+when the plan is built (parameters, static flags) never costs a column.
+"""
+
+import math
+from typing import Any
+
+import polars as pl
+
+Scalar = Any  # bool | float | str | None | pl.Expr
+INF = math.inf
+
+
+def is_expr(value: Scalar) -> bool:
+    return isinstance(value, pl.Expr)
+
+
+def lit(value: Scalar) -> pl.Expr:
+    if isinstance(value, pl.Expr):
+        return value
+    if isinstance(value, bool):
+        return pl.lit(value, pl.Boolean)
+    if isinstance(value, int | float):
+        return pl.lit(float(value), pl.Float64)
+    if value is None:
+        return pl.lit(None)
+    return pl.lit(value, pl.String)
+
+
+def both_python(a: Scalar, b: Scalar) -> bool:
+    return not isinstance(a, pl.Expr) and not isinstance(b, pl.Expr)
+
+
+# --- booleans -----------------------------------------------------------------------------------
+def and_(a: Scalar, b: Scalar) -> Scalar:
+    if a is False or b is False:
+        return False
+    if a is True:
+        return b
+    if b is True:
+        return a
+    return lit(a) & lit(b)
+
+
+def or_(a: Scalar, b: Scalar) -> Scalar:
+    if a is True or b is True:
+        return True
+    if a is False:
+        return b
+    if b is False:
+        return a
+    return lit(a) | lit(b)
+
+
+def not_(a: Scalar) -> Scalar:
+    if isinstance(a, bool):
+        return not a
+    return ~lit(a)
+
+
+def all_(values: list[Scalar]) -> Scalar:
+    result: Scalar = True
+    for value in values:
+        result = and_(result, value)
+    return result
+
+
+def any_(values: list[Scalar]) -> Scalar:
+    result: Scalar = False
+    for value in values:
+        result = or_(result, value)
+    return result
+
+
+def where(condition: Scalar, then: Scalar, otherwise: Scalar) -> Scalar:
+    if condition is True:
+        return then
+    if condition is False:
+        return otherwise
+    if both_python(then, otherwise) and then == otherwise and type(then) is type(otherwise):
+        return then
+    return pl.when(lit(condition)).then(lit(then)).otherwise(lit(otherwise))
+
+
+# --- comparisons --------------------------------------------------------------------------------
+def lt(a: Scalar, b: Scalar) -> Scalar:
+    return bool(a < b) if both_python(a, b) else lit(a) < lit(b)
+
+
+def le(a: Scalar, b: Scalar) -> Scalar:
+    return bool(a <= b) if both_python(a, b) else lit(a) <= lit(b)
+
+
+def eq(a: Scalar, b: Scalar) -> Scalar:
+    return bool(a == b) if both_python(a, b) else lit(a) == lit(b)
+
+
+def is_in(value: Scalar, options: frozenset[Any]) -> Scalar:
+    if not is_expr(value):
+        return value in options
+    return lit(value).is_in(sorted(options))
+
+
+def known(value: Scalar) -> Scalar:
+    """A text value is known unless it is None / null."""
+    if not is_expr(value):
+        return value is not None
+    return value.is_not_null()
+
+
+# --- numbers ------------------------------------------------------------------------------------
+def add(a: Scalar, b: Scalar) -> Scalar:
+    return a + b if both_python(a, b) else lit(a) + lit(b)
+
+
+def sub(a: Scalar, b: Scalar) -> Scalar:
+    return a - b if both_python(a, b) else lit(a) - lit(b)
+
+
+def neg(a: Scalar) -> Scalar:
+    return sub(0.0, a)
+
+
+def mul(a: Scalar, b: Scalar) -> Scalar:
+    """A product where 0 times an infinite bound is 0 (an unbounded unknown times nothing)."""
+    if both_python(a, b):
+        return 0.0 if a == 0 or b == 0 else a * b
+    if (not is_expr(a) and a == 0) or (not is_expr(b) and b == 0):
+        return 0.0
+    product = lit(a) * lit(b)
+    return pl.when((lit(a) == 0) | (lit(b) == 0)).then(pl.lit(0.0)).otherwise(product)
+
+
+def div(a: Scalar, b: Scalar) -> Scalar:
+    """a / b; a zero divisor gives an infinite value that callers mask."""
+    if both_python(a, b):
+        if b == 0:
+            return INF if a >= 0 else -INF
+        return a / b
+    return lit(a) / lit(b)
+
+
+def minimum(*values: Scalar) -> Scalar:
+    if all(not is_expr(v) for v in values):
+        return min(values)
+    return pl.min_horizontal([lit(v) for v in values])
+
+
+def maximum(*values: Scalar) -> Scalar:
+    if all(not is_expr(v) for v in values):
+        return max(values)
+    return pl.max_horizontal([lit(v) for v in values])
+
+
+def floor(a: Scalar) -> Scalar:
+    if not is_expr(a):
+        return float(math.floor(a)) if math.isfinite(a) else a
+    return a.floor()
+
+
+def ceil(a: Scalar) -> Scalar:
+    if not is_expr(a):
+        return float(math.ceil(a)) if math.isfinite(a) else a
+    return a.ceil()
+
+
+def trunc(a: Scalar) -> Scalar:
+    return where(lt(a, 0.0), ceil(a), floor(a))
+
+
+def round_half_away(a: Scalar, decimals: int) -> Scalar:
+    """Round half away from zero, the same float operations in both back-ends."""
+    factor = 10.0**decimals
+    if not is_expr(a):
+        if not math.isfinite(a):
+            return a
+        rounded = math.floor(abs(a) * factor + 0.5) / factor
+        return rounded if a >= 0 else -rounded
+    magnitude = (a.abs() * factor + 0.5).floor() / factor
+    return pl.when(a >= 0).then(magnitude).otherwise(-magnitude)
