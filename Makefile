@@ -42,6 +42,7 @@ test: lint typecheck $(INSTALLED)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/solidarite rules check
 	$(BIN)/solidarite rules test
+	$(BIN)/solidarite rules test --catalog docs/examples/catalog
 	$(BIN)/solidarite plans check
 	$(MAKE) pytest
 

@@ -7,16 +7,32 @@ import sys
 import pytest
 
 from solidarite.paths import CATALOG_DIR, PROJECT_DIR
-from solidarite.rules.catalog import load_catalog
-from solidarite.rules.testcases import run_test_cases
+from solidarite.rules.catalog import Catalog, LoadedTests, load_catalog
+from solidarite.rules.model import TestCase as YamlCase
+from solidarite.rules.testcases import all_cases, case_id, run_case
 
 CATALOG = load_catalog(CATALOG_DIR)
 SEEDS = PROJECT_DIR.parent / "shared" / "seeds"
 
 
-def test_every_yaml_case_passes() -> None:
-    failures = [str(o) for o in run_test_cases(CATALOG) if not o.passed]
-    assert failures == []
+EXAMPLES = load_catalog(PROJECT_DIR / "docs" / "examples" / "catalog")
+CASES = [(CATALOG, *item) for item in all_cases(CATALOG)] + [
+    (EXAMPLES, *item) for item in all_cases(EXAMPLES)
+]
+
+
+@pytest.mark.parametrize(
+    ("catalog", "loaded", "index", "case"),
+    CASES,
+    ids=[
+        ("examples/" if catalog is EXAMPLES else "") + case_id(loaded, index, case)
+        for catalog, loaded, index, case in CASES
+    ],
+)
+def test_yaml_case(catalog: Catalog, loaded: LoadedTests, index: int, case: YamlCase) -> None:
+    """Each YAML case of the catalog and of the documentation's examples is its own item."""
+    outcome = run_case(catalog, loaded, index, case)
+    assert outcome.passed, str(outcome)
 
 
 @pytest.mark.parametrize("scheme_id", sorted(CATALOG.schemes))

@@ -81,8 +81,12 @@ class Catalog:
         date: dt.date | None = None,
         overrides: Overrides | None = None,
         source: str = "household",
+        questions: bool = True,
     ) -> HouseholdResult:
-        """Every scheme for one household `{"household": {...}, "persons": [...]}`."""
+        """Every scheme for one household `{"household": {...}, "persons": [...]}`.
+
+        With `questions` (the default) each undecided result lists the unknown answers that
+        can still change it; without, that search (which tries answers) is skipped."""
         date = date or dt.date.today()
         by_scheme = self.scheme_overrides(overrides or {})
         answers, persons = validated(self.models, self.variables, household, source)
@@ -90,8 +94,12 @@ class Catalog:
         state = household_engine.run(
             self.variables, self.ordered, self.space, answers, persons, date, values
         )
-        deciding = household_engine.deciding(
-            self.variables, self.ordered, self.space, answers, persons, date, values, state
+        deciding = (
+            household_engine.deciding(
+                self.variables, self.ordered, self.space, answers, persons, date, values, state
+            )
+            if questions
+            else {}
         )
         results = tuple(
             explain(self, self.schemes[scheme_id], member, outcome, state, values, date, deciding)

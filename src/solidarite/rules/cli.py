@@ -13,7 +13,7 @@ import polars as pl
 from solidarite.paths import CATALOG_DIR
 from solidarite.rules.catalog import Catalog, load_catalog
 from solidarite.rules.errors import InputError, RuleError, RulesError, display_path
-from solidarite.rules.inputs import HOUSEHOLD_ID
+from solidarite.rules.inputs import HOUSEHOLD_ID, MAX_BYTES, load_json
 from solidarite.rules.model import ParameterValue
 from solidarite.rules.results import HouseholdResult
 
@@ -120,13 +120,13 @@ def _overrides(pairs: list[str]) -> dict[str, ParameterValue]:
 def _eval(args: argparse.Namespace) -> int:
     name = display_path(args.household)
     try:
-        household = json.loads(args.household.read_text(encoding="utf-8"))
+        if args.household.stat().st_size > MAX_BYTES:
+            return _fail(RuleError(name, None, "", f"larger than {MAX_BYTES // 1000} kB"))
+        household = load_json(args.household.read_bytes(), name)
     except OSError as exc:
         return _fail(RuleError(name, None, "", f"cannot read the file ({exc.strerror})"))
-    except json.JSONDecodeError as exc:
-        return _fail(
-            RuleError(name, exc.lineno, "", f"invalid JSON: {exc.msg} (column {exc.colno})")
-        )
+    except RulesError as exc:
+        return _fail(exc)
     if not isinstance(household, dict):
         return _fail(RuleError(name, 1, "", 'expected an object with "household" and "persons"'))
     try:
@@ -214,9 +214,27 @@ def split_population(frame: pl.DataFrame, catalog: Catalog) -> tuple[pl.DataFram
     person_columns = [c for c in frame.columns if c not in household_columns]
     if HOUSEHOLD_ID not in frame.columns:
         raise InputError([RuleError("population", None, HOUSEHOLD_ID, "column is required")])
-    households = frame.select([HOUSEHOLD_ID, *household_columns]).unique(
-        HOUSEHOLD_ID, keep="first", maintain_order=True
-    )
+    households = frame.select([HOUSEHOLD_ID, *household_columns])
+    for column in household_columns:
+        differing = (
+            households.group_by(HOUSEHOLD_ID, maintain_order=True)
+            .agg(pl.col(column).n_unique().alias("values"))
+            .filter(pl.col("values") > 1)
+        )
+        if differing.height:
+            household_id = differing[HOUSEHOLD_ID][0]
+            raise InputError(
+                [
+                    RuleError(
+                        "population",
+                        None,
+                        column,
+                        f"household {household_id} has different values in its rows; a "
+                        "household variable has one value per household",
+                    )
+                ]
+            )
+    households = households.unique(HOUSEHOLD_ID, keep="first", maintain_order=True)
     return households, frame.select(person_columns)
 
 

@@ -53,7 +53,7 @@ def _whole_number(value: object) -> object:
 def date_is_text(value: object) -> object:
     """A date is written YYYY-MM-DD; a bare number is refused rather than read as a timestamp."""
     if value is not None and not isinstance(value, str | dt.date):
-        raise ValueError("expected a date written YYYY-MM-DD")
+        raise ValueError("expects a date written YYYY-MM-DD")
     return value
 
 

@@ -102,6 +102,8 @@ def scheme_outcome(
     if scheme.amount is None:
         return Outcome(conditions, sure, possible, None, None)
     amount = iv.as_number(iv.evaluate(scheme.amount.tree, local))
+    if amount.kind == "null" or amount.value is False:
+        amount = iv.constant(0.0)  # surely NULL: no money
     # A NULL amount is no money; a surely-NULL one is 0.
     lo = s.where(amount.value, s.where(amount.null, s.minimum(0.0, amount.lo), amount.lo), 0.0)
     hi = s.where(amount.value, s.where(amount.null, s.maximum(0.0, amount.hi), amount.hi), 0.0)

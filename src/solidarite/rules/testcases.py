@@ -33,14 +33,24 @@ class CaseOutcome:
 
 def run_test_cases(catalog: Catalog) -> list[CaseOutcome]:
     """Every case of every test file, in file order."""
+    return [run_case(catalog, loaded, index, case) for loaded, index, case in all_cases(catalog)]
+
+
+def all_cases(catalog: Catalog) -> list[tuple[LoadedTests, int, TestCase]]:
+    """Each case with its file and position: one pytest item each (see tests/rules)."""
     return [
-        _run_case(catalog, loaded, index, case)
+        (loaded, index, case)
         for loaded in catalog.tests
         for index, case in enumerate(loaded.file.cases)
     ]
 
 
-def _run_case(catalog: Catalog, loaded: LoadedTests, index: int, case: TestCase) -> CaseOutcome:
+def case_id(loaded: LoadedTests, index: int, case: TestCase) -> str:
+    """`<scheme>[<n>] <name>`: a failing pytest item names its case."""
+    return f"{loaded.file.scheme}[{index}] {case.name}"
+
+
+def run_case(catalog: Catalog, loaded: LoadedTests, index: int, case: TestCase) -> CaseOutcome:
     scheme_id = loaded.file.scheme
     line = loaded.document.line_of(("cases", index))
     outcome = partial(CaseOutcome, loaded.document.name, line, scheme_id, case.name)

@@ -158,8 +158,8 @@ def _function(function: Any, args: list[Node], raw_args: list[Any]) -> Node:
             return Call(_BOOLEAN[detail], tuple(args))
         if family == "Sql" and isinstance(detail, dict):
             ((name, spec),) = detail.items()
-            if name == "Binary" and spec in _SQL_BINARY:
-                return Call(_SQL_BINARY[spec], tuple(args))
+            if name == "Binary" and (spec in _SQL_BINARY or spec in _BINARY):
+                return Call(_SQL_BINARY.get(spec) or _BINARY[spec], tuple(args))
             if name == "Round":
                 return Call("round", (args[0], Constant(int(spec["decimals"]))))
             if name == "IsIn":
