@@ -127,7 +127,11 @@ class Catalog:
         households, persons = population_frames(
             self.models, self.variables, households, persons, source
         )
-        return self.population_plan(households.lazy(), persons.lazy(), date, overrides).collect()
+        complete = complete_columns(households) | complete_columns(persons)
+        absent = absent_columns(households) | absent_columns(persons)
+        return self.population_plan(
+            households.lazy(), persons.lazy(), date, overrides, complete, absent
+        ).collect()
 
     def population_plan(
         self,
@@ -135,12 +139,23 @@ class Catalog:
         persons: pl.LazyFrame,
         date: dt.date | None = None,
         overrides: Overrides | None = None,
+        complete: frozenset[str] = frozenset(),
+        absent: frozenset[str] = frozenset(),
     ) -> pl.LazyFrame:
-        """The lazy query behind `evaluate_population`, for callers that stream or sink it."""
+        """The lazy query behind `evaluate_population`, for callers that stream or sink it.
+        `complete` / `absent` name input columns with no missing answer / no answer at all."""
         date = date or dt.date.today()
         values = self.values_at(date, self.scheme_overrides(overrides or {}))
         return population_engine.population_plan(
-            self.variables, self.ordered, self.space, households, persons, date, values
+            self.variables,
+            self.ordered,
+            self.space,
+            households,
+            persons,
+            date,
+            values,
+            complete,
+            absent,
         )
 
     def household_variables(
@@ -157,6 +172,8 @@ class Catalog:
             households.lazy(),
             persons.lazy(),
             date or dt.date.today(),
+            complete_columns(households) | complete_columns(persons),
+            absent_columns(households) | absent_columns(persons),
         ).collect()
 
     def scheme_overrides(self, overrides: Overrides) -> dict[str, dict[str, ParameterValue]]:
@@ -183,6 +200,18 @@ class Catalog:
         if errors:
             raise EvaluationError(errors)
         return grouped
+
+
+def complete_columns(frame: pl.DataFrame) -> frozenset[str]:
+    """Columns with no missing answer: the population plan treats them as known values."""
+    counts = frame.null_count().row(0, named=True)
+    return frozenset(name for name, nulls in counts.items() if nulls == 0)
+
+
+def absent_columns(frame: pl.DataFrame) -> frozenset[str]:
+    """Columns with no answer at all (missing from the file)."""
+    counts = frame.null_count().row(0, named=True)
+    return frozenset(name for name, nulls in counts.items() if nulls == frame.height)
 
 
 def _missing_inputs(

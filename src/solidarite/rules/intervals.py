@@ -32,6 +32,7 @@ class Value:
     null: Scalar = False  # SQL NULL is a possible result
     value: Scalar = True  # a non-null result is possible
     domain: frozenset[str] | None = None  # text: the values an unknown text can take
+    certain: bool = False  # text: known in every row (a column without missing answers)
 
     @property
     def point(self) -> Scalar:
@@ -44,13 +45,28 @@ class Value:
 NULL = Value("null", None, None, True, False)
 
 
+def is_point(v: Value) -> bool:
+    """Statically one known value (the same object as both bounds): the fast path where every
+    answer is known, which builds one expression instead of interval bounds."""
+    if v.null is not False or v.value is not True:
+        return False
+    if v.kind == "text":
+        return v.certain or (not s.is_expr(v.lo) and v.lo is not None)
+    return v.kind in ("num", "bool") and v.lo is v.hi
+
+
+def point(kind: Kind, x: Scalar) -> Value:
+    return Value(kind, x, x, certain=kind == "text")
+
+
 def constant(value: Any) -> Value:
     if value is None:
         return NULL
     if isinstance(value, bool):
         return Value("bool", value, value)
     if isinstance(value, int | float):
-        return Value("num", float(value), float(value))
+        number = float(value)
+        return Value("num", number, number)
     return Value("text", value, value, domain=frozenset({value}))
 
 
@@ -79,6 +95,8 @@ def _from_flags(can_false: Scalar, can_true: Scalar, can_null: Scalar) -> Value:
 
 
 def and_(a: Value, b: Value) -> Value:
+    if is_point(a) and is_point(b):
+        return point("bool", s.and_(a.lo, b.lo))
     fa, ta, na = can_be_false(a), can_be_true(a), a.null
     fb, tb, nb = can_be_false(b), can_be_true(b), b.null
     null = s.or_(s.and_(na, s.or_(tb, nb)), s.and_(nb, s.or_(ta, na)))
@@ -86,6 +104,8 @@ def and_(a: Value, b: Value) -> Value:
 
 
 def or_(a: Value, b: Value) -> Value:
+    if is_point(a) and is_point(b):
+        return point("bool", s.or_(a.lo, b.lo))
     fa, ta, na = can_be_false(a), can_be_true(a), a.null
     fb, tb, nb = can_be_false(b), can_be_true(b), b.null
     null = s.or_(s.and_(na, s.or_(fb, nb)), s.and_(nb, s.or_(fa, na)))
@@ -95,6 +115,8 @@ def or_(a: Value, b: Value) -> Value:
 def not_(a: Value) -> Value:
     if a.kind == "null":
         return a
+    if is_point(a):
+        return point("bool", s.not_(a.lo))
     return Value("bool", s.not_(a.hi), s.not_(a.lo), a.null, a.value)
 
 
@@ -110,9 +132,21 @@ def as_number(v: Value) -> Value:
 
 
 # --- comparisons --------------------------------------------------------------------------------
+_EXACT = {"<": s.lt, "<=": s.le, "=": s.eq}
+
+
 def compare(op: str, a: Value, b: Value) -> Value:
     if a.kind == "null" or b.kind == "null":
         return NULL
+    if is_point(a) and is_point(b):
+        left, right = as_number(a).lo, as_number(b).lo
+        if a.kind == "text" or b.kind == "text":
+            left, right = a.lo, b.lo
+        if op in (">", ">="):
+            left, right, op = right, left, "<" if op == ">" else "<="
+        if op == "<>":
+            return point("bool", s.not_(s.eq(left, right)))
+        return point("bool", _EXACT[op](left, right))
     if a.kind == "text" or b.kind == "text":
         return _strict(a, b, _compare_text(op, a, b))
     a, b = as_number(a), as_number(b)
@@ -169,6 +203,8 @@ def _domains_meet(a: Value, b: Value) -> bool:
 def in_list(a: Value, options: tuple[Any, ...]) -> Value:
     if a.kind == "null":
         return NULL
+    if is_point(a) and a.kind == "text":
+        return point("bool", s.is_in(a.lo, frozenset(str(o) for o in options)))
     if a.kind == "text":
         texts = frozenset(str(o) for o in options)
         member = s.where(s.known(a.lo), s.is_in(a.lo, texts), False)
@@ -186,6 +222,9 @@ def arithmetic(op: str, a: Value, b: Value) -> Value:
     if a.kind == "null" or b.kind == "null":
         return NULL
     a, b = as_number(a), as_number(b)
+    if is_point(a) and is_point(b) and op in ("+", "-", "*"):
+        combine = {"+": s.add, "-": s.sub, "*": s.mul}[op]
+        return point("num", combine(a.lo, b.lo))
     if op == "+":
         return _strict(a, b, number(s.add(a.lo, b.lo), s.add(a.hi, b.hi)))
     if op == "-":
@@ -205,6 +244,10 @@ def _product(a: Value, lo: Scalar, hi: Scalar) -> Value:
 def _divide(a: Value, b: Value) -> Value:
     """Division by a divisor that cannot be zero narrows; a divisor that may be zero may give
     NULL (we never divide by zero)."""
+    if is_point(a) and is_point(b):
+        zero = s.eq(b.lo, 0.0)
+        quotient = s.div(a.lo, s.where(zero, 1.0, b.lo))
+        return Value("num", quotient, quotient, zero, s.not_(zero))
     nonzero = s.or_(s.lt(0.0, b.lo), s.lt(b.hi, 0.0))
     quotient = _product(a, s.div(1.0, b.hi), s.div(1.0, b.lo))
     zero_only = s.and_(s.eq(b.lo, 0.0), s.eq(b.hi, 0.0))
@@ -285,6 +328,14 @@ def hull(x: Value, y: Value, take_x: Scalar, take_y: Scalar) -> Value:
 
 
 def case(predicate: Value, then: Value, otherwise: Value) -> Value:
+    if (
+        is_point(predicate)
+        and is_point(then)
+        and is_point(otherwise)
+        and then.kind == otherwise.kind
+        and then.kind in ("num", "bool")
+    ):
+        return point(then.kind, s.where(predicate.lo, then.lo, otherwise.lo))
     return hull(
         then,
         otherwise,
@@ -303,6 +354,9 @@ def coalesce(values: list[Value]) -> Value:
 
 def extreme(values: list[Value], largest: bool) -> Value:
     """GREATEST / LEAST: NULL arguments are skipped, as in PostgreSQL and Polars."""
+    if all(is_point(v) and v.kind == "num" for v in values):
+        pick = s.maximum if largest else s.minimum
+        return point("num", pick(*(v.lo for v in values)))
     result = values[0]
     for other in values[1:]:
         if other.kind == "null" or other.value is False:

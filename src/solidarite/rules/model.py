@@ -189,6 +189,9 @@ class Territory(Strict):
         Annotated[str, StringConstraints(pattern=r"^(\d{5}|2[AB]\d{3}|\d{9}|\d{2,3}|2[AB])$")]
     ] = Field(min_length=1)
     label: Labels
+    # Residence in the territory is a condition of the scheme, added by the engine; false when
+    # the territory is where something else happens (a school, an employer), not where one lives.
+    residence: bool = True
 
 
 OrganisationCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]

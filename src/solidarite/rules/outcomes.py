@@ -41,6 +41,9 @@ class Outcome:
 def rounded(value: Value, decimals: int = FLOAT_DECIMALS) -> Value:
     if value.kind != "num":
         return value
+    if value.lo is value.hi:
+        once = s.round_half_away(value.lo, decimals)
+        return Value("num", once, once, value.null, value.value, value.domain)
     return Value(
         "num",
         s.round_half_away(value.lo, decimals),

@@ -25,8 +25,6 @@ from solidarite.rules.scalars import Scalar
 from solidarite.rules.schemes import Resolved, Scheme, amount_name, eligible_name
 from solidarite.rules.variables import Variable, VariableSet
 
-PERSONS_COUNT = "__persons"
-
 
 def beneficiaries_column(scheme_id: str) -> str:
     return f"{scheme_id}__beneficiaries"
@@ -53,10 +51,12 @@ def _materialise(name: str, value: Value) -> tuple[list[pl.Expr], Value]:
     parts: dict[str, Scalar] = {}
     for field in ("lo", "hi", "null", "value"):
         component = getattr(value, field)
-        if field == "hi" and value.kind == "text":
-            parts["hi"] = parts["lo"]
+        if field == "hi" and (value.kind == "text" or value.hi is value.lo):
+            parts["hi"] = parts["lo"]  # one column for a known value's two bounds
             continue
-        if isinstance(component, pl.Expr):
+        if isinstance(component, pl.Expr) and component.meta.is_column():
+            parts[field] = component  # already a column: no copy
+        elif isinstance(component, pl.Expr):
             column = f"{name}@{field}"
             exprs.append(component.alias(column))
             parts[field] = pl.col(column)
@@ -67,9 +67,16 @@ def _materialise(name: str, value: Value) -> tuple[list[pl.Expr], Value]:
     )
 
 
-def _input(variable: Variable, space: Domains) -> Value:
+def _input(variable: Variable, space: Domains, complete: frozenset[str]) -> Value:
+    """An input column; one without missing answers is a known value (one expression)."""
     column = pl.col(variable.name)
     unknown = space.unknown[variable.name]
+    if variable.name in complete:
+        if variable.spec.type in ("int", "float"):
+            return iv.point("num", column.cast(pl.Float64))
+        if variable.spec.type == "bool":
+            return iv.point("bool", column)
+        return Value("text", column, column, domain=unknown.domain, certain=True)
     if variable.spec.type in ("int", "float"):
         number = column.cast(pl.Float64)
         return iv.number(number.fill_null(unknown.lo), number.fill_null(unknown.hi))
@@ -79,12 +86,22 @@ def _input(variable: Variable, space: Domains) -> Value:
 
 
 def _ages(
-    variables: VariableSet, space: Domains, date: dt.date, env: dict[str, Value]
+    variables: VariableSet,
+    space: Domains,
+    date: dt.date,
+    env: dict[str, Value],
+    complete: frozenset[str],
+    absent: frozenset[str],
 ) -> list[tuple[str, Value]]:
     named: list[tuple[str, Value]] = []
     for variable in variables.ages():
         age_of = variable.spec.age_of
         assert age_of is not None
+        if age_of.birth_date in absent:  # no birth date at all: the age given, if any
+            value = _age_without_birth_date(variables, variable, space, env, complete)
+            env[variable.name] = value
+            named.append((variable.name, value))
+            continue
         # The birth date wins over an age also given; born after the date counts as 0.
         known = pl.col(age_of.birth_date).is_not_null()
         birth = pl.min_horizontal(pl.col(age_of.birth_date), pl.lit(date))
@@ -131,6 +148,29 @@ def _ages(
     return named
 
 
+def _age_without_birth_date(
+    variables: VariableSet,
+    variable: Variable,
+    space: Domains,
+    env: dict[str, Value],
+    complete: frozenset[str],
+) -> Value:
+    assert variable.spec.age_of is not None
+    unknown = space.unknown[variable.name]
+    if variable.spec.age_of.unit == "years":
+        if not variable.spec.is_input:
+            return unknown
+        return _input(variable, space, complete)
+    sibling = years_sibling(variables, variable)
+    if sibling is None:
+        return unknown
+    years = env[sibling.name]
+    return iv.number(
+        s.maximum(s.mul(years.lo, 12.0), unknown.lo),
+        s.minimum(s.add(s.mul(years.hi, 12.0), 11.0), unknown.hi),
+    )
+
+
 def _count(flag: Scalar) -> pl.Expr:
     if flag is True:
         return pl.len().cast(pl.Float64)
@@ -154,9 +194,13 @@ def _aggregate(variable: Variable, env: dict[str, Value]) -> list[pl.Expr]:
     can: Scalar = True if where is None else iv.can_be_true(where)
     name = variable.name
     if spec.function == "count":
+        if sure is can:  # every member's answer known: one column for both bounds
+            return [_count(sure).alias(f"{name}@lo")]
         return [_count(sure).alias(f"{name}@lo"), _count(can).alias(f"{name}@hi")]
     assert variable.formula is not None
     value = iv.as_number(iv.evaluate(variable.formula.tree, env.__getitem__))
+    if spec.function == "sum" and sure is can and iv.is_point(value):
+        return [_summed(s.where(sure, value.lo, 0.0)).alias(f"{name}@lo")]
     if spec.function == "sum":
         gate = s.and_(can, value.value)
         exact = s.and_(sure, s.not_(value.null))
@@ -188,13 +232,16 @@ def _aggregate(variable: Variable, env: dict[str, Value]) -> list[pl.Expr]:
     ]
 
 
-def _aggregate_value(variable: Variable, after_join: bool) -> Value:
+def _aggregate_value(variable: Variable, parts: list[pl.Expr]) -> Value:
     """An aggregate read back from its columns; a household with no member counts and sums 0
     and has no minimum or maximum."""
     name = variable.name
     assert variable.spec.aggregate is not None
     if variable.spec.aggregate.function in ("count", "sum"):
-        return iv.number(pl.col(f"{name}@lo").fill_null(0.0), pl.col(f"{name}@hi").fill_null(0.0))
+        lo = pl.col(f"{name}@lo").fill_null(0.0)
+        if len(parts) == 1:
+            return iv.point("num", lo)
+        return iv.number(lo, pl.col(f"{name}@hi").fill_null(0.0))
     return Value(
         "num",
         pl.col(f"{name}@lo"),
@@ -210,9 +257,11 @@ def household_variables(
     households: pl.LazyFrame,
     persons: pl.LazyFrame,
     date: dt.date,
+    complete: frozenset[str] = frozenset(),
+    absent: frozenset[str] = frozenset(),
 ) -> pl.LazyFrame:
     """Every household variable per household: its value where decided, null otherwise."""
-    home, _ = _bases(variables, space, households, persons, date)
+    home, _ = _bases(variables, space, households, persons, date, complete, absent)
     columns = [pl.col(HOUSEHOLD_ID)]
     for variable in variables.by_name.values():
         if variable.entity != "household":
@@ -235,30 +284,33 @@ def _bases(
     households: pl.LazyFrame,
     persons: pl.LazyFrame,
     date: dt.date,
+    complete: frozenset[str],
+    absent: frozenset[str],
 ) -> tuple[Frame, Frame]:
     """Households with their inputs, aggregates and formulas; persons with theirs."""
     people = Frame(persons, {})
     people.add(
         [
-            (v.name, _input(v, space))
+            (v.name, _input(v, space, complete))
             for v in variables.inputs("person")
             if v.spec.type != "date" and not v.spec.age_of
         ]
     )
-    people.add(_ages(variables, space, date, people.env))
+    people.add(_ages(variables, space, date, people.env, complete, absent))
     for level in variables.person_formulas:
         people.add([(v.name, _formula_value(v, people.env)) for v in level])
     home = Frame(households, {})
-    home.add([(v.name, _input(v, space)) for v in variables.inputs("household")])
+    home.add([(v.name, _input(v, space, complete)) for v in variables.inputs("household")])
     if variables.aggregates:
-        parts = [pl.len().alias(PERSONS_COUNT)]
-        for variable in variables.aggregates:
-            parts += _aggregate(variable, people.env)
+        parts: list[pl.Expr] = []
+        by_variable = {v.name: _aggregate(v, people.env) for v in variables.aggregates}
+        for variable_parts in by_variable.values():
+            parts += variable_parts
         per_household = people.lazy.group_by(HOUSEHOLD_ID).agg(parts)
         home.lazy = home.lazy.join(
             per_household, on=HOUSEHOLD_ID, how="left", maintain_order="left"
         )
-        home.add([(v.name, _aggregate_value(v, True)) for v in variables.aggregates])
+        home.add([(v.name, _aggregate_value(v, by_variable[v.name])) for v in variables.aggregates])
     for level in variables.household_formulas:
         home.add([(v.name, _formula_value(v, home.env)) for v in level])
     return home, people
@@ -272,8 +324,12 @@ def population_plan(
     persons: pl.LazyFrame,
     date: dt.date,
     values: Mapping[str, Mapping[str, Resolved]],
+    complete: frozenset[str] = frozenset(),
+    absent: frozenset[str] = frozenset(),
 ) -> pl.LazyFrame:
-    home, people = _bases(variables, space, households, persons, date)
+    """`complete` names the input columns with no missing answer, `absent` those with no
+    answer at all: both make a smaller plan with the same results."""
+    home, people = _bases(variables, space, households, persons, date, complete, absent)
     outputs: list[pl.Expr] = [pl.col(HOUSEHOLD_ID)]
     for scheme in order:
         if scheme.spec.entity != "household":

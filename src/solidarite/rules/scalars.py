@@ -77,7 +77,7 @@ def any_(values: list[Scalar]) -> Scalar:
 
 
 def where(condition: Scalar, then: Scalar, otherwise: Scalar) -> Scalar:
-    if condition is True:
+    if condition is True or then is otherwise:
         return then
     if condition is False:
         return otherwise
@@ -88,14 +88,20 @@ def where(condition: Scalar, then: Scalar, otherwise: Scalar) -> Scalar:
 
 # --- comparisons --------------------------------------------------------------------------------
 def lt(a: Scalar, b: Scalar) -> Scalar:
+    if a is b and is_expr(a):
+        return False
     return bool(a < b) if both_python(a, b) else lit(a) < lit(b)
 
 
 def le(a: Scalar, b: Scalar) -> Scalar:
+    if a is b and is_expr(a):
+        return True  # a column's known value is not NULL here: NULL never reaches a bound
     return bool(a <= b) if both_python(a, b) else lit(a) <= lit(b)
 
 
 def eq(a: Scalar, b: Scalar) -> Scalar:
+    if a is b and is_expr(a):
+        return True
     return bool(a == b) if both_python(a, b) else lit(a) == lit(b)
 
 
@@ -147,12 +153,16 @@ def div(a: Scalar, b: Scalar) -> Scalar:
 def minimum(*values: Scalar) -> Scalar:
     if all(not is_expr(v) for v in values):
         return min(values)
+    if all(v is values[0] for v in values):
+        return values[0]
     return pl.min_horizontal([lit(v) for v in values])
 
 
 def maximum(*values: Scalar) -> Scalar:
     if all(not is_expr(v) for v in values):
         return max(values)
+    if all(v is values[0] for v in values):
+        return values[0]
     return pl.max_horizontal([lit(v) for v in values])
 
 

@@ -206,8 +206,10 @@ def compile_scheme(
             amount = compiled
     if errors:
         return errors
-    if variables.commune_variable() is not None and not any(
-        TERRITORY in c.formula.parsed.names for c in conditions
+    if (
+        spec.territory.residence
+        and variables.commune_variable() is not None
+        and not any(TERRITORY in c.formula.parsed.names for c in conditions)
     ):
         conditions.insert(0, _territory_condition(spec, variables))
     return Scheme(spec, parameters, tuple(conditions), amount, document.name, covered)
