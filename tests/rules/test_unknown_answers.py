@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from solidarite.rules.catalog import Catalog, load_catalog
@@ -129,6 +129,8 @@ def catalogs(draw: st.DrawFn) -> Catalog:
         "s_household": scheme_text("household", draw(booleans(False)), draw(numbers(False))),
         "s_person": scheme_text("person", draw(booleans(True)), draw(numbers(True))),
     }
+    note(f"household scheme: {schemes['s_household'].splitlines()[11:13]}")
+    note(f"person scheme: {schemes['s_person'].splitlines()[11:13]}")
     root = Path(tempfile.mkdtemp(prefix="catalog-"))
     (root / "schemes").mkdir()
     (root / "territory").mkdir()
@@ -258,6 +260,7 @@ def test_the_python_and_polars_back_ends_agree(
     )
     frame = catalog.evaluate_population(homes, persons, DATE)
     for index, household in enumerate(households):
+        note(f"household {index}: {household}")
         row = frame.row(index, named=True)
         alone = catalog.evaluate(household, DATE)
         home = alone.get("s_household")

@@ -15,7 +15,7 @@ from solidarite.rules.catalog import Catalog, load_catalog
 from solidarite.rules.errors import InputError, RuleError, RulesError, display_path
 from solidarite.rules.inputs import HOUSEHOLD_ID, MAX_BYTES, load_json
 from solidarite.rules.model import ParameterValue
-from solidarite.rules.results import HouseholdResult
+from solidarite.rules.results import Explained, HouseholdResult
 
 TRUE_WORDS = {"true", "1", "oui", "yes", "vrai"}
 FALSE_WORDS = {"false", "0", "non", "no", "faux"}
@@ -157,12 +157,40 @@ def format_table(catalog: Catalog, result: HouseholdResult, lang: str) -> str:
         lines.append(f"  {eligible_word} : {words[item.eligible]}{amount}")
         for condition in item.conditions:
             lines.append(f"    {marks[condition.status]} {getattr(condition.label, lang)}")
+        if item.amount is None and item.amount_range and item.eligible is not False:
+            low, high = item.amount_range
+            between, and_word = ("montant entre", "et") if fr else ("amount between", "and")
+            lines.append(f"    {between} {low:.2f} € {and_word} {high:.2f} €")
+        if item.explanation and item.eligible is not False:
+            lines.append(f"    {'calcul' if fr else 'computed from'} :")
+            for part in item.explanation:
+                lines.append(f"      {getattr(part.label, lang)} = {_shown(part, fr)}")
+        if item.assumptions and item.eligible is not False:
+            rests = "repose sur une hypothèse" if fr else "rests on an assumption"
+            lines.append(f"    ⚠ {rests} : {', '.join(item.assumptions)}")
         if item.parameters:
             shown = ", ".join(f"{k}={v}" for k, v in item.parameters.items())
             lines.append(f"    {parameters_word} : {shown}")
         if item.unknown_variables:
             lines.append(f"    {ask_word} : {', '.join(item.unknown_variables)}")
     return "\n".join(lines)
+
+
+def _shown(part: Explained, fr: bool) -> str:
+    """A value an amount was computed from: known, or between bounds; a scale's bracket."""
+    unit = f" {part.unit}" if part.unit else ""
+    if "value" in part.shown:
+        value = part.shown["value"]
+        text = "?" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    else:
+        low, high = part.shown.get("minimum"), part.shown.get("maximum")
+        low_text = "-∞" if low is None else f"{low:g}"
+        high_text = "+∞" if high is None else f"{high:g}"
+        and_word = "et" if fr else "and"
+        text = f"{'entre' if fr else 'between'} {low_text} {and_word} {high_text}"
+    if part.bracket is not None:
+        text += f" ({'tranche' if fr else 'bracket'} {part.bracket + 1})"
+    return text + unit + (" ⚠" if part.assumption else "")
 
 
 def _read_population(path: Path, catalog: Catalog) -> pl.DataFrame:

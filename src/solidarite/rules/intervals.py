@@ -352,6 +352,14 @@ def coalesce(values: list[Value]) -> Value:
     return hull(replace(first, null=False), tail, first.value, first.null)
 
 
+def _masked(v: Value) -> Value:
+    """Bounds that exist only where a non-null value does (NULL elsewhere, which GREATEST and
+    LEAST skip): a surely-NULL argument must not lend its meaningless bounds."""
+    if v.value is True:
+        return v
+    return replace(v, lo=s.where(v.value, v.lo, None), hi=s.where(v.value, v.hi, None))
+
+
 def extreme(values: list[Value], largest: bool) -> Value:
     """GREATEST / LEAST: NULL arguments are skipped, as in PostgreSQL and Polars."""
     if all(is_point(v) and v.kind == "num" for v in values):
@@ -364,7 +372,7 @@ def extreme(values: list[Value], largest: bool) -> Value:
         if result.kind == "null" or result.value is False:
             result = other
             continue
-        a, b = as_number(result), as_number(other)
+        a, b = _masked(as_number(result)), _masked(as_number(other))
         either_null = s.or_(a.null, b.null)
         if largest:
             lo = s.where(either_null, s.minimum(a.lo, b.lo), s.maximum(a.lo, b.lo))
