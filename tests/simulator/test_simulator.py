@@ -1,5 +1,6 @@
 """The simulator asks only what matters, explains, refuses bad input and forgets on request."""
 
+from html import unescape
 from typing import Any
 
 import pytest
@@ -133,3 +134,37 @@ def test_english_interface(client: Client) -> None:
     client.post(reverse("simulator_start"), {"size": "1"})
     page = client.get(reverse("simulator_questions")).content.decode()
     assert "In which commune do you live?" in page
+
+
+def test_a_resident_of_another_commune_is_told_no_scheme_applies_and_where_to_look(
+    client: Client,
+) -> None:
+    _run(client, 1, {"commune_residence": "autre", "age": "40", "revenus_mensuels": "900"})
+    page = client.get(reverse("simulator_results"))
+    assert page.context["outside"] is True
+    html = unescape(page.content.decode())
+    assert "Aucune aide de ce catalogue ne s'applique là où vous habitez" in html
+    assert "mesdroitssociaux.gouv.fr" in html
+    text = client.get(reverse("simulator_download")).content.decode()
+    assert "Aucune aide de ce catalogue" in text
+
+
+def test_an_amount_shows_its_computation_and_says_when_it_rests_on_an_assumption(
+    client: Client,
+) -> None:
+    chenove = {
+        "commune_residence": "21166",
+        "duree_residence_mois": "24",
+        "age": "40",
+        "revenus_mensuels": "500",
+    }
+    _run(client, 1, chenove)
+    page = client.get(reverse("simulator_results"))
+    assert page.context["outside"] is False
+    rmg = {e["id"]: e for e in page.context["claimable"]}["rmg_chenove"]
+    assert "Unités de consommation (échelle OCDE modifiée) : 1,00 UC" in rmg["computation"]
+    assert any(
+        line.startswith("Ressources mensuelles du foyer : 500,00") for line in rmg["computation"]
+    )
+    assert rmg["assumption"] is True
+    assert "repose sur une hypothèse du conseil municipal" in page.content.decode()

@@ -4,6 +4,14 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+OUTSIDE_MESSAGE = gettext_lazy(
+    "Aucune aide de ce catalogue ne s'applique là où vous habitez : il couvre les aides de "
+    "Besançon et de Chenôve. Vos droits nationaux (RSA, prime d'activité, aides au logement...) "
+    "se vérifient sur mesdroitssociaux.gouv.fr ; le CCAS de votre commune ou un espace France "
+    "Services vous accompagne."
+)
 
 from solidarite.rules.catalog import Catalog
 from solidarite.rules.results import HouseholdResult, SchemeResult
@@ -53,7 +61,33 @@ def _entry(catalog: Catalog, answers: Answers, result: SchemeResult) -> dict[str
         "failed": [translated(c.label) for c in result.conditions if c.status == "failed"],
         "passed": [translated(c.label) for c in result.conditions if c.status == "passed"],
         "question": question,
+        "computation": _computation(result) if result.eligible is not False else [],
+        "assumption": bool(result.assumptions) and result.eligible is not False,
     }
+
+
+def _computation(result: SchemeResult) -> list[str]:
+    """The values the amount was computed from, as a resident reads them."""
+    lines = []
+    for part in result.explanation:
+        unit = f" {part.unit}" if part.unit else ""
+        if "value" in part.shown and part.shown["value"] is not None:
+            value = part.shown["value"]
+            shown = number_format(value, decimal_pos=2) if isinstance(value, float) else str(value)
+        elif "minimum" in part.shown:
+            shown = _("à préciser")
+        else:
+            continue
+        lines.append(f"{translated(part.label)} : {shown}{unit}")
+    return lines
+
+
+def outside_the_catalog(catalog: Catalog, answers: Answers) -> bool:
+    """The resident's commune is known and no scheme of the catalog covers it."""
+    commune = answers.household.get("commune_residence")
+    if commune is None:
+        return False
+    return not any(commune in scheme.communes for scheme in catalog.schemes.values())
 
 
 def build_results(catalog: Catalog, answers: Answers, result: HouseholdResult) -> dict[str, Any]:
@@ -66,12 +100,20 @@ def build_results(catalog: Catalog, answers: Answers, result: HouseholdResult) -
             maybe.append(entry)
         else:
             refused.append(entry)
-    return {"claimable": claimable, "maybe": maybe, "refused": refused, "date": result.date}
+    return {
+        "claimable": claimable,
+        "maybe": maybe,
+        "refused": refused,
+        "date": result.date,
+        "outside": outside_the_catalog(catalog, answers),
+    }
 
 
 def summary_text(results: dict[str, Any]) -> str:
     """A plain-text summary the resident can keep: no account, nothing stored."""
     lines = [_("Solidarité — ce que vous pouvez demander"), str(results["date"]), ""]
+    if results.get("outside"):
+        lines += [str(OUTSIDE_MESSAGE), ""]
     for title, entries in (
         (_("Vous pouvez demander"), results["claimable"]),
         (_("Peut-être, selon une réponse"), results["maybe"]),

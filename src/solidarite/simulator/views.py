@@ -13,7 +13,7 @@ from solidarite.schemes.services import get_catalog
 from solidarite.simulator import answers as session_answers
 from solidarite.simulator.forms import HouseholdSizeForm, QuestionsForm
 from solidarite.simulator.questions import deciding_questions, next_page
-from solidarite.simulator.summary import build_results, summary_text
+from solidarite.simulator.summary import OUTSIDE_MESSAGE, build_results, summary_text
 
 
 def _evaluate(answers: session_answers.Answers) -> HouseholdResult:
@@ -64,6 +64,7 @@ def results(request: HttpRequest) -> HttpResponse:
     if not answers.started:
         return redirect("simulator_start")
     context = build_results(get_catalog(), answers, _evaluate(answers))
+    context["outside_message"] = OUTSIDE_MESSAGE
     return render(request, "simulator/results.html", context)
 
 
