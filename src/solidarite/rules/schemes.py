@@ -243,8 +243,8 @@ def _territory_condition(spec: SchemeSpec, variables: VariableSet) -> Condition:
     commune = variables.commune_variable()
     names = frozenset({commune.name}) if commune else frozenset()
     label = Labels(
-        fr=f"Habiter le territoire du dispositif ({spec.territory.label.fr})",
-        en=f"Live in the scheme's territory ({spec.territory.label.en})",
+        fr=f"Habiter {spec.territory.label.fr}",
+        en=f"Live in {spec.territory.label.en}",
     )
     return Condition(TERRITORY_CONDITION, label, Formula(parsed, names, names, frozenset()))
 

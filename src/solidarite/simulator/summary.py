@@ -6,17 +6,17 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from solidarite.rules.catalog import Catalog
+from solidarite.rules.results import HouseholdResult, SchemeResult
+from solidarite.schemes.services import translated
+from solidarite.simulator.answers import Answers
+
 OUTSIDE_MESSAGE = gettext_lazy(
     "Aucune aide de ce catalogue ne s'applique là où vous habitez : il couvre les aides de "
     "Besançon et de Chenôve. Vos droits nationaux (RSA, prime d'activité, aides au logement...) "
     "se vérifient sur mesdroitssociaux.gouv.fr ; le CCAS de votre commune ou un espace France "
     "Services vous accompagne."
 )
-
-from solidarite.rules.catalog import Catalog
-from solidarite.rules.results import HouseholdResult, SchemeResult
-from solidarite.schemes.services import translated
-from solidarite.simulator.answers import Answers
 
 
 def _who(answers: Answers, result: SchemeResult) -> str:
