@@ -134,3 +134,22 @@ def test_answering_an_unknown_never_flips_a_decided_result(
             assert new.eligible == old.eligible, old.scheme_id
         if old.amount is not None:
             assert new.amount == pytest.approx(old.amount), old.scheme_id
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    household=st.fixed_dictionaries(
+        {
+            "household": _answers("household", known_only=True),
+            "persons": st.lists(_answers("person", known_only=True).map(_one_age), max_size=4),
+        }
+    ),
+    date=DATES,
+)
+def test_the_compiled_fast_path_and_the_interval_engine_agree_on_the_catalog(
+    household: dict[str, Any], date: dt.date
+) -> None:
+    assert (
+        CATALOG.evaluate(household, date).to_dict()
+        == CATALOG.evaluate(household, date, fast=False).to_dict()
+    )

@@ -279,3 +279,29 @@ def test_the_python_and_polars_back_ends_agree(
             assert row["s_person__amount"] == pytest.approx(low)
         else:
             assert row["s_person__amount"] is None
+
+
+COMPLETE = st.fixed_dictionaries(
+    {
+        "household": st.fixed_dictionaries(
+            {name: st.sampled_from(DOMAINS[name]) for name in HOUSEHOLD_INPUTS}
+        ),
+        "persons": st.lists(
+            st.fixed_dictionaries({name: st.sampled_from(DOMAINS[name]) for name in PERSON_INPUTS}),
+            max_size=3,
+        ),
+    }
+)
+
+
+@SETTINGS
+@given(catalog=catalogs(), household=COMPLETE)
+def test_the_compiled_fast_path_gives_the_interval_engines_json(
+    catalog: Catalog, household: dict[str, Any]
+) -> None:
+    """Every answer known: the compiled function and the interval engine say the same, to the
+    explanation."""
+    note(f"household: {household}")
+    fast = catalog.evaluate(household, DATE).to_dict()
+    slow = catalog.evaluate(household, DATE, fast=False).to_dict()
+    assert fast == slow

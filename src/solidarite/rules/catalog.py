@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from solidarite.rules import compiled
 from solidarite.rules import household as household_engine
 from solidarite.rules import population as population_engine
 from solidarite.rules.errors import CatalogError, EvaluationError, RuleError
@@ -23,7 +24,7 @@ from solidarite.rules.model import (
     TestFile,
     VariablesFile,
 )
-from solidarite.rules.results import HouseholdResult
+from solidarite.rules.results import HouseholdResult, SchemeResult
 from solidarite.rules.schemes import OtherScheme, Resolved, Scheme, compile_scheme
 from solidarite.rules.territory import Communes, load_communes
 from solidarite.rules.validation import parse_document, suggestion
@@ -70,10 +71,22 @@ class Catalog:
     def values_at(
         self, date: dt.date, by_scheme: Mapping[str, Mapping[str, ParameterValue]]
     ) -> dict[str, dict[str, Resolved]]:
-        return {
-            scheme.id: scheme.parameter_values(date, by_scheme.get(scheme.id, {}))
-            for scheme in self.ordered
-        }
+        """Every scheme's parameter values at `date` under a scenario (cached: most
+        evaluations share both; callers never change the result)."""
+        key = (date, tuple(sorted((k, tuple(sorted(v.items()))) for k, v in by_scheme.items())))
+        found = self._values_cache.get(key)
+        if found is None:
+            if len(self._values_cache) > 256:
+                self._values_cache.clear()
+            found = self._values_cache[key] = {
+                scheme.id: scheme.parameter_values(date, by_scheme.get(scheme.id, {}))
+                for scheme in self.ordered
+            }
+        return found
+
+    @cached_property
+    def _values_cache(self) -> dict[Any, dict[str, dict[str, Resolved]]]:
+        return {}
 
     def evaluate(
         self,
@@ -82,15 +95,27 @@ class Catalog:
         overrides: Overrides | None = None,
         source: str = "household",
         questions: bool = True,
+        fast: bool = True,
     ) -> HouseholdResult:
         """Every scheme for one household `{"household": {...}, "persons": [...]}`.
 
         With `questions` (the default) each undecided result lists the unknown answers that
-        can still change it; without, that search (which tries answers) is skipped."""
+        can still change it; without, that search (which tries answers) is skipped. When every
+        answer any scheme reads is known, a compiled function answers (`fast=False` forces the
+        interval engine: the tests compare both)."""
         date = date or dt.date.today()
         by_scheme = self.scheme_overrides(overrides or {})
         answers, persons = validated(self.models, self.variables, household, source)
         values = self.values_at(date, by_scheme)
+        known = compiled.known_answers(self.variables, answers, persons)
+        if fast and compiled.applies(self.program, known, self.order):
+            # Every answer any scheme can read is known: the compiled fast path.
+            found = compiled.results(self, self.program, answers, persons, date, values)
+            return HouseholdResult(
+                date,
+                tuple(sorted(found, key=self._result_order)),
+                _missing_inputs(self.variables, answers, persons),
+            )
         state = household_engine.run(
             self.variables, self.ordered, self.space, answers, persons, date, values
         )
@@ -105,10 +130,16 @@ class Catalog:
             explain(self, self.schemes[scheme_id], member, outcome, state, values, date, deciding)
             for (scheme_id, member), outcome in state.outcomes.items()
         )
-        ordered = tuple(
-            sorted(results, key=lambda r: (self._position[r.scheme_id], r.person_index or 0))
-        )
+        ordered = tuple(sorted(results, key=self._result_order))
         return HouseholdResult(date, ordered, _missing_inputs(self.variables, answers, persons))
+
+    def _result_order(self, result: SchemeResult) -> tuple[int, int]:
+        return self._position[result.scheme_id], result.person_index or 0
+
+    @cached_property
+    def program(self) -> compiled.Program:
+        """The catalog as one Python function, for households whose answers are all known."""
+        return compiled.build(self.variables, self.ordered)
 
     @cached_property
     def _position(self) -> dict[str, int]:
@@ -129,9 +160,10 @@ class Catalog:
         )
         complete = complete_columns(households) | complete_columns(persons)
         absent = absent_columns(households) | absent_columns(persons)
+        # The frames are in memory already: the in-memory engine starts faster than streaming.
         return self.population_plan(
             households.lazy(), persons.lazy(), date, overrides, complete, absent
-        ).collect()
+        ).collect(engine="in-memory")
 
     def population_plan(
         self,

@@ -60,7 +60,7 @@ def explain(
         eligible=eligible_of(outcome),
         amount=amount_of(outcome),
         conditions=conditions,
-        parameters={k: _plain(v) for k, v in values[scheme.id].items()},
+        parameters={k: plain(v) for k, v in values[scheme.id].items()},
         unknown_variables=tuple(sorted(deciding.get((scheme.id, member), frozenset()))),
         amount_range=amount_range,
         explanation=explanation,
@@ -70,6 +70,17 @@ def explain(
 
 def assumptions_read(scheme: Scheme) -> tuple[str, ...]:
     """The scheme's parameters marked as assumptions that its conditions or amount read."""
+    found = _ASSUMPTIONS.get(id(scheme))
+    if found is None or found[0] is not scheme:  # the scheme is kept: its id is never reused
+        found = _ASSUMPTIONS[id(scheme)] = (scheme, _assumptions_read(scheme))
+    return found[1]
+
+
+# Per compiled scheme (schemes are immutable), holding the scheme so that its id stays its own.
+_ASSUMPTIONS: dict[int, tuple[Scheme, tuple[str, ...]]] = {}
+
+
+def _assumptions_read(scheme: Scheme) -> tuple[str, ...]:
     read: set[str] = set()
     for formula in scheme.formulas:
         read |= formula.parsed.names
@@ -88,7 +99,7 @@ def _status(value: Value) -> Status:
     return status_of(None)
 
 
-def _plain(value: Resolved) -> Any:
+def plain(value: Resolved) -> Any:
     if isinstance(value, tuple):
         return [[threshold, amount] for threshold, amount in brackets_of(value)]
     return value

@@ -269,12 +269,13 @@ def _remainder(a: Value, b: Value) -> Value:
     lo = s.where(s.le(0.0, a.lo), 0.0, s.neg(bound))
     hi = s.where(s.le(a.hi, 0.0), 0.0, bound)
     may_zero = s.and_(s.le(b.lo, 0.0), s.le(0.0, b.hi))
+    zero_only = s.and_(s.eq(b.lo, 0.0), s.eq(b.hi, 0.0))
     return Value(
         "num",
         s.where(exact_ok, exact, lo),
         s.where(exact_ok, exact, hi),
         s.or_(s.or_(a.null, b.null), may_zero),
-        s.and_(a.value, b.value),
+        s.and_(s.and_(a.value, b.value), s.not_(zero_only)),
     )
 
 

@@ -13,7 +13,7 @@ def status_of(value: bool | None) -> Status:
     return "unknown" if value is None else ("passed" if value else "failed")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConditionResult:
     id: str
     label: Labels
@@ -23,7 +23,7 @@ class ConditionResult:
         return {"id": self.id, "label": self.label.model_dump(), "status": self.status}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Explained:
     """One value an amount was computed from."""
 
@@ -49,7 +49,7 @@ class Explained:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SchemeResult:
     """One scheme for one household (household schemes) or one member (person schemes)."""
 

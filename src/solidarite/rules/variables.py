@@ -6,6 +6,7 @@ ready reads only earlier batches, so a population runs one `with_columns` per ba
 
 import graphlib
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -65,19 +66,31 @@ class VariableSet:
 
     def inputs(self, entity: str) -> list[Variable]:
         """The answers a household or a person can give (birth dates included)."""
-        return [v for v in self.by_name.values() if v.spec.is_input and v.entity == entity]
+        return self._inputs[entity]
+
+    @cached_property
+    def _inputs(self) -> dict[str, list[Variable]]:
+        return {
+            entity: [v for v in self.by_name.values() if v.spec.is_input and v.entity == entity]
+            for entity in ("household", "person")
+        }
 
     def ages(self) -> list[Variable]:
         """Variables that follow from a birth date (years first, then months)."""
+        return self._ages
+
+    @cached_property
+    def _ages(self) -> list[Variable]:
         found = [v for v in self.by_name.values() if v.spec.age_of is not None]
         return sorted(found, key=lambda v: v.spec.age_of.unit != "years")  # type: ignore[union-attr]
 
     def commune_variable(self) -> Variable | None:
         """The household's commune of residence, which territories are checked against."""
-        return next(
-            (v for v in self.by_name.values() if v.spec.type == "commune"),
-            None,
-        )
+        return self._commune
+
+    @cached_property
+    def _commune(self) -> Variable | None:
+        return next((v for v in self.by_name.values() if v.spec.type == "commune"), None)
 
 
 def compile_variables(
