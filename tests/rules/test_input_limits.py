@@ -135,3 +135,20 @@ def test_the_api_answers_any_body_without_a_server_error(body: bytes) -> None:
     assert response.status_code in (200, 400, 413, 415, 422), response.content[:300]
     assert response["Content-Type"].startswith("application/json")
     json.loads(response.content)
+
+
+@pytest.mark.django_db
+def test_huge_scenario_values_evaluate_without_a_server_error() -> None:
+    """Reproduced by schemathesis: amounts near the float maximum overflowed the rounding."""
+    household = {"household": {"commune_residence": "21166"}, "persons": [{"age": 19}]}
+    overrides = {
+        "aide_jeunes_besancon.montant_mensuel": 1.1116379087621273e308,
+        "rmg_chenove.seuil_par_uc": 8.202227875388244e307,
+        "ginko_gratuite_jeunes.age_limite": 2.99e241,
+    }
+    for fast in (True, False):
+        result = CATALOG.evaluate(household, overrides=overrides, fast=fast)
+        assert result.get("rmg_chenove").eligible is not False
+    client_body = json.dumps({"parameters": overrides, **household})
+    response = Client().post("/api/v1/simulate", data=client_body, content_type="application/json")
+    assert response.status_code == 200

@@ -144,7 +144,14 @@ def _unary(function: Callable[[float], float]) -> Callable[[Any], Any]:
 
 
 def _trunc(x: float) -> float:
+    if not math.isfinite(x):
+        return x
     return float(math.ceil(x) if x < 0 else math.floor(x))
+
+
+def _finite(function: Callable[[float], int]) -> Callable[[float], float]:
+    """floor / ceil that leave an infinite value as it is (math.floor(inf) raises)."""
+    return lambda x: float(function(x)) if math.isfinite(x) else x
 
 
 def _single(base: Any, brackets: Sequence[Bracket]) -> Any:
@@ -189,8 +196,8 @@ HELPERS: dict[str, Any] = {
     "_greatest": _greatest,
     "_least": _least,
     "_abs": _unary(abs),
-    "_floor": _unary(lambda x: float(math.floor(x))),
-    "_ceil": _unary(lambda x: float(math.ceil(x))),
+    "_floor": _unary(_finite(math.floor)),
+    "_ceil": _unary(_finite(math.ceil)),
     "_trunc": _unary(_trunc),
     "_single": _single,
     "_marginal": _marginal,

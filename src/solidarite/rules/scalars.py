@@ -186,9 +186,10 @@ def round_half_away(a: Scalar, decimals: int) -> Scalar:
     """Round half away from zero, the same float operations in both back-ends."""
     factor = 10.0**decimals
     if not is_expr(a):
-        if not math.isfinite(a):
-            return a
-        rounded = math.floor(abs(a) * factor + 0.5) / factor
+        scaled = abs(a) * factor + 0.5
+        if not math.isfinite(scaled):
+            return a  # too large to carry decimals anyway (and floor(inf) would raise)
+        rounded = math.floor(scaled) / factor
         return rounded if a >= 0 else -rounded
     magnitude = (a.abs() * factor + 0.5).floor() / factor
     return pl.when(a >= 0).then(magnitude).otherwise(-magnitude)
