@@ -79,3 +79,21 @@ def test_openapi_description_and_docs_are_served(client: Client) -> None:
     assert "/api/v1/simulate" in schema["paths"]
     assert client.get("/api/docs").status_code == 302
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_simulate_shows_the_arithmetic_of_an_amount_and_its_assumptions(client: Client) -> None:
+    body = {
+        "household": {"commune_residence": "21166", "duree_residence_mois": 24},
+        "persons": [{"age": 40, "revenus_mensuels": 500.0}, {"age": 38, "revenus_mensuels": 0.0}],
+        "date": "2024-05-01",
+    }
+    response = client.post("/api/v1/simulate", data=body, content_type="application/json")
+    assert response.status_code == 200
+    rmg = next(r for r in response.json()["results"] if r["scheme"] == "rmg_chenove")
+    values = {part["name"]: part for part in rmg["explanation"]}
+    assert values["uc"]["value"] == 1.5
+    assert values["ressources_mensuelles_foyer"]["value"] == 500.0
+    assert values["seuil_par_uc"] | {"value": 965.0, "assumption": True} == values["seuil_par_uc"]
+    assert rmg["amount"] == 947.5  # 965 x 1.5 - 500
+    assert rmg["amount_range"] == [947.5, 947.5]
+    assert "seuil_par_uc" in rmg["assumptions"]

@@ -115,6 +115,23 @@ BROKEN: list[tuple[str, str, dict[str, str], str]] = [
         "schemes/aide.yaml:17: conditions[0].expression: invalid SQL expression",
     ),
     (
+        "scheme_cycle",
+        VARIABLES,
+        {
+            "aide": SCHEME.replace("ressources < seuil", "ressources < seuil AND autre__eligible"),
+            "autre": SCHEME.replace("id: aide", "id: autre").replace(
+                "ressources < seuil", "aide__eligible"
+            ),
+        },
+        "conditions[1].expression: cycle among schemes: ",
+    ),
+    (
+        "unsupported_sql",
+        VARIABLES,
+        {"aide": SCHEME.replace("commune = '25056'", "UPPER(commune) = '25056'")},
+        'unsupported function {"StringExpr": "Uppercase"}; see docs/rules.md',
+    ),
+    (
         "formula_of_wrong_type",
         VARIABLES.replace("formula: revenus * 2", "formula: revenus > 2"),
         {"aide": SCHEME},

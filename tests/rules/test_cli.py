@@ -114,3 +114,30 @@ def test_eval_population_names_the_bad_row(
         "population.csv:3: percoit_rsa: expects true or false, got 'peut-être'"
         in capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "household_id,age,revenu_mensuel\n1,40,900\n",
+            "revenu_mensuel: unknown person column; did you mean revenus_mensuels?",
+        ),
+        (
+            "household_id,commune_residence,age\n1,21166,40\n1,25056,12\n",
+            "commune_residence: household 1 has different values in its rows",
+        ),
+        ("household_id,age,revenus_mensuels\n1,40,NaN\n", "revenus_mensuels: expects a finite"),
+        ("household_id,age,revenus_mensuels\n1,40,1e309\n", "revenus_mensuels: expects a finite"),
+        ("household_id,age\n1,40\n1,200\n", "population.csv:3: age: must be at most 120"),
+    ],
+)
+def test_eval_population_refuses_bad_files_naming_row_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    source = tmp_path / "population.csv"
+    source.write_text(content, encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert main(["rules", "eval-population", str(source), "--out", str(out)]) == 1
+    assert message in capsys.readouterr().err
+    assert not out.exists()

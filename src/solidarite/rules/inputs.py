@@ -308,7 +308,8 @@ def _shape_frame(
             bad = bad | (pl.col(name).is_not_null() & ~pl.col(name).cast(pl.String).is_in(options))
         rows = frame.with_row_index("__row").filter(bad).head(1)
         if rows.height:
-            errors.append(_row_error(model, variables, source, name, rows.row(0, named=True)))
+            row = rows.with_columns(cast.alias("__cast")).row(0, named=True)
+            errors.append(_row_error(model, variables, source, name, row))
             continue
         columns.append(cast.alias(name))
     return frame.select(columns) if not errors else frame
@@ -322,8 +323,18 @@ def _row_error(
     row: Mapping[str, Any],
 ) -> RuleError:
     value = row[name]
-    if isinstance(value, float) and not math.isfinite(value):
-        message = "expects a finite number"
+    typed = row["__cast"]
+    if typed is not None and not isinstance(value, str | type(typed)):
+        typed = None
+    if isinstance(typed, float) and not math.isfinite(typed):
+        message = f"expects a finite number, got {value!r}"
+    elif typed is not None and typed != value:
+        # A CSV cell read as its type: the model checks the number, not the text.
+        try:
+            model.model_validate({name: typed})
+            message = f"expects {variables.by_name[name].spec.type} values, got {value!r}"
+        except ValidationError as exc:
+            message = _message(exc.errors()[0])
     else:
         try:
             model.model_validate({name: value})
