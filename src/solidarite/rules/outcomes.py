@@ -101,12 +101,19 @@ def scheme_outcome(
     local = scheme_lookup(scheme, variables, values, lookup)
     conditions = tuple(iv.evaluate(c.formula.tree, local) for c in scheme.conditions)
     sure = s.all_([iv.surely_true(c) for c in conditions])
-    possible = s.all_([iv.can_be_true(c) for c in conditions])
+    if all(iv.is_point(c) and c.kind == "bool" for c in conditions):
+        possible = sure  # known answers: one expression, which later steps recognise
+    else:
+        possible = s.all_([iv.can_be_true(c) for c in conditions])
     if scheme.amount is None:
         return Outcome(conditions, sure, possible, None, None)
     amount = iv.as_number(iv.evaluate(scheme.amount.tree, local))
     if amount.kind == "null" or amount.value is False:
         amount = iv.constant(0.0)  # surely NULL: no money
+    if sure is possible and iv.is_point(amount):
+        # Known answers: one expression for the amount, not two bounds.
+        once = s.round_half_away(s.where(sure, amount.lo, 0.0), AMOUNT_DECIMALS)
+        return Outcome(conditions, sure, possible, once, once)
     # A NULL amount is no money; a surely-NULL one is 0.
     lo = s.where(amount.value, s.where(amount.null, s.minimum(0.0, amount.lo), amount.lo), 0.0)
     hi = s.where(amount.value, s.where(amount.null, s.maximum(0.0, amount.hi), amount.hi), 0.0)

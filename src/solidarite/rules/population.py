@@ -46,6 +46,12 @@ class Frame:
             self.lazy = self.lazy.with_columns(exprs)
 
 
+def _columnar(expr: pl.Expr) -> pl.Expr:
+    """An expression of literals only (a folded bound) as one value that broadcasts: Polars
+    would otherwise refuse a one-row result beside a taller frame."""
+    return expr if expr.meta.root_names() else expr.first()
+
+
 def _materialise(name: str, value: Value) -> tuple[list[pl.Expr], Value]:
     exprs: list[pl.Expr] = []
     parts: dict[str, Scalar] = {}
@@ -58,19 +64,32 @@ def _materialise(name: str, value: Value) -> tuple[list[pl.Expr], Value]:
             parts[field] = component  # already a column: no copy
         elif isinstance(component, pl.Expr):
             column = f"{name}@{field}"
-            exprs.append(component.alias(column))
+            exprs.append(_columnar(component).alias(column))
             parts[field] = pl.col(column)
         else:
             parts[field] = component
     return exprs, Value(
-        value.kind, parts["lo"], parts["hi"], parts["null"], parts["value"], value.domain
+        value.kind,
+        parts["lo"],
+        parts["hi"],
+        parts["null"],
+        parts["value"],
+        value.domain,
+        value.certain,
     )
 
 
-def _input(variable: Variable, space: Domains, complete: frozenset[str]) -> Value:
+def _input(
+    variable: Variable,
+    space: Domains,
+    complete: frozenset[str],
+    absent: frozenset[str] = frozenset(),
+) -> Value:
     """An input column; one without missing answers is a known value (one expression)."""
     column = pl.col(variable.name)
     unknown = space.unknown[variable.name]
+    if variable.name in absent:
+        return unknown  # no answer at all: the unknown is static, folded into the plan
     if variable.name in complete:
         if variable.spec.type in ("int", "float"):
             return iv.point("num", column.cast(pl.Float64))
@@ -291,7 +310,7 @@ def _bases(
     people = Frame(persons, {})
     people.add(
         [
-            (v.name, _input(v, space, complete))
+            (v.name, _input(v, space, complete, absent))
             for v in variables.inputs("person")
             if v.spec.type != "date" and not v.spec.age_of
         ]
@@ -300,7 +319,7 @@ def _bases(
     for level in variables.person_formulas:
         people.add([(v.name, _formula_value(v, people.env)) for v in level])
     home = Frame(households, {})
-    home.add([(v.name, _input(v, space, complete)) for v in variables.inputs("household")])
+    home.add([(v.name, _input(v, space, complete, absent)) for v in variables.inputs("household")])
     if variables.aggregates:
         parts: list[pl.Expr] = []
         by_variable = {v.name: _aggregate(v, people.env) for v in variables.aggregates}
@@ -331,12 +350,18 @@ def population_plan(
     answer at all: both make a smaller plan with the same results."""
     home, people = _bases(variables, space, households, persons, date, complete, absent)
     outputs: list[pl.Expr] = [pl.col(HOUSEHOLD_ID)]
-    for scheme in order:
-        if scheme.spec.entity != "household":
-            continue
-        outcome = _outcome(scheme, variables, values, date, home.env.__getitem__)
-        home.add(_published(scheme, outcome))
-        outputs += _decided(scheme, home.env)
+    for level in _levels([x for x in order if x.spec.entity == "household"]):
+        home.add(
+            [
+                named
+                for scheme in level
+                for named in _published(
+                    scheme, _outcome(scheme, variables, values, date, home.env.__getitem__)
+                )
+            ]
+        )
+        for scheme in level:
+            outputs += _decided(scheme, home.env)
     person_schemes = [scheme for scheme in order if scheme.spec.entity == "person"]
     if not person_schemes:
         return home.lazy.select(outputs)
@@ -355,15 +380,39 @@ def population_plan(
         people.env | {k: v for k, v in home.env.items() if k not in people.env},
     )
     totals: list[pl.Expr] = []
-    for scheme in person_schemes:
-        outcome = _outcome(scheme, variables, values, date, members.env.__getitem__)
-        members.add(_published(scheme, outcome))
-        totals += _person_totals(scheme, members.env)
+    shapes: dict[str, tuple[bool, bool]] = {}
+    for level in _levels(person_schemes):
+        members.add(
+            [
+                named
+                for scheme in level
+                for named in _published(
+                    scheme, _outcome(scheme, variables, values, date, members.env.__getitem__)
+                )
+            ]
+        )
+        for scheme in level:
+            parts, point_eligible, point_amount = _person_totals(scheme, members.env)
+            totals += parts
+            shapes[scheme.id] = (point_eligible, point_amount)
     per_household = members.lazy.group_by(HOUSEHOLD_ID).agg(totals)
     result = home.lazy.join(per_household, on=HOUSEHOLD_ID, how="left", maintain_order="left")
     for scheme in person_schemes:
-        outputs += _household_total(scheme)
+        outputs += _household_total(scheme, *shapes[scheme.id])
     return result.select(outputs)
+
+
+def _levels(schemes: Sequence[Scheme]) -> list[list[Scheme]]:
+    """Schemes in batches that read only earlier batches: one `with_columns` per batch."""
+    level_of: dict[str, int] = {}
+    levels: list[list[Scheme]] = []
+    for scheme in schemes:  # already in an order where each comes after what it reads
+        level = 1 + max((level_of.get(other, -1) for other in scheme.reads_schemes), default=-1)
+        level_of[scheme.id] = level
+        while len(levels) <= level:
+            levels.append([])
+        levels[level].append(scheme)
+    return levels
 
 
 def _outcome(
@@ -388,6 +437,20 @@ def _published(scheme: Scheme, outcome: Outcome) -> list[tuple[str, Value]]:
 def _decided(scheme: Scheme, env: dict[str, Value]) -> list[pl.Expr]:
     """Eligibility and amount as plain columns: null where the answer is undecided."""
     eligible = env[eligible_name(scheme.id)]
+    if eligible.lo is eligible.hi:
+        columns = [s.lit(eligible.lo).cast(pl.Boolean).alias(eligible_name(scheme.id))]
+        if scheme.amount is not None:
+            amount = env[amount_name(scheme.id)]
+            columns.append(
+                s.lit(amount.lo).cast(pl.Float64).alias(amount_name(scheme.id))
+                if amount.lo is amount.hi
+                else pl.when(s.lit(amount.lo) == s.lit(amount.hi))
+                .then(s.lit(amount.lo))
+                .otherwise(None)
+                .cast(pl.Float64)
+                .alias(amount_name(scheme.id))
+            )
+        return columns
     columns = [
         pl.when(s.lit(eligible.lo))
         .then(True)
@@ -409,44 +472,44 @@ def _decided(scheme: Scheme, env: dict[str, Value]) -> list[pl.Expr]:
     return columns
 
 
-def _person_totals(scheme: Scheme, env: dict[str, Value]) -> list[pl.Expr]:
+def _person_totals(scheme: Scheme, env: dict[str, Value]) -> tuple[list[pl.Expr], bool, bool]:
+    """Group-by parts per household; known answers need one count and one sum."""
     eligible = env[eligible_name(scheme.id)]
-    parts = [
-        s.lit(eligible.lo).any().alias(f"{scheme.id}@any_sure"),
-        s.lit(eligible.hi).any().alias(f"{scheme.id}@any_possible"),
-        _count(eligible.lo).cast(pl.Int64).alias(beneficiaries_column(scheme.id)),
-    ]
+    point_eligible = eligible.lo is eligible.hi
+    parts = [_count(eligible.lo).cast(pl.Int64).alias(beneficiaries_column(scheme.id))]
+    if not point_eligible:
+        parts.append(s.lit(eligible.hi).any().alias(f"{scheme.id}@any_possible"))
+    point_amount = True
     if scheme.amount is not None:
         amount = env[amount_name(scheme.id)]
-        parts += [
-            _summed(amount.lo).alias(f"{scheme.id}@sum_lo"),
-            _summed(amount.hi).alias(f"{scheme.id}@sum_hi"),
-        ]
-    return parts
+        point_amount = amount.lo is amount.hi
+        parts.append(_summed(amount.lo).alias(f"{scheme.id}@sum_lo"))
+        if not point_amount:
+            parts.append(_summed(amount.hi).alias(f"{scheme.id}@sum_hi"))
+    return parts, point_eligible, point_amount
 
 
-def _household_total(scheme: Scheme) -> list[pl.Expr]:
+def _household_total(scheme: Scheme, point_eligible: bool, point_amount: bool) -> list[pl.Expr]:
     """Any member surely eligible: yes; none possibly: no (also with no member at all)."""
-    sure = pl.col(f"{scheme.id}@any_sure").fill_null(False)
-    possible = pl.col(f"{scheme.id}@any_possible").fill_null(False)
-    columns = [
-        pl.when(sure)
-        .then(True)
-        .when(possible.not_())
-        .then(False)
-        .otherwise(None)
-        .cast(pl.Boolean)
-        .alias(eligible_name(scheme.id)),
-        pl.col(beneficiaries_column(scheme.id)).fill_null(0).cast(pl.Int64),
-    ]
+    beneficiaries = pl.col(beneficiaries_column(scheme.id)).fill_null(0).cast(pl.Int64)
+    sure = beneficiaries > 0
+    if point_eligible:
+        eligible = sure
+    else:
+        possible = pl.col(f"{scheme.id}@any_possible").fill_null(False)
+        eligible = pl.when(sure).then(True).when(possible.not_()).then(False).otherwise(None)
+    columns = [eligible.cast(pl.Boolean).alias(eligible_name(scheme.id)), beneficiaries]
     if scheme.amount is not None:
         lo = pl.col(f"{scheme.id}@sum_lo").fill_null(0.0)
-        hi = pl.col(f"{scheme.id}@sum_hi").fill_null(0.0)
-        columns.append(
-            pl.when(lo == hi)
-            .then(lo)
-            .otherwise(None)
-            .cast(pl.Float64)
-            .alias(amount_name(scheme.id))
-        )
+        if point_amount:
+            columns.append(lo.cast(pl.Float64).alias(amount_name(scheme.id)))
+        else:
+            hi = pl.col(f"{scheme.id}@sum_hi").fill_null(0.0)
+            columns.append(
+                pl.when(lo == hi)
+                .then(lo)
+                .otherwise(None)
+                .cast(pl.Float64)
+                .alias(amount_name(scheme.id))
+            )
     return columns

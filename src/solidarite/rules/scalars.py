@@ -137,6 +137,9 @@ def mul(a: Scalar, b: Scalar) -> Scalar:
         return 0.0 if a == 0 or b == 0 else a * b
     if (not is_expr(a) and a == 0) or (not is_expr(b) and b == 0):
         return 0.0
+    constant = b if is_expr(a) else a
+    if not is_expr(constant) and math.isfinite(constant):
+        return lit(a) * lit(b)  # only an infinite bound times 0 needs the guard below
     product = lit(a) * lit(b)
     return pl.when((lit(a) == 0) | (lit(b) == 0)).then(pl.lit(0.0)).otherwise(product)
 
@@ -155,7 +158,7 @@ def minimum(*values: Scalar) -> Scalar:
         return min(values)
     if all(v is values[0] for v in values):
         return values[0]
-    return pl.min_horizontal([lit(v) for v in values])
+    return pl.min_horizontal(_columns_first(values))
 
 
 def maximum(*values: Scalar) -> Scalar:
@@ -163,7 +166,14 @@ def maximum(*values: Scalar) -> Scalar:
         return max(values)
     if all(v is values[0] for v in values):
         return values[0]
-    return pl.max_horizontal([lit(v) for v in values])
+    return pl.max_horizontal(_columns_first(values))
+
+
+def _columns_first(values: tuple[Scalar, ...]) -> list[pl.Expr]:
+    """Inputs that read columns first: Polars sizes a horizontal min/max by its first input,
+    and a literal first gives one row."""
+    exprs = [lit(v) for v in values]
+    return sorted(exprs, key=lambda e: not e.meta.root_names())
 
 
 def floor(a: Scalar) -> Scalar:
