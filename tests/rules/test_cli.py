@@ -141,3 +141,12 @@ def test_eval_population_refuses_bad_files_naming_row_and_column(
     assert main(["rules", "eval-population", str(source), "--out", str(out)]) == 1
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_eval_population_refuses_a_commune_outside_the_shipped_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "population.csv"
+    source.write_text("household_id,commune_residence,age\n1,21166,40\n2,75056,30\n")
+    assert main(["rules", "eval-population", str(source), "--out", str(tmp_path / "o.csv")]) == 1
+    assert "population.csv:3: commune_residence: expects one of" in capsys.readouterr().err

@@ -103,6 +103,7 @@ class InputModels:
     household: type[BaseModel]
     person: type[BaseModel]
     payload: type[BaseModel]
+    commune_codes: frozenset[str]
 
 
 def input_models(variables: VariableSet, communes: Communes) -> InputModels:
@@ -114,7 +115,7 @@ def input_models(variables: VariableSet, communes: Communes) -> InputModels:
         household=(household, Field(default_factory=household)),
         persons=(list[person], Field(default_factory=list, max_length=MAX_PERSONS)),  # type: ignore[valid-type]
     )
-    return InputModels(household, person, payload)
+    return InputModels(household, person, payload, communes.codes)
 
 
 def validated(
@@ -287,6 +288,7 @@ def _shape_frame(
     if PERSON_INDEX in frame.columns and entity == "person":
         columns.append(pl.col(PERSON_INDEX).cast(pl.Int64))
     model = models.household if entity == "household" else models.person
+    checks: dict[str, tuple[pl.Expr, pl.Expr]] = {}
     for name, variable in inputs.items():
         if name not in frame.columns:
             columns.append(pl.lit(None, variable.dtype).alias(name))
@@ -304,14 +306,19 @@ def _shape_frame(
             if spec.maximum is not None:
                 bad = bad | (number > spec.maximum)
         options = spec.values if spec.type == "enum" else None
+        if spec.type == "commune":
+            options = sorted(models.commune_codes)
         if options is not None:
             bad = bad | (pl.col(name).is_not_null() & ~pl.col(name).cast(pl.String).is_in(options))
-        rows = frame.with_row_index("__row").filter(bad).head(1)
-        if rows.height:
+        checks[name] = (bad, cast)
+        columns.append(cast.alias(name))
+    # One pass over the frame for every column's check; rows are looked up only on failure.
+    flagged = frame.select([bad.any().alias(name) for name, (bad, _) in checks.items()])
+    for name, (bad, cast) in checks.items():
+        if flagged[name][0]:
+            rows = frame.with_row_index("__row").filter(bad).head(1)
             row = rows.with_columns(cast.alias("__cast")).row(0, named=True)
             errors.append(_row_error(model, variables, source, name, row))
-            continue
-        columns.append(cast.alias(name))
     return frame.select(columns) if not errors else frame
 
 
