@@ -34,6 +34,8 @@ def test_a_young_person_in_besancon_learns_about_youth_support_and_ginko(phone_p
     _continue(page)
 
     _check(page, "ages")
+    assert page.get_by_role("group", name="Vous").is_visible()  # one person: "vous"
+    assert "Nous connaissons déjà la réponse pour" in page.locator(".progress-text").inner_text()
     page.get_by_label("Quel âge a cette personne ?").fill("19")
     _continue(page)
 
@@ -105,3 +107,40 @@ def test_a_chenove_family_path_with_a_mistake_corrected(page: Any) -> None:
     youth = refused.locator("details").filter(has_text="Accompagnement des jeunes").first
     youth.locator("summary").click()
     assert youth.get_by_text("Habiter Besançon").is_visible()
+
+
+def test_a_chenove_resident_sees_how_the_guaranteed_income_is_computed(phone_page: Any) -> None:
+    page = phone_page
+    page.goto("/simulateur/")
+    page.get_by_label("Combien de personnes vivent dans votre foyer").fill("1")
+    page.get_by_role("button", name="Commencer").click()
+    page.get_by_label("Chenôve").check()
+    _continue(page)
+    for _ in range(5):
+        if "/resultats/" in page.url:
+            break
+        for group in page.get_by_role("group").all():
+            no = group.get_by_label("Non", exact=True)
+            if no.count() == 1:
+                no.check()
+        answers = {"duree_residence_mois__h": "24", "revenus_mensuels__0": "500", "age__0": "40"}
+        for field in page.get_by_role("spinbutton").all():
+            field.fill(answers.get(field.get_attribute("name") or "", "0"))
+        _continue(page)
+    page.wait_for_url("**/simulateur/resultats/")
+    claimable = page.get_by_role("region", name="Vous pouvez demander")
+    rmg = claimable.get_by_role("article").filter(has_text="Revenu municipal garanti de Chenôve")
+    rmg.get_by_text("Comment ce montant est calculé").click()
+    assert "Unités de consommation" in rmg.inner_text()
+    assert "repose sur une hypothèse du conseil municipal" in rmg.inner_text()
+    _check(page, "results with the computation open")
+
+    page.get_by_role("button", name="Effacer mes réponses").click()
+    page.goto("/simulateur/")
+    page.get_by_label("Combien de personnes vivent dans votre foyer").fill("1")
+    page.get_by_role("button", name="Commencer").click()
+    page.get_by_label("Une autre commune").check()
+    _continue(page)
+    page.get_by_role("link", name="Voir les résultats maintenant").click()
+    assert page.get_by_role("status").filter(has_text="mesdroitssociaux.gouv.fr").is_visible()
+    _check(page, "outside the catalog")

@@ -168,3 +168,39 @@ def test_an_amount_shows_its_computation_and_says_when_it_rests_on_an_assumption
     )
     assert rmg["assumption"] is True
     assert "repose sur une hypothèse du conseil municipal" in page.content.decode()
+
+
+def test_a_one_person_household_is_addressed_as_you_with_progress_in_schemes(
+    client: Client,
+) -> None:
+    client.post(reverse("simulator_start"), {"size": "1"})
+    _answer_page(client, YOUNG_BESANCON)
+    page = client.get(reverse("simulator_questions"))
+    html = page.content.decode()
+    assert "Personne 1" not in html
+    assert "<legend>" in html
+    assert "Vous" in html
+    assert "aides sur 10" in html or "aide sur 10" in html
+    _run(client, 1, YOUNG_BESANCON)
+    results = client.get(reverse("simulator_results"))
+    whos = {e["who"] for e in results.context["claimable"]}
+    assert "Vous" in whos
+    assert not any(who.startswith("Personne") for who in whos)
+
+
+def test_a_scheme_for_several_members_appears_once_with_the_persons_it_concerns(
+    client: Client,
+) -> None:
+    answers = {
+        "commune_residence": "21166",
+        "duree_residence_mois": "24",
+        "age": "40",
+        "revenus_mensuels": "0",
+    }
+    _run(client, 2, answers)
+    page = client.get(reverse("simulator_results"))
+    mutuelle = [e for e in page.context["claimable"] if e["id"] == "mutuelle_municipale_chenove"]
+    assert len(mutuelle) == 1
+    assert mutuelle[0]["who"] == "Personne 1 (40 ans), Personne 2 (40 ans)"
+    refused_ids = [e["id"] for e in page.context["refused"]]
+    assert len(refused_ids) == len(set(refused_ids))

@@ -22,6 +22,8 @@ OUTSIDE_MESSAGE = gettext_lazy(
 def _who(answers: Answers, result: SchemeResult) -> str:
     if result.person_index is None:
         return _("Votre foyer")
+    if len(answers.persons) == 1:
+        return _("Vous")
     age = answers.persons[result.person_index].get("age")
     who = _("Personne %(number)s") % {"number": result.person_index + 1}
     return f"{who} ({_('%(age)s ans') % {'age': age}})" if age is not None else who
@@ -82,6 +84,16 @@ def _computation(result: SchemeResult) -> list[str]:
     return lines
 
 
+def _merge(first: dict[str, Any], other: dict[str, Any]) -> None:
+    """Another member with the same answer for the same scheme joins the first entry."""
+    first["who"] = f"{first['who']}, {other['who']}"
+    if other["amount"] != first["amount"]:
+        first["amount"] = f"{first['amount']} / {other['amount']}"
+    for label in other["failed"]:
+        if label not in first["failed"]:
+            first["failed"].append(label)
+
+
 def outside_the_catalog(catalog: Catalog, answers: Answers) -> bool:
     """The resident's commune is known and no scheme of the catalog covers it."""
     commune = answers.household.get("commune_residence")
@@ -91,9 +103,19 @@ def outside_the_catalog(catalog: Catalog, answers: Answers) -> bool:
 
 
 def build_results(catalog: Catalog, answers: Answers, result: HouseholdResult) -> dict[str, Any]:
-    claimable, maybe, refused = [], [], []
+    """Each scheme once per answer (yes, maybe, no), with the persons it concerns: a scheme for
+    which every member is eligible reads once, not once per person."""
+    claimable: list[dict[str, Any]] = []
+    maybe: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []
+    seen: dict[tuple[str, bool | None], dict[str, Any]] = {}
     for item in result.results:
         entry = _entry(catalog, answers, item)
+        key = (item.scheme_id, item.eligible)
+        if key in seen:
+            _merge(seen[key], entry)
+            continue
+        seen[key] = entry
         if item.eligible is True:
             claimable.append(entry)
         elif item.eligible is None:

@@ -48,12 +48,15 @@ def questions(request: HttpRequest) -> HttpResponse:
             answers.set(key, value)
         session_answers.save(request, answers)
         return redirect("simulator_questions")
-    decided = sum(1 for r in result.results if r.decided)
+    # Progress in schemes a resident understands: a scheme counts once, when its answer is
+    # known for every member it concerns.
+    schemes = {r.scheme_id for r in result.results}
+    pending = {r.scheme_id for r in result.results if not r.decided}
     context: dict[str, Any] = {
         "form": form,
         "group": page[0].variable.spec.group,
-        "decided": decided,
-        "total": len(result.results),
+        "decided": len(schemes - pending),
+        "total": len(schemes),
         "persons": answers.persons,
     }
     return render(request, "simulator/questions.html", context)
