@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from solidarite.rules import intervals as iv
 from solidarite.rules import outcomes
-from solidarite.rules.explain import assumptions_read, not_in_force, plain, shown
-from solidarite.rules.model import Bracket, Labels
+from solidarite.rules.explain import assumptions_read, explained, not_in_force, plain
+from solidarite.rules.model import Bracket
 from solidarite.rules.outcomes import brackets_of
 from solidarite.rules.results import ConditionResult, Explained, SchemeResult
 from solidarite.rules.scalars import round_half_away
@@ -27,7 +27,6 @@ from solidarite.rules.schemes import (
     Scheme,
     amount_name,
     eligible_name,
-    referenced_scheme,
 )
 from solidarite.rules.tree import Call, Case, Column, Constant, InList, Node
 from solidarite.rules.variables import Variable, VariableSet
@@ -581,43 +580,17 @@ def _explained(
     bases: Mapping[str, Any],
 ) -> Explained:
     parameter = scheme.parameters.get(name)
-    if parameter is not None:
-        if parameter.base is not None:
-            assert parameter.spec.scale is not None
-            brackets = own[name]
-            assert isinstance(brackets, tuple)
-            base = bases.get(name)
-            apply = _marginal if parameter.spec.scale.type == "marginal" else _single
-            value: Any = apply(None if base is None else _num(base), brackets)
-            bracket = None
-            if isinstance(base, int | float) and not isinstance(base, bool):
-                bracket = iv.bracket_reached(float(base), brackets_of(brackets))
-        else:
-            value, bracket = own[name], None
-        return Explained(
-            name=name,
-            kind="scale" if parameter.base is not None else "parameter",
-            label=parameter.spec.label,
-            unit=parameter.spec.unit,
-            shown=shown(iv.constant(value)),
-            assumption=parameter.spec.assumption,
-            source=parameter.spec.source,
-            bracket=bracket,
-        )
-    other = referenced_scheme(name)
-    if other is not None and other in catalog.schemes:
-        return Explained(
-            name=name,
-            kind="scheme",
-            label=catalog.schemes[other].spec.title,
-            unit="EUR" if name.endswith("__amount") else None,
-            shown=shown(iv.constant(env.get(name))),
-        )
-    variable = catalog.variables.by_name.get(name)
-    return Explained(
-        name=name,
-        kind="variable",
-        label=variable.spec.label if variable else Labels(fr=name, en=name),
-        unit=variable.spec.unit if variable else None,
-        shown=shown(iv.constant(env.get(name))),
-    )
+    if parameter is None:
+        return explained(catalog, scheme, name, iv.constant(env.get(name)))
+    if parameter.base is None:
+        return explained(catalog, scheme, name, iv.constant(own[name]))
+    assert parameter.spec.scale is not None
+    brackets = own[name]
+    assert isinstance(brackets, tuple)
+    base = bases.get(name)
+    apply = _marginal if parameter.spec.scale.type == "marginal" else _single
+    bracket = None
+    if isinstance(base, int | float) and not isinstance(base, bool):
+        bracket = iv.bracket_reached(float(base), brackets_of(brackets))
+    value = apply(None if base is None else _num(base), brackets)
+    return explained(catalog, scheme, name, iv.constant(value), bracket)

@@ -129,18 +129,27 @@ def _explained(
     values: Mapping[str, Resolved],
 ) -> Explained:
     parameter = scheme.parameters.get(name)
+    bracket = None
+    if parameter is not None and parameter.base is not None:
+        base = iv.evaluate(parameter.base.tree, local)
+        if base.kind == "num" and base.lo == base.hi:
+            bracket = iv.bracket_reached(float(base.lo), brackets_of(values[name]))
+    return explained(catalog, scheme, name, local(name), bracket)
+
+
+def explained(
+    catalog: "Catalog", scheme: Scheme, name: str, value: Value, bracket: int | None = None
+) -> Explained:
+    """One name an amount reads, with its value: a parameter or scale (with the bracket
+    reached), another scheme's result, or a variable. Both back-ends give their values here."""
+    parameter = scheme.parameters.get(name)
     if parameter is not None:
-        bracket = None
-        if parameter.base is not None:
-            base = iv.evaluate(parameter.base.tree, local)
-            if base.kind == "num" and base.lo == base.hi:
-                bracket = iv.bracket_reached(float(base.lo), brackets_of(values[name]))
         return Explained(
             name=name,
             kind="scale" if parameter.base is not None else "parameter",
             label=parameter.spec.label,
             unit=parameter.spec.unit,
-            shown=shown(local(name)),
+            shown=shown(value),
             assumption=parameter.spec.assumption,
             source=parameter.spec.source,
             bracket=bracket,
@@ -152,16 +161,15 @@ def _explained(
             kind="scheme",
             label=catalog.schemes[other].spec.title,
             unit="EUR" if name.endswith("__amount") else None,
-            shown=shown(local(name)),
+            shown=shown(value),
         )
     variable = catalog.variables.by_name.get(name)
-    label = variable.spec.label if variable else Labels(fr=name, en=name)
     return Explained(
         name=name,
         kind="variable",
-        label=label,
+        label=variable.spec.label if variable else Labels(fr=name, en=name),
         unit=variable.spec.unit if variable else None,
-        shown=shown(local(name)),
+        shown=shown(value),
     )
 
 
