@@ -196,3 +196,25 @@ def test_population_input_with_a_wrong_type_names_column_and_row(catalog: Catalo
     text = str(caught.value)
     assert "population:3: commune: expects one of 25056, autre, got 'Lyon'" in text
     assert "population:3: age: expects a number, got 'trente'" in text
+
+
+def test_a_scheme_out_of_force_gives_nothing_to_the_schemes_reading_it(tmp_path: Path) -> None:
+    """In both engines: the reader, in force earlier, sees the read scheme as not eligible."""
+    reader = (
+        SCHEME.replace("id: aide", "id: lecteur")
+        .replace("start: 2020-01-01", "start: 2019-01-01")
+        .replace("values: {2020-01-01: 1000, 2024-01-01: 1200}", "values: {2019-01-01: 1000}")
+        .replace("ressources < seuil", "aide__eligible OR ressources < 0")
+    )
+    ended = SCHEME.replace("start: 2020-01-01", "start: 2020-01-01\nend: 2021-12-31")
+    write_catalog(tmp_path, schemes={"aide": ended, "lecteur": reader})
+    catalog = load_catalog(tmp_path)
+    household = {
+        "household": {"commune": "25056"},
+        "persons": [{"age": 30, "revenus": 0.0}],
+    }
+    on = dt.date(2022, 6, 1)  # "aide" has ended; its parameters still have values
+    fast = catalog.evaluate(household, on)
+    slow = catalog.evaluate(household, on, fast=False)
+    assert fast.get("lecteur").eligible is False
+    assert fast.to_dict() == slow.to_dict()

@@ -305,11 +305,12 @@ def _leaves(variables: VariableSet, schemes: Sequence[Scheme]) -> dict[str, froz
 
 
 def build(variables: VariableSet, schemes: Sequence[Scheme]) -> Program:
-    """Generate and compile the function `run(H, P, D, V, C)`: household env H, member envs P,
-    date D, parameter values V per scheme, covered communes C per scheme. It fills the envs and
+    """Generate and compile the function `run(H, P, D, V, C, F)`: household env H, member envs
+    P, date D, parameter values V per scheme, covered communes C per scheme, schemes in force F
+    (a scheme out of force gives nothing, to the schemes that read it too). It fills the envs and
     returns, per scheme, the list of (member, condition values, eligible, amount, scale bases)."""
     source = _Source()
-    lines = ["def run(H, P, D, V, C):", "    R = {}"]
+    lines = ["def run(H, P, D, V, C, F):", "    R = {}"]
 
     def person(name: str) -> str:
         return f"p[{name!r}]"
@@ -397,7 +398,7 @@ def _scheme_lines(scheme: Scheme, source: _Source, commune: str | None) -> list[
         f"    R[{sid!r}] = out = []",
         f"    for i, E in {envs}:",
         f"        c = ({conditions},)",
-        "        ok = all(x is True for x in c)",
+        f"        ok = {sid!r} in F and all(x is True for x in c)",
         f"        b = ({bases + ',' if bases else ''})",
     ]
     if scheme.amount is not None:
@@ -487,7 +488,8 @@ def results(
     home = household_env(catalog.variables, household)
     members = [person_env(catalog.variables, p, date) for p in persons]
     covered = {s.id: s.communes for s in catalog.ordered}
-    raw = program.function(home, members, date, values, covered)
+    in_force = {s.id for s in catalog.ordered if s.in_force(date)}
+    raw = program.function(home, members, date, values, covered, in_force)
     found: list[SchemeResult] = []
     for scheme in catalog.ordered:
         for member, conditions, ok, amount, bases, env in raw[scheme.id]:
