@@ -101,9 +101,7 @@ def run(
     values: Mapping[str, Mapping[str, Resolved]],
 ) -> State:
     """Every variable and every scheme's outcome for one household."""
-    members = [
-        _person_env(variables, space, person, index, date) for index, person in enumerate(persons)
-    ]
+    members = [_person_env(variables, space, person, date) for person in persons]
     for level in variables.person_formulas:
         for variable in level:
             assert variable.formula is not None
@@ -161,7 +159,7 @@ def _typed(variable: Variable, value: Value) -> Value:
 
 
 def _person_env(
-    variables: VariableSet, space: Domains, person: Answers, index: int, date: dt.date
+    variables: VariableSet, space: Domains, person: Answers, date: dt.date
 ) -> dict[str, Value]:
     env: dict[str, Value] = {}
     for variable in variables.inputs("person"):

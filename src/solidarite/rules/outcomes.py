@@ -6,15 +6,17 @@ hull when eligibility is undecided; amounts are rounded to the cent.
 """
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
 
 from solidarite.rules import intervals as iv
 from solidarite.rules import scalars as s
 from solidarite.rules.intervals import Value
 from solidarite.rules.model import Bracket
 from solidarite.rules.scalars import Scalar
-from solidarite.rules.schemes import TERRITORY, Resolved, Scheme
+from solidarite.rules.schemes import TERRITORY, Resolved, Scheme, amount_name, eligible_name
 from solidarite.rules.variables import VariableSet
 
 AMOUNT_DECIMALS = 2  # amounts are paid in cents
@@ -135,8 +137,6 @@ def not_in_force(scheme: Scheme) -> Outcome:
 
 def publish(env: dict[str, Value], scheme: Scheme, outcome: Outcome) -> None:
     """Make the scheme's result readable by the schemes that come after it."""
-    from solidarite.rules.schemes import amount_name, eligible_name
-
     env[eligible_name(scheme.id)] = outcome.eligible
     if scheme.amount is not None:
         env[amount_name(scheme.id)] = outcome.amount
@@ -144,10 +144,5 @@ def publish(env: dict[str, Value], scheme: Scheme, outcome: Outcome) -> None:
 
 def age_at(birth: dt.date, date: dt.date) -> tuple[int, int]:
     """Whole years and whole months of age at `date`."""
-    from dateutil.relativedelta import relativedelta
-
     delta = relativedelta(date, birth)
     return delta.years, delta.years * 12 + delta.months
-
-
-Publisher = Callable[[dict[str, Value], Scheme, Outcome], None]
