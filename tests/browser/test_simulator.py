@@ -144,3 +144,29 @@ def test_a_chenove_resident_sees_how_the_guaranteed_income_is_computed(phone_pag
     page.get_by_role("link", name="Voir les résultats maintenant").click()
     assert page.get_by_role("status").filter(has_text="mesdroitssociaux.gouv.fr").is_visible()
     _check(page, "outside the catalog")
+
+
+def test_a_resident_reviews_and_changes_one_answer_keeping_the_others(phone_page: Any) -> None:
+    page = phone_page
+    page.goto("/simulateur/")
+    page.get_by_label("Combien de personnes vivent dans votre foyer").fill("1")
+    page.get_by_role("button", name="Commencer").click()
+    page.get_by_label("Besançon").check()
+    _continue(page)
+    page.get_by_label("Quel âge a cette personne ?").fill("19")
+    _continue(page)
+
+    page.get_by_role("link", name="Revoir ou modifier vos réponses").click()
+    _check(page, "recap")
+    table = page.get_by_role("table")
+    assert "19" in table.inner_text()
+    table.get_by_role("link", name="Modifier — Quel âge a cette personne ? (Vous)").click()
+    _check(page, "change one answer")
+    age = page.get_by_label("Quel âge a cette personne ?")
+    assert age.input_value() == "19"
+    age.fill("30")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert page.get_by_text("Votre réponse a été modifiée.").is_visible()
+    text = page.get_by_role("table").inner_text()
+    assert "30" in text
+    assert "Besançon" in text  # the other answer is kept

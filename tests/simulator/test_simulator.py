@@ -204,3 +204,32 @@ def test_a_scheme_for_several_members_appears_once_with_the_persons_it_concerns(
     assert mutuelle[0]["who"] == "Personne 1 (40 ans), Personne 2 (40 ans)"
     refused_ids = [e["id"] for e in page.context["refused"]]
     assert len(refused_ids) == len(set(refused_ids))
+
+
+def test_the_recap_lists_every_answer_and_changing_one_keeps_the_others(client: Client) -> None:
+    _run(client, 1, YOUNG_BESANCON)
+    recap = client.get(reverse("simulator_recap"))
+    assert recap.status_code == 200
+    keys = {row["key"] for row in recap.context["rows"]}
+    assert {"commune_residence__h", "age__0", "revenus_mensuels__0"} <= keys
+    before = dict(client.session["simulator_answers"]["persons"][0])
+    assert before["age"] == 19
+
+    change = reverse("simulator_change", args=["age__0"])
+    page = client.get(change)
+    assert page.context["form"]["age__0"].value() == 19
+    response = client.post(change, {"age__0": "30"})
+    assert response.status_code == 302
+    after = client.session["simulator_answers"]["persons"][0]
+    assert after["age"] == 30
+    assert {k: v for k, v in after.items() if k != "age"} == {
+        k: v for k, v in before.items() if k != "age"
+    }
+    results = client.get(reverse("simulator_results"))
+    assert "aide_jeunes_besancon" not in {e["id"] for e in results.context["claimable"]}
+
+
+@pytest.mark.parametrize("key", ["age__7", "age__h", "commune_residence__0", "nb_mineurs__h", "x"])
+def test_changing_a_question_that_is_not_one_is_not_found(client: Client, key: str) -> None:
+    _run(client, 1, YOUNG_BESANCON)
+    assert client.get(reverse("simulator_change", args=[key])).status_code == 404

@@ -32,6 +32,24 @@ class Answers:
                 self.skipped.append(key_text(key))
         else:
             target[name] = value
+            if key_text(key) in self.skipped:
+                self.skipped.remove(key_text(key))
+
+    def asked(self) -> list["QuestionKey"]:
+        """Every question answered or skipped, household first, then each member's."""
+        keys: list[QuestionKey] = [(name, None) for name in self.household]
+        for index, person in enumerate(self.persons):
+            keys += [(name, index) for name in person]
+        for text in self.skipped:
+            key = parse_key(text, len(self.persons))
+            if key is not None and key not in keys:
+                keys.append(key)
+        return keys
+
+    def value(self, key: "QuestionKey") -> Any:
+        name, person = key
+        target = self.household if person is None else self.persons[person]
+        return target.get(name)
 
     def was_asked(self, key: "QuestionKey") -> bool:
         name, person = key
@@ -45,6 +63,18 @@ QuestionKey = tuple[str, int | None]
 def key_text(key: QuestionKey) -> str:
     name, person = key
     return f"{name}__{'h' if person is None else person}"
+
+
+def parse_key(text: str, persons: int) -> QuestionKey | None:
+    """The key of `key_text`, or None when it names no member of this household."""
+    name, separator, who = text.rpartition("__")
+    if not separator or not name:
+        return None
+    if who == "h":
+        return (name, None)
+    if who.isdigit() and int(who) < persons:
+        return (name, int(who))
+    return None
 
 
 def load(request: HttpRequest) -> Answers:

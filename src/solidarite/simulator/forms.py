@@ -103,6 +103,16 @@ class QuestionsForm(forms.Form):
         return list(grouped.items())
 
 
+def initial_value(question: Question, value: Any) -> Any:
+    """A recorded answer as the form shows it ("Je ne sais pas" when skipped)."""
+    spec = question.variable.spec
+    if value is None:
+        return DONT_KNOW if spec.type in ("bool", "enum", "commune") else None
+    if spec.type == "bool":
+        return "oui" if value else "non"
+    return value
+
+
 def _value(question: Question, raw: Any) -> Any:
     if raw in (None, "", DONT_KNOW):
         return None

@@ -8,4 +8,6 @@ urlpatterns = [
     path("resultats/", views.results, name="simulator_results"),
     path("resultats/telecharger/", views.download, name="simulator_download"),
     path("effacer/", views.erase, name="simulator_erase"),
+    path("reponses/", views.recap, name="simulator_recap"),
+    path("reponses/<str:key>/", views.change, name="simulator_change"),
 ]

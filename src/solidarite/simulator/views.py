@@ -3,16 +3,17 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from solidarite.rules.results import HouseholdResult
-from solidarite.schemes.services import get_catalog
+from solidarite.rules.territory import OTHER
+from solidarite.schemes.services import get_catalog, translated
 from solidarite.simulator import answers as session_answers
-from solidarite.simulator.forms import HouseholdSizeForm, QuestionsForm
-from solidarite.simulator.questions import deciding_questions, next_page
+from solidarite.simulator.forms import HouseholdSizeForm, QuestionsForm, initial_value
+from solidarite.simulator.questions import Question, deciding_questions, next_page
 from solidarite.simulator.summary import OUTSIDE_MESSAGE, build_results, summary_text
 
 
@@ -87,3 +88,68 @@ def erase(request: HttpRequest) -> HttpResponse:
     session_answers.erase(request)
     messages.success(request, _("Vos réponses ont été effacées."))
     return redirect("simulator_start")
+
+
+def recap(request: HttpRequest) -> HttpResponse:
+    """Every answer given, each with a link to change it alone."""
+    answers = session_answers.load(request)
+    if not answers.started:
+        return redirect("simulator_start")
+    variables = get_catalog().variables.by_name
+    rows = []
+    for key in answers.asked():
+        variable = variables.get(key[0])
+        if variable is None or not variable.spec.is_input:
+            continue
+        question = Question(variable, key[1])
+        rows.append(
+            {
+                "who": _("Votre foyer")
+                if key[1] is None
+                else (
+                    _("Vous")
+                    if len(answers.persons) == 1
+                    else _("Personne %(number)s") % {"number": key[1] + 1}
+                ),
+                "question": translated(variable.spec.question) or translated(variable.spec.label),
+                "answer": _shown_answer(question, answers.value(key)),
+                "key": session_answers.key_text(key),
+            }
+        )
+    return render(request, "simulator/recap.html", {"rows": rows})
+
+
+def _shown_answer(question: Question, value: Any) -> str:
+    if value is None:
+        return _("Je ne sais pas")
+    spec = question.variable.spec
+    if spec.type == "bool":
+        return _("Oui") if value else _("Non")
+    if spec.type == "commune":
+        return get_catalog().communes.name(value) if value != OTHER else _("Une autre commune")
+    labels = spec.value_labels or {}
+    return translated(labels.get(value)) or str(value)
+
+
+@require_http_methods(["GET", "POST"])
+def change(request: HttpRequest, key: str) -> HttpResponse:
+    """Change one answer and keep all the others."""
+    answers = session_answers.load(request)
+    if not answers.started:
+        return redirect("simulator_start")
+    parsed = session_answers.parse_key(key, len(answers.persons))
+    variable = get_catalog().variables.by_name.get(parsed[0]) if parsed else None
+    if parsed is None or variable is None or not variable.spec.is_input:
+        raise Http404
+    if (variable.entity == "person") != (parsed[1] is not None):
+        raise Http404
+    question = Question(variable, parsed[1])
+    initial = {key: initial_value(question, answers.value(parsed))}
+    form = QuestionsForm([question], request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        for answer_key, value in form.answers():
+            answers.set(answer_key, value)
+        session_answers.save(request, answers)
+        messages.success(request, _("Votre réponse a été modifiée."))
+        return redirect("simulator_recap")
+    return render(request, "simulator/change.html", {"form": form})
