@@ -17,6 +17,12 @@ def _choose(page: Any, fieldset_name: str, label: str) -> None:
     page.get_by_role("group", name=fieldset_name).get_by_label(label, exact=True).check()
 
 
+def _start(page: Any, size: int) -> None:
+    page.goto("/simulateur/")
+    page.get_by_label("Combien de personnes vivent dans votre foyer").fill(str(size))
+    page.get_by_role("button", name="Commencer").click()
+
+
 def _continue(page: Any) -> None:
     page.get_by_role("button", name="Continuer").click()
 
@@ -67,9 +73,7 @@ def test_a_young_person_in_besancon_learns_about_youth_support_and_ginko(phone_p
 
 
 def test_a_chenove_family_path_with_a_mistake_corrected(page: Any) -> None:
-    page.goto("/simulateur/")
-    page.get_by_label("Combien de personnes vivent dans votre foyer").fill("4")
-    page.get_by_role("button", name="Commencer").click()
+    _start(page, 4)
     page.get_by_label("Chenôve").check()
     _continue(page)
 
@@ -111,9 +115,7 @@ def test_a_chenove_family_path_with_a_mistake_corrected(page: Any) -> None:
 
 def test_a_chenove_resident_sees_how_the_guaranteed_income_is_computed(phone_page: Any) -> None:
     page = phone_page
-    page.goto("/simulateur/")
-    page.get_by_label("Combien de personnes vivent dans votre foyer").fill("1")
-    page.get_by_role("button", name="Commencer").click()
+    _start(page, 1)
     page.get_by_label("Chenôve").check()
     _continue(page)
     for _ in range(5):
@@ -136,9 +138,7 @@ def test_a_chenove_resident_sees_how_the_guaranteed_income_is_computed(phone_pag
     _check(page, "results with the computation open")
 
     page.get_by_role("button", name="Effacer mes réponses").click()
-    page.goto("/simulateur/")
-    page.get_by_label("Combien de personnes vivent dans votre foyer").fill("1")
-    page.get_by_role("button", name="Commencer").click()
+    _start(page, 1)
     page.get_by_label("Une autre commune").check()
     _continue(page)
     page.get_by_role("link", name="Voir les résultats maintenant").click()
@@ -148,9 +148,7 @@ def test_a_chenove_resident_sees_how_the_guaranteed_income_is_computed(phone_pag
 
 def test_a_resident_reviews_and_changes_one_answer_keeping_the_others(phone_page: Any) -> None:
     page = phone_page
-    page.goto("/simulateur/")
-    page.get_by_label("Combien de personnes vivent dans votre foyer").fill("1")
-    page.get_by_role("button", name="Commencer").click()
+    _start(page, 1)
     page.get_by_label("Besançon").check()
     _continue(page)
     page.get_by_label("Quel âge a cette personne ?").fill("19")
