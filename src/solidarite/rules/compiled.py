@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from solidarite.rules import intervals as iv
 from solidarite.rules import outcomes
 from solidarite.rules.explain import assumptions_read, explained, not_in_force, plain
+from solidarite.rules.household import relevant_inputs
 from solidarite.rules.model import Bracket
 from solidarite.rules.outcomes import brackets_of
 from solidarite.rules.results import ConditionResult, Explained, SchemeResult
@@ -286,24 +287,6 @@ class Program:
     source: str
 
 
-def _leaves(variables: VariableSet, schemes: Sequence[Scheme]) -> dict[str, frozenset[str]]:
-    by_id = {s.id: s for s in schemes}
-    result: dict[str, frozenset[str]] = {}
-    for scheme in schemes:
-        names: set[str] = set()
-        pending = [scheme.id]
-        seen: set[str] = set()
-        while pending:
-            current = pending.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            names |= by_id[current].inputs
-            pending += by_id[current].reads_schemes
-        result[scheme.id] = frozenset(names)
-    return result
-
-
 def build(variables: VariableSet, schemes: Sequence[Scheme]) -> Program:
     """Generate and compile the function `run(H, P, D, V, C, F)`: household env H, member envs
     P, date D, parameter values V per scheme, covered communes C per scheme, schemes in force F
@@ -342,7 +325,9 @@ def build(variables: VariableSet, schemes: Sequence[Scheme]) -> Program:
     text = "\n".join(lines)
     namespace: dict[str, Any] = dict(HELPERS, K=source.constants)
     exec(compile(text, "<solidarite catalog>", "exec"), namespace)  # our own generated source
-    return Program(namespace["run"], _leaves(variables, schemes), text)
+    by_id = {scheme.id: scheme for scheme in schemes}
+    leaves = {scheme.id: relevant_inputs(by_id, scheme.id) for scheme in schemes}
+    return Program(namespace["run"], leaves, text)
 
 
 def _aggregate_lines(

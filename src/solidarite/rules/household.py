@@ -287,7 +287,7 @@ def deciding(
     open_keys = [key for key, outcome in state.outcomes.items() if undecided(outcome)]
     if not open_keys:
         return {}
-    relevant = {key: _relevant_inputs(by_id, key[0]) for key in open_keys}
+    relevant = {key: relevant_inputs(by_id, key[0]) for key in open_keys}
     slots = _missing_slots(variables, household, persons)
     found: dict[Key, set[str]] = {key: set() for key in open_keys}
 
@@ -327,7 +327,8 @@ def deciding(
     return {key: frozenset(names) for key, names in found.items()}
 
 
-def _relevant_inputs(by_id: Mapping[str, Scheme], scheme_id: str) -> frozenset[str]:
+def relevant_inputs(by_id: Mapping[str, Scheme], scheme_id: str) -> frozenset[str]:
+    """Every input a scheme's result can depend on, through the schemes it reads too."""
     seen: set[str] = set()
     pending = [scheme_id]
     inputs: set[str] = set()

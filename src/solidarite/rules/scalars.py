@@ -69,13 +69,6 @@ def all_(values: list[Scalar]) -> Scalar:
     return result
 
 
-def any_(values: list[Scalar]) -> Scalar:
-    result: Scalar = False
-    for value in values:
-        result = or_(result, value)
-    return result
-
-
 def where(condition: Scalar, then: Scalar, otherwise: Scalar) -> Scalar:
     if condition is True or then is otherwise:
         return then

@@ -97,19 +97,6 @@ def from_polars(expr: pl.Expr) -> Node:
     return _node(json.loads(expr.meta.serialize(format="json")))
 
 
-def names(node: Node) -> frozenset[str]:
-    """Every column the expression reads."""
-    if isinstance(node, Column):
-        return frozenset({node.name})
-    if isinstance(node, Call):
-        return frozenset().union(*(names(a) for a in node.args))
-    if isinstance(node, Case):
-        return names(node.predicate) | names(node.then) | names(node.otherwise)
-    if isinstance(node, InList):
-        return names(node.arg)
-    return frozenset()
-
-
 def constants(node: Node) -> frozenset[bool | int | float | str]:
     """The literal values an expression compares with: the interesting answers to probe."""
     if isinstance(node, Constant):
