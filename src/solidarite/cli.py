@@ -51,6 +51,51 @@ def _plans_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _territory(args: argparse.Namespace) -> int:
+    """Check the territory files, load them, or move places in and out in data·inclusion JSON."""
+    from solidarite.rules.errors import RulesError
+
+    if args.territory_command == "check":
+        from solidarite.territory.files import load_files
+
+        try:
+            files = load_files(args.dir)
+        except RulesError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(
+            f"territory OK: {len(files.communes)} communes, {len(files.areas.qpv)} QPV, "
+            f"{len(files.areas.quartiers)} quartiers, {len(files.indicators)} indicators, "
+            f"{len(files.figures)} figures, {len(files.targets)} coverage targets"
+        )
+        return 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "solidarite.settings")
+    import django
+
+    django.setup()
+    from solidarite.territory import exchange, loading
+
+    try:
+        if args.territory_command == "load":
+            report = loading.load_territory()
+            print(
+                f"territory loaded: {report.areas} areas, {report.figures} figures "
+                f"({report.unmatched} rows outside the declared areas)"
+            )
+        elif args.territory_command == "import-places":
+            places, services = exchange.import_places(args.file)
+            print(f"places imported: {places} places, {services} services")
+        else:
+            import json
+
+            json.dump(exchange.export_places(), sys.stdout, ensure_ascii=False, indent=1)
+            print()
+    except RulesError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="solidarite", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
     organisations.set_defaults(handler=_organisations_sync)
 
     from solidarite.paths import CATALOG_DIR
+
+    territory = commands.add_parser("territory", help="territoire et annuaire / territory")
+    territory_commands = territory.add_subparsers(dest="territory_command", required=True)
+    territory_check = territory_commands.add_parser("check", help="valider catalog/territory")
+    territory_check.add_argument("--dir", type=Path, default=CATALOG_DIR / "territory")
+    territory_commands.add_parser("load", help="charger zones et chiffres en base")
+    importer = territory_commands.add_parser(
+        "import-places", help="importer des lieux (JSON data·inclusion)"
+    )
+    importer.add_argument("file", type=Path)
+    territory_commands.add_parser("export-places", help="exporter les lieux publics (JSON)")
+    territory.set_defaults(handler=_territory)
 
     plans = commands.add_parser("plans", help="plans et mesures / plans and measures")
     plans_commands = plans.add_subparsers(dest="plans_command", required=True)

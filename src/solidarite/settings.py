@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "axes",
     "auditlog",
     "csp",
@@ -109,6 +110,7 @@ INSTALLED_APPS = [
     "solidarite.payments",
     "solidarite.contracts",
     "solidarite.privacy",
+    "solidarite.territory",
 ]
 
 MIDDLEWARE = [

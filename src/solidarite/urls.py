@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from solidarite.api.views import api
 from solidarite.core import views as core_views
 from solidarite.privacy import views as privacy_views
+from solidarite.territory.sitemaps import SITEMAPS
+from solidarite.territory.urls import area_urls, directory_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -18,6 +21,9 @@ urlpatterns = [
     path("finances/", include("solidarite.payments.urls")),
     path("vie-privee/", include("solidarite.privacy.urls")),
     path("conservation/", privacy_views.retention_page, name="privacy_retention"),
+    path("annuaire/", include(directory_urls)),
+    path("territoire/", include(area_urls)),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -266,3 +266,38 @@ def can_manage_privacy(user: AnyUser) -> bool:
 def can_keep_data(user: AnyUser, file: Any) -> bool:
     """A legal hold on a file's person is recorded by its referent or a case worker."""
     return can_follow_file(user, file)
+
+
+def can_view_professional_places(user: AnyUser) -> bool:
+    """Places for professionals (a commission, a staff-only desk) are shown to any logged-in
+    member of an organisation, never to the public."""
+    return _is_superuser(user) or bool(user_roles(user))
+
+
+def _acting_code(user: AnyUser) -> str | None:
+    organisation = acting.organisation_id(user)
+    if organisation is None or not isinstance(user, User):
+        return None
+    membership = user.memberships.filter(organisation=organisation).first()
+    return membership.organisation.code if membership else None
+
+
+def can_read_confidential_place(user: AnyUser, place: Any) -> bool:
+    """The address of a confidential place (a shelter for victims of violence) is read only by
+    the roles the place names, in the organisation that runs it. Not even the operator's
+    superuser: nobody who does not place people there needs it."""
+    if not place.readers or not user_roles(user) & set(place.readers):
+        return False
+    return bool(place.operator_code) and _acting_code(user) == place.operator_code
+
+
+def can_edit_places(user: AnyUser) -> bool:
+    """Admins and case workers keep their organisation's places up to date."""
+    return _has_any_role(user, Role.ADMIN, Role.CASE_WORKER)
+
+
+def editor_code(user: AnyUser) -> str | None:
+    """The organisation code whose places this user verifies (None: every place, superuser)."""
+    if _is_superuser(user):
+        return None
+    return _acting_code(user)

@@ -22,6 +22,7 @@ from solidarite.core import clock
 from solidarite.rules.errors import RulesError
 from solidarite.rules.schemes import Scheme
 from solidarite.schemes.services import get_catalog
+from solidarite.territory.api import router as places_router
 
 api = NinjaAPI(
     title="Solidarité API",
@@ -30,6 +31,9 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+
+
+api.add_router("/places", places_router)
 
 
 def _errors(request: HttpRequest, items: list[dict[str, Any]], status: int) -> HttpResponse:

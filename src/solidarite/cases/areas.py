@@ -1,11 +1,13 @@
 """Neighbourhoods a file can be attached to, per commune, for caseload filters and indicators.
 
-The QPV flags follow the 2015-2023 list of priority neighbourhoods named in the seeds (Planoise
-in Besançon, Le Mail in Chenôve) and the city's other QPV; "Autre quartier" keeps every address
-placeable without inventing a neighbourhood.
+They are the quartiers of `catalog/territory/areas.yaml` (the same areas the directory and the
+territory pages use); a quartier is flagged QPV when it holds a 2024 priority district. "Autre
+quartier" keeps every address placeable without inventing a neighbourhood.
 """
 
 from dataclasses import dataclass
+
+from solidarite.territory.files import quartier_specs
 
 
 @dataclass(frozen=True)
@@ -15,17 +17,8 @@ class Area:
     qpv: bool
 
 
-AREAS: tuple[Area, ...] = (
-    Area("25056", "Planoise", True),
-    Area("25056", "Clairs-Soleils", True),
-    Area("25056", "Montrapon - Fontaine-Écu", True),
-    Area("25056", "Palente - Orchamps", True),
-    Area("25056", "Grette - Butte", True),
-    Area("25056", "Battant", False),
-    Area("25056", "Centre - Chapelle-des-Buis", False),
-    Area("25056", "Autre quartier de Besançon", False),
-    Area("21166", "Le Mail", True),
-    Area("21166", "Autre quartier de Chenôve", False),
+AREAS: tuple[Area, ...] = tuple(
+    Area(spec.commune, spec.name, spec.qpv is not None) for spec in quartier_specs()
 )
 
 

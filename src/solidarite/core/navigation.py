@@ -26,6 +26,8 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Accueil"), "home", _everyone),
     NavEntry(_("Simulateur"), "simulator_start", _everyone),
     NavEntry(_("Plans"), "plans_list", _everyone),
+    NavEntry(_("Annuaire"), "territory_directory", _everyone),
+    NavEntry(_("Territoire"), "territory_areas", _everyone),
     NavEntry(_("Espace pilote"), "plans_workspace", permissions.can_use_pilot_workspace),
     NavEntry(_("Accompagnement"), "cases_dashboard", permissions.can_view_caseload),
     NavEntry(_("Orientations"), "cases_referrals", permissions.can_refer),

@@ -14,6 +14,9 @@ from solidarite.cases.models import Person
 from solidarite.core.demo import accounts, caseload, payments, plans
 from solidarite.core.models import DemoInstallation
 from solidarite.schemes.services import get_catalog
+from solidarite.territory.exchange import import_places
+from solidarite.territory.files import TERRITORY_DIR
+from solidarite.territory.loading import load_territory
 
 
 class DemoRefused(Exception):
@@ -82,6 +85,12 @@ def load_demo() -> str:
     lines = ["Comptes de démonstration (mot de passe : " + accounts.DEMO_PASSWORD + ") :"]
     lines += [f"  {a.username:<12} {a.role.label} — {a.organisation}" for a in loaded]
     lines.append(f"Plans : {', '.join(p.slug for p in loaded_plans)}")
+    territory = load_territory()
+    places, services = import_places(TERRITORY_DIR / "places.json")
+    lines.append(
+        f"Territoire : {territory.areas} zones, {territory.figures} chiffres ; "
+        f"annuaire : {places} lieux, {services} services"
+    )
     people = caseload.load()
     lines.append(f"Accompagnement : {people} jeunes fictifs orientés vers l'aide aux jeunes")
     payments.load()
