@@ -44,6 +44,7 @@ test: lint typecheck $(INSTALLED)
 	$(BIN)/solidarite rules test
 	$(BIN)/solidarite rules test --catalog docs/examples/catalog
 	$(BIN)/solidarite plans check
+	$(BIN)/solidarite territory check
 	$(MAKE) pytest
 
 messages: $(INSTALLED)

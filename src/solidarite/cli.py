@@ -39,10 +39,12 @@ def _plans_check(args: argparse.Namespace) -> int:
     from solidarite.plans.files import load_plan_files
     from solidarite.rules.catalog import load_catalog
     from solidarite.rules.errors import RulesError
+    from solidarite.territory.files import load_files
 
     try:
         scheme_ids = set(load_catalog(CATALOG_DIR).schemes)
-        statuses, plans = load_plan_files(args.dir, scheme_ids)
+        indicator_codes = set(load_files(CATALOG_DIR / "territory").indicators)
+        statuses, plans = load_plan_files(args.dir, scheme_ids, indicator_codes)
     except RulesError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -28,6 +28,7 @@ from solidarite.cases.models import (
     WorkshopRegistration,
 )
 from solidarite.core import clock
+from solidarite.territory.models import Place
 
 FOLLOWED = (FileStatus.ACTIVE, FileStatus.SUSPENDED)
 
@@ -83,6 +84,7 @@ def add_action(
     due_on: dt.date,
     responsible_user: User | None = None,
     responsible_organisation: Organisation | None = None,
+    place: Place | None = None,
 ) -> Action:
     """An action is carried by a named referent or by a partner organisation, never by nobody."""
     _followed(objective.file)
@@ -95,6 +97,7 @@ def add_action(
         due_on=due_on,
         responsible_user=responsible_user,
         responsible_organisation=responsible_organisation,
+        place=place,
     )
 
 

@@ -22,6 +22,7 @@ from solidarite.cases.models import (
     Workshop,
 )
 from solidarite.core import clock
+from solidarite.territory.models import Place
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -95,6 +96,14 @@ class ActionForm(forms.Form):
     )
     responsible_organisation = forms.ModelChoiceField(
         label=_("ou par un partenaire"), queryset=Organisation.objects.all(), required=False
+    )
+    place = forms.ModelChoiceField(
+        label=_("Lieu (annuaire)"),
+        queryset=Place.objects.order_by("name"),
+        required=False,
+        help_text=_(
+            "Où se rendre : l'adresse et la prochaine ouverture s'affichent sur le dossier."
+        ),
     )
 
     def __init__(

@@ -48,6 +48,7 @@ from solidarite.cases.support_forms import (
 )
 from solidarite.cases.transitions import TransitionError
 from solidarite.core.form_errors import errors_text
+from solidarite.territory.directory import card
 
 FileView = Callable[[AuthenticatedRequest, CaseFile], None]
 
@@ -153,6 +154,7 @@ def add_action(request: AuthenticatedRequest, file: CaseFile) -> None:
         data["due_on"],
         data["responsible_user"],
         data["responsible_organisation"],
+        data["place"],
     )
     messages.success(request, _("Action ajoutée."))
 
@@ -253,7 +255,12 @@ def diagnostic(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def follow_up_context(request: AuthenticatedRequest, file: CaseFile) -> dict[str, object]:
     """Everything the file page shows about support, each family in one query."""
     objectives = file.objectives.prefetch_related(
-        "actions__responsible_user", "actions__responsible_organisation"
+        "actions__responsible_user",
+        "actions__responsible_organisation",
+        "actions__place__commune",
+        "actions__place__area",
+        "actions__place__services",
+        "actions__place__stops__area",
     )
     household = (
         Person.objects.filter(household=file.person.household_id).exclude(pk=file.person.pk)
@@ -267,6 +274,13 @@ def follow_up_context(request: AuthenticatedRequest, file: CaseFile) -> dict[str
         "diagnostic": diagnostic,
         "diagnostic_entries": diagnostic.entries.all() if diagnostic else [],
         "objectives": objectives,
+        # Each action's place as this user may see it (a confidential address stays hidden).
+        "action_places": {
+            action.pk: card(request.user, action.place)
+            for objective in objectives
+            for action in objective.actions.all()
+            if action.place is not None
+        },
         "appointments": file.appointments.select_related("referent"),
         "registrations": file.registrations.select_related("workshop"),
         "can_assign": permissions.can_assign_referent(request.user, file),

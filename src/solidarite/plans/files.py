@@ -41,6 +41,14 @@ class IndicatorSpec(Strict):
     values: dict[dt.date, float] = Field(default_factory=dict)
 
 
+class CitedFigure(Strict):
+    """A figure of the territory the measure answers to: an indicator of the catalogue
+    (catalog/territory/indicators.yaml) for one area, written "level/code" (qpv/QN02503M)."""
+
+    indicator: str = Field(min_length=1)
+    area: str = Field(pattern=r"^(commune|epci|qpv|quartier|iris)/[A-Za-z0-9-]+$")
+
+
 class MeasureSpec(Strict):
     number: str = Field(min_length=1, max_length=12)
     title: str = Field(min_length=1, max_length=300)
@@ -55,6 +63,7 @@ class MeasureSpec(Strict):
     schemes: list[Identifier] = Field(default_factory=list)
     milestones: list[MilestoneSpec] = Field(default_factory=list)
     indicators: list[IndicatorSpec] = Field(default_factory=list)
+    cites: list[CitedFigure] = Field(default_factory=list)
 
 
 class AxisSpec(Strict):
@@ -106,7 +115,7 @@ class PlanFile(Strict):
 
 
 def load_plan_files(
-    folder: Path, scheme_ids: set[str] | None = None
+    folder: Path, scheme_ids: set[str] | None = None, indicator_codes: set[str] | None = None
 ) -> tuple[list[StatusSpec], list[PlanFile]]:
     """Read and check `statuses.yaml` and every plan file; any error refuses them all."""
     errors: list[RuleError] = []
@@ -148,6 +157,15 @@ def load_plan_files(
                             + suggestion(measure.status, codes),
                         )
                     )
+                for c, cited in enumerate(measure.cites):
+                    if indicator_codes is not None and cited.indicator not in indicator_codes:
+                        errors.append(
+                            document.error(
+                                (*where, "cites", c, "indicator"),
+                                f'unknown indicator "{cited.indicator}"'
+                                + suggestion(cited.indicator, indicator_codes),
+                            )
+                        )
                 for s, scheme in enumerate(measure.schemes):
                     if scheme_ids is not None and scheme not in scheme_ids:
                         errors.append(

@@ -22,6 +22,7 @@ from solidarite.plans.models import (
     Status,
 )
 from solidarite.schemes.services import get_catalog
+from solidarite.territory.files import territory_files
 
 
 def _organisations(names: list[str], commune_code: str) -> list[Organisation]:
@@ -42,7 +43,9 @@ def _organisations(names: list[str], commune_code: str) -> list[Organisation]:
 
 @transaction.atomic
 def load_plans(folder: Path) -> list[Plan]:
-    statuses, files = load_plan_files(folder, set(get_catalog().schemes))
+    statuses, files = load_plan_files(
+        folder, set(get_catalog().schemes), set(territory_files().indicators)
+    )
     by_code = {}
     for order, spec in enumerate(statuses):
         by_code[spec.code] = Status.objects.update_or_create(
@@ -119,6 +122,7 @@ def _load_measure(
             "partners": spec.partners,
             "budget_eur": spec.budget_eur,
             "schemes": spec.schemes,
+            "cited_figures": [c.model_dump() for c in spec.cites],
         },
     )
     if not created:

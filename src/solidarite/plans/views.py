@@ -20,6 +20,7 @@ from solidarite.plans.forms import MeasureUpdateForm, MeetingForm
 from solidarite.plans.models import Measure, Meeting, Milestone, Plan, Status
 from solidarite.plans.progress import weighted_progress
 from solidarite.plans.services import update_measure
+from solidarite.territory.needs import cited_figures
 
 
 def _english() -> bool:
@@ -168,6 +169,7 @@ def measure_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse
             "status": _text(measure.status, "label"),
             "can_update": can_update,
             "history": history,
+            "cited": cited_figures(measure.cited_figures),
         },
     )
 

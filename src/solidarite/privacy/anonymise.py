@@ -164,6 +164,12 @@ REGISTRY: dict[str, Handler | NoPersonalData] = {
     "plans.indicatorvalue": NoPersonalData("plan data"),
     "plans.body": NoPersonalData("plan data"),
     "plans.meeting": NoPersonalData("plan data"),
+    "territory.area": NoPersonalData("territory data"),
+    "territory.figure": NoPersonalData("published aggregate figures"),
+    # A place's contact is a desk's (a public body, an association), never a resident's.
+    "territory.place": NoPersonalData("directory data"),
+    "territory.service": NoPersonalData("directory data"),
+    "territory.stop": NoPersonalData("directory data"),
     "core.demoinstallation": NoPersonalData("a marker"),
     "core.healthprobe": NoPersonalData("always rolled back"),
 }

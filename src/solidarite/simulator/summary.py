@@ -149,5 +149,8 @@ def summary_text(results: dict[str, Any]) -> str:
             if entry["documents"]:
                 lines.append(f"  {_('À apporter')} : {', '.join(entry['documents'])}")
             lines.append(f"  {_('Où')} : {entry['contact']}")
+            for place in entry.get("places", []):
+                where = ", ".join(p for p in (place.address, place.commune) if p)
+                lines.append(f"    - {place.name} ({where}) — {place.status.text}")
         lines.append("")
     return "\n".join(lines)

@@ -15,10 +15,27 @@ from solidarite.simulator import answers as session_answers
 from solidarite.simulator.forms import HouseholdSizeForm, QuestionsForm, initial_value
 from solidarite.simulator.questions import Question, deciding_questions, next_page
 from solidarite.simulator.summary import OUTSIDE_MESSAGE, build_results, summary_text
+from solidarite.territory.directory import places_for_scheme
 
 
 def _evaluate(answers: session_answers.Answers) -> HouseholdResult:
     return get_catalog().evaluate(answers.as_household())
+
+
+# A resident reads the nearest few places, not the whole directory.
+PLACES_SHOWN = 3
+
+
+def _with_places(
+    request: HttpRequest, answers: session_answers.Answers, context: dict[str, Any]
+) -> dict[str, Any]:
+    """Each claimable or possible scheme with the places that deliver it (the resident's commune
+    first, open soonest first), read through the directory: a confidential address never
+    comes out."""
+    commune = str(answers.household.get("commune_residence") or "")
+    for entry in [*context["claimable"], *context["maybe"]]:
+        entry["places"] = places_for_scheme(request.user, entry["id"], commune)[:PLACES_SHOWN]
+    return context
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,7 +84,9 @@ def results(request: HttpRequest) -> HttpResponse:
     answers = session_answers.load(request)
     if not answers.started:
         return redirect("simulator_start")
-    context = build_results(get_catalog(), answers, _evaluate(answers))
+    context = _with_places(
+        request, answers, build_results(get_catalog(), answers, _evaluate(answers))
+    )
     context["outside_message"] = OUTSIDE_MESSAGE
     return render(request, "simulator/results.html", context)
 
@@ -76,7 +95,9 @@ def download(request: HttpRequest) -> HttpResponse:
     answers = session_answers.load(request)
     if not answers.started:
         return redirect("simulator_start")
-    text = summary_text(build_results(get_catalog(), answers, _evaluate(answers)))
+    text = summary_text(
+        _with_places(request, answers, build_results(get_catalog(), answers, _evaluate(answers)))
+    )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mes-aides-solidarite.txt"'
     response["Cache-Control"] = "no-store"

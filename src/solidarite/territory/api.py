@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
+from solidarite.api.schemas import ErrorOut
 from solidarite.territory import directory
 
 router = Router(tags=["places"])
@@ -111,7 +112,11 @@ def _out(card: directory.Card) -> dict[str, object]:
     }
 
 
-@router.get("", response=list[PlaceOut], summary="Lieux et services de l'annuaire / directory")
+@router.get(
+    "",
+    response={200: list[PlaceOut], 422: ErrorOut},
+    summary="Lieux et services de l'annuaire / directory",
+)
 def list_places(request: HttpRequest, filters: Query[PlaceFilters]) -> list[dict[str, object]]:
     found = directory.search(
         request.user,

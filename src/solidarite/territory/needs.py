@@ -93,6 +93,31 @@ def indicator_rows(area: Area) -> list[IndicatorRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class Cited:
+    label: str
+    area: Area
+    figure: Figure | None
+
+
+def cited_figures(cites: list[dict[str, str]]) -> list[Cited]:
+    """The figures a plan measure cites, as published (latest year); an area not loaded is
+    left out rather than shown empty."""
+    language = _language()
+    indicators = territory_files().indicators
+    cited = []
+    for item in cites:
+        level, _sep, code = item["area"].partition("/")
+        area = Area.objects.filter(level=level, code=code).first()
+        spec = indicators.get(item["indicator"])
+        if area is None or spec is None:
+            continue
+        cited.append(
+            Cited(getattr(spec.label, language), area, latest_value(area, item["indicator"]))
+        )
+    return cited
+
+
 def by_public(rows: list[IndicatorRow]) -> list[tuple[str, list[IndicatorRow]]]:
     """Rows grouped by the public they concern, in the order of the report."""
     return [(public, [r for r in rows if r.spec.public == public]) for public in PUBLICS]

@@ -109,6 +109,16 @@ class Action(models.Model):
         verbose_name=_("responsable (partenaire)"),
     )
     due_on = models.DateField(_("échéance"))
+    # Where the action happens (a France Services desk, an épicerie): the directory's place, so
+    # the file shows its address and next opening instead of a free-text contact.
+    place = models.ForeignKey(
+        "territory.Place",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("lieu (annuaire)"),
+    )
     status = models.CharField(
         _("statut"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
