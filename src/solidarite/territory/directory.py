@@ -17,13 +17,8 @@ from solidarite.accounts.permissions import (
 from solidarite.core import clock
 from solidarite.territory import hours
 from solidarite.territory.hours import Status
-from solidarite.territory.models import Area, Level, Place, Visibility
-from solidarite.territory.vocabulary import (
-    category_of,
-    fee_label,
-    public_labels,
-    thematique_labels,
-)
+from solidarite.territory.models import Area, Level, Place, Stop, Visibility
+from solidarite.territory.vocabulary import category_of
 
 # A place nobody confirmed for six months may have moved or closed: its page says so.
 STALE_AFTER = dt.timedelta(days=183)
@@ -109,7 +104,7 @@ def visible(user: AnyUser) -> QuerySet[Place]:
     return (
         Place.objects.filter(visibility__in=allowed)
         .select_related("commune", "area")
-        .prefetch_related("services", "stops__area")
+        .prefetch_related("services", "stops__area__qpv", "stops__area__parent")
     )
 
 
@@ -136,7 +131,7 @@ def search(user: AnyUser, filters: Filters, at: dt.datetime | None = None) -> li
         )
     if filters.area:
         places = places.filter(_area_filter(filters.area))
-    cards = [card(user, place, at) for place in places.distinct()]
+    cards = [card(user, place, at, near=filters.area) for place in places.distinct()]
     if filters.thematique:
         cards = [
             c
@@ -158,27 +153,41 @@ def search(user: AnyUser, filters: Filters, at: dt.datetime | None = None) -> li
     return sorted(cards, key=lambda c: (not c.status.open_now, c.fictitious, c.name))
 
 
-def card(user: AnyUser, place: Place, at: dt.datetime | None = None) -> Card:
+def _stop_is_in(stop: Stop, code: str) -> bool:
+    area = stop.area
+    return code in {
+        area.code,
+        area.qpv.code if area.qpv else "",
+        area.parent.code if area.parent else "",
+    }
+
+
+def card(user: AnyUser, place: Place, at: dt.datetime | None = None, near: str = "") -> Card:
     """The place as `user` may see it. A confidential place's address, position and own
-    contacts are left out unless the reader holds a role the place names."""
+    contacts are left out unless the reader holds a role the place names. With `near` (an area
+    code), a mobile service's next stop is its next one in that area."""
     moment = at or clock.now()
-    hidden = place.visibility == Visibility.CONFIDENTIAL and not can_read_confidential_place(
-        user, place
-    )
+    confidential = place.visibility == Visibility.CONFIDENTIAL
+    hidden = confidential and not can_read_confidential_place(user, place)
+    if confidential and not hidden:
+        _log_read(user, place)
     status = hours.status(
         place.opening_hours, moment, place.closed_from, place.closed_until, place.closure_message
     )
-    stops = [
-        StopCard(
-            s.label,
-            s.area.name,
-            s.area.code,
-            s.opening_hours,
-            hours.status(s.opening_hours, moment, place.closed_from, place.closed_until),
+    stops = []
+    nearby = []
+    for stop in place.stops.all():
+        stop_card = StopCard(
+            stop.label,
+            stop.area.name,
+            stop.area.code,
+            stop.opening_hours,
+            hours.status(stop.opening_hours, moment, place.closed_from, place.closed_until),
         )
-        for s in place.stops.all()
-    ]
-    upcoming = [s for s in stops if s.status.open_now or s.status.next_opening]
+        stops.append(stop_card)
+        if not near or _stop_is_in(stop, near):
+            nearby.append(stop_card)
+    upcoming = [s for s in nearby if s.status.open_now or s.status.next_opening]
     next_stop = min(
         upcoming,
         key=lambda s: moment if s.status.open_now else (s.status.next_opening or moment),
@@ -235,13 +244,17 @@ def card(user: AnyUser, place: Place, at: dt.datetime | None = None) -> Card:
     )
 
 
-def labels() -> dict[str, dict[str, str]]:
-    """Vocabulary labels for templates."""
-    return {"thematiques": thematique_labels(), "publics": public_labels()}
+def _log_read(user: AnyUser, place: Place) -> None:
+    """Every channel that shows a confidential address to its reader leaves a trace: the page,
+    the list, the API, the simulator and the case file all come through `card`."""
+    from solidarite.audit.models import AccessLog
 
-
-def fee_text(code: str) -> str:
-    return fee_label(code)
+    AccessLog.objects.create(
+        user=user if user.is_authenticated else None,
+        object_type=place._meta.label_lower,
+        object_pk=str(place.pk),
+        via="territory.directory",
+    )
 
 
 def places_for_scheme(user: AnyUser, scheme_id: str, commune_code: str = "") -> list[Card]:

@@ -30,7 +30,8 @@ def parse(expression: str) -> opening_hours.OpeningHours:
     """The parsed expression (cached: the same hours are read on every page)."""
     try:
         return opening_hours.OpeningHours(expression, timezone=PARIS, country="FR")
-    except (SyntaxError, ValueError) as exc:
+    # The package's stubs (2.1.4) omit ParserError, which it raises on bad syntax.
+    except (opening_hours.ParserError, SyntaxError, ValueError) as exc:  # type: ignore[attr-defined]
         raise HoursError(
             _(
                 "Horaires illisibles « %(hours)s » : format OpenStreetMap attendu, par exemple "

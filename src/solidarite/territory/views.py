@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from solidarite.accounts import permissions
-from solidarite.audit.services import record_access
 from solidarite.core import clock
 from solidarite.core.csv_export import SafeDictWriter
 from solidarite.territory import directory, needs
@@ -62,8 +61,6 @@ def _place(request: HttpRequest, slug: str) -> Place:
 def place_page(request: HttpRequest, slug: str) -> HttpResponse:
     place = _place(request, slug)
     card = directory.card(request.user, place)
-    if card.confidential and card.address is not None:
-        record_access(request, place)
     return render(
         request,
         "territory/place.html",
