@@ -5,6 +5,9 @@ vocabulary (thématiques, publics, frais, modes d'accueil) plus the local kinds 
 hours are OpenStreetMap `opening_hours` expressions, checked when they are saved.
 """
 
+import re
+from urllib.parse import urlparse
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +65,24 @@ class Area(models.Model):
         return None
 
 
+UNIT_LABELS = {
+    "% of 18-24": _("% des 18-24 ans"),
+    "% of active 15-24": _("% des actifs de 15-24 ans"),
+    "% of active 15-64": _("% des actifs de 15-64 ans"),
+    "% of disposable income": _("% du revenu disponible"),
+    "% of families": _("% des familles"),
+    "% of households": _("% des ménages"),
+    "% of persons": _("% des personnes"),
+    "% of population": _("% de la population"),
+    "% of population 15-64 (presumed)": _("% des 15-64 ans (base supposée)"),
+    "EUR/year per consumption unit": _("€ par an et par unité de consommation"),
+    "allocataires": _("allocataires"),
+    "households": _("ménages"),
+    "persons": _("personnes"),
+    "ratio": _("ratio"),
+}
+
+
 class Figure(models.Model):
     """One published figure of one area: a value, its unit, year and source (one row of the
     shipped CSV files)."""
@@ -80,6 +101,28 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}"
+
+    @property
+    def unit_label(self) -> str:
+        """The unit in the reader's language (the files write units in English)."""
+        return str(UNIT_LABELS.get(self.unit, self.unit))
+
+    @property
+    def citation(self) -> str:
+        """The source as a reader cites it ("Insee, Filosofi 2021"); the row's full provenance
+        (the copy it was read from) stays in `source` and in the CSV export."""
+        note, source = self.note.lower(), self.source.lower()
+        years = re.findall(r"\d{4}", self.year)
+        year = years[-1] if years else ""
+        derived = " (calculé)" if note.startswith("derived") else ""
+        if "filosofi" in note or "filosofi" in source:
+            return f"Insee, Filosofi {year}{derived}".replace("  ", " ")
+        if "comparateur" in note or "dossier complet" in note or "(insee rp)" in note:
+            return f"Insee, recensement {year}{derived}".strip()
+        if "analyse_qpv" in source:
+            return "Observatoire des quartiers prioritaires (compilation ANCT / Insee, QPV 2024)"
+        host = urlparse(self.source).netloc
+        return host or self.source
 
 
 class Visibility(models.TextChoices):

@@ -188,6 +188,7 @@ def area_csv(request: HttpRequest, level: str, code: str) -> HttpResponse:
     writer = SafeDictWriter(
         response,
         fieldnames=[
+            "citation",
             "indicator",
             "label",
             "public",
@@ -207,6 +208,7 @@ def area_csv(request: HttpRequest, level: str, code: str) -> HttpResponse:
                 continue
             writer.writerow(
                 {
+                    "citation": cell.figure.citation,
                     "indicator": row.code,
                     "label": row.label,
                     "public": row.spec.public,
