@@ -18,7 +18,7 @@ from solidarite.core import clock
 from solidarite.territory import hours
 from solidarite.territory.hours import Status
 from solidarite.territory.models import Area, Level, Place, Stop, Visibility
-from solidarite.territory.vocabulary import category_of
+from solidarite.territory.vocabulary import category_of, mobilisation_label, mode_label
 
 # A place nobody confirmed for six months may have moved or closed: its page says so.
 STALE_AFTER = dt.timedelta(days=183)
@@ -45,6 +45,7 @@ class ServiceCard:
     hours: str
     status: Status | None
     schemes: list[str]
+    access: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Card:
     email: str
     website: str
     source_url: str
+    accessibility_url: str
     note: str
     hours: str
     status: Status
@@ -204,6 +206,8 @@ def card(user: AnyUser, place: Place, at: dt.datetime | None = None, near: str =
             s.opening_hours,
             hours.status(s.opening_hours, moment) if s.opening_hours else None,
             list(s.schemes),
+            [mode_label(m) for m in s.reception_modes]
+            + [mobilisation_label(m) for m in s.mobilisation_modes],
         )
         for s in place.services.all()
     ]
@@ -228,6 +232,7 @@ def card(user: AnyUser, place: Place, at: dt.datetime | None = None, near: str =
         email="" if hidden else place.email,
         website="" if hidden else place.website,
         source_url=place.source_url,
+        accessibility_url=place.accessibility_url,
         note="" if hidden else place.note,
         hours="" if hidden else place.opening_hours,
         status=Status(False, False, None, None) if hidden else status,

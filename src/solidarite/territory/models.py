@@ -169,6 +169,7 @@ class Place(models.Model):
     email = models.EmailField(_("courriel"), blank=True)
     website = models.URLField(_("site web"), blank=True)
     source_url = models.URLField(_("source"), blank=True, max_length=500)
+    accessibility_url = models.URLField(_("accessibilité (Acceslibre)"), blank=True, max_length=500)
     opening_hours = models.CharField(
         _("horaires (format OpenStreetMap)"), max_length=500, blank=True
     )

@@ -6,7 +6,15 @@ code beside them rather than a translation of our own that could drift from the 
 
 from functools import lru_cache
 
-from data_inclusion.schema.v1 import Categorie, Frais, ModeAccueil, Public, Thematique, TypeService
+from data_inclusion.schema.v1 import (
+    Categorie,
+    Frais,
+    ModeAccueil,
+    ModeMobilisation,
+    Public,
+    Thematique,
+    TypeService,
+)
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +42,10 @@ def type_label(code: str) -> str:
 
 def mode_label(code: str) -> str:
     return str({m.value: m.label for m in ModeAccueil}.get(code, code))
+
+
+def mobilisation_label(code: str) -> str:
+    return str({m.value: m.label for m in ModeMobilisation}.get(code, code))
 
 
 def category_of(thematique: str) -> str:
