@@ -33,7 +33,7 @@ def _employment_exits(today: dt.date) -> int:
 
 def _partner_refers(page: Any, today: dt.date) -> None:
     login(page, "partenaire")
-    page.get_by_role("link", name="Orientations").click()
+    page.get_by_role("link", name="Orientations", exact=True).click()
     page.get_by_role("link", name="Orienter une personne").click()
     page.get_by_label("Prénom").fill("Zoé")
     page.get_by_label(re.compile(r"^Nom\W")).fill("Parcours")
@@ -52,7 +52,7 @@ def _partner_refers(page: Any, today: dt.date) -> None:
 
 def _case_worker_decides(page: Any, today: dt.date) -> None:
     login(page, "instructeur")
-    page.get_by_role("link", name="Orientations").click()
+    page.get_by_role("link", name="Orientations", exact=True).click()
     page.get_by_role("link", name="Seulement celles à instruire").click()
     page.locator("table tbody a").first.click()
     assert page.get_by_text("Zoé").first.is_visible()

@@ -3,7 +3,9 @@
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
+from solidarite.accounts.views import START_PAGES
 from solidarite.core.demo import accounts
 from solidarite.core.demo.loader import load_demo
 from tests.browser.accessibility import blocking_violations
@@ -25,7 +27,7 @@ def _sign_in(page: Any, username: str) -> None:
     page.get_by_label("Nom d\N{RIGHT SINGLE QUOTATION MARK}utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill(accounts.DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/")
+    page.wait_for_load_state()
 
 
 def _nav_labels(page: Any) -> set[str]:
@@ -43,6 +45,10 @@ def test_each_demo_role_signs_in_and_sees_its_navigation(page: Any) -> None:
             assert labels >= ADMIN_ONLY
         else:
             assert not (ADMIN_ONLY & labels), account.username
+        # Each role lands on the page where its work waits (accounts.views.START_PAGES).
+        url_name, query = next((u, q) for r, u, q in START_PAGES if r == account.role)
+        assert page.url.endswith(reverse(url_name) + query), account.username
+        page.goto("/")
         assert page.get_by_text(str(account.role.label)).first.is_visible()
         page.get_by_role("button", name="Se déconnecter").click()
         page.wait_for_url("**/")

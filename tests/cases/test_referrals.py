@@ -68,15 +68,20 @@ def test_a_partner_refers_and_the_provider_is_notified_without_personal_data(
     assert "Camille" not in mail.outbox[0].body
 
 
-def test_the_partner_sees_status_only_and_other_partners_get_404(
+def test_the_partner_sees_its_own_person_and_status_and_other_partners_get_404(
     client: Client, ccas: Organisation, mission_locale: Organisation
 ) -> None:
     partner = user_with_role(Role.REFERRING_PARTNER, mission_locale)
     referral = _refer(client, partner)
     page = client.get(reverse("cases_referral", args=[referral.pk])).content.decode()
     assert "Transmise" in page
+    # The name and birth year of the person it referred itself, never the birth date.
+    assert "Camille" in page
+    assert f"en {referral.person.birth_date.year}" in page
+    assert referral.person.birth_date.strftime("%d/%m/%Y") not in page
     assert "Sans ressource" not in page  # the reason is for the case worker
-    assert not AccessLog.objects.exists()
+    log = AccessLog.objects.get()
+    assert (log.user, log.object_pk) == (partner, str(referral.person_id))
 
     client.force_login(user_with_role(Role.REFERRING_PARTNER))
     assert client.get(reverse("cases_referral", args=[referral.pk])).status_code == 404

@@ -141,6 +141,22 @@ def can_decide_referral(user: AnyUser, referral: Any) -> bool:
     )
 
 
+def is_referring_organisation(user: AnyUser, referral: Any) -> bool:
+    """The user refers for the organisation that sent this referral: it sees the name and
+    birth year of the person it referred itself, answers, withdraws and writes notes."""
+    if not isinstance(user, User):
+        return False
+    return bool(
+        organisations_with_role(user, Role.REFERRING_PARTNER, Role.CASE_WORKER)
+        .filter(organisation=referral.organisation_id)
+        .exists()
+    )
+
+
+def can_write_referral_note(user: AnyUser, referral: Any) -> bool:
+    return is_referring_organisation(user, referral) or can_decide_referral(user, referral)
+
+
 def can_view_person_details(user: AnyUser, referral: Any) -> bool:
     """A partner sees the status of its referrals, never more than what it sent; the deciding
     case worker sees the person."""

@@ -33,6 +33,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("mon-compte/", views.my_account, name="my_account"),
+    path("depart/", views.start, name="start"),
     path("organisation/", views.choose_organisation, name="choose_organisation"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/membres/<int:member_id>/", views.member_detail, name="member_detail"),

@@ -10,12 +10,14 @@ from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from solidarite.accounts import acting, members, permissions, throttle
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Membership, Organisation
+from solidarite.accounts.permissions import user_roles
 from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_access
 
@@ -157,3 +159,26 @@ def choose_organisation(request: AuthenticatedRequest) -> HttpResponse:
         "accounts/choose_organisation.html",
         {"organisations": organisations, "current": acting.organisation_id(request.user)},
     )
+
+
+# Where each role starts its day: the page with what awaits it.
+START_PAGES: tuple[tuple[Role, str, str], ...] = (
+    (Role.CASE_WORKER, "cases_referrals", "?a_instruire=1"),
+    (Role.REFERENT, "cases_dashboard", ""),
+    (Role.REFERRING_PARTNER, "cases_referrals", ""),
+    (Role.FINANCE, "payments_dashboard", ""),
+    (Role.PLAN_PILOT, "plans_workspace", ""),
+    (Role.VIEWER, "cases_indicators", ""),
+    (Role.ADMIN, "organisation_list", ""),
+)
+
+
+@login_required
+def start(request: AuthenticatedRequest) -> HttpResponse:
+    """After login: the page of the user's first role in the organisation they act for (a
+    partner lands on its own referrals, with what awaits its answer first)."""
+    roles = user_roles(request.user)
+    for role, url_name, query in START_PAGES:
+        if role.value in roles:
+            return redirect(reverse(url_name) + query)
+    return redirect("home")

@@ -73,3 +73,17 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ReferralReplyForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Votre réponse au CCAS"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+
+
+class ReferralNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note (lue par le partenaire et par le CCAS)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

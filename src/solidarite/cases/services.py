@@ -83,12 +83,41 @@ def _notify_case_workers(referral: Referral) -> None:
         )
 
 
-def notify_referrer(referral: Referral) -> None:
+def notify_referrer(referral: Referral, link: str) -> None:
+    """Tell the partner its referral moved, with a link to it: the email names no one (an email
+    travels and is kept where we do not control it)."""
     if referral.referred_by.email:
         send_mail(
             _("Solidarité : votre orientation a changé de statut"),
-            _("Le statut d'une de vos orientations est maintenant : %(status)s.")
-            % {"status": referral.get_status_display()},
+            _(
+                "Le statut d'une de vos orientations est maintenant : %(status)s.\n\n"
+                "La consulter (connexion nécessaire) : %(link)s"
+            )
+            % {"status": referral.get_status_display(), "link": link},
             None,
             [referral.referred_by.email],
+        )
+
+
+def notify_deciders(referral: Referral, link: str) -> None:
+    """Tell the case workers of the scheme's provider that a referral awaits them again."""
+    from solidarite.accounts.models import Membership
+    from solidarite.accounts.providers import provider_code
+    from solidarite.accounts.roles import Role
+
+    code = provider_code(referral.scheme_id)
+    emails = sorted(
+        set(
+            Membership.objects.filter(role=Role.CASE_WORKER, organisation__code=code)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    if emails:
+        send_mail(
+            _("Solidarité : une orientation attend votre décision"),
+            _("Le partenaire a complété une orientation.\n\nLa consulter : %(link)s")
+            % {"link": link},
+            None,
+            emails,
         )

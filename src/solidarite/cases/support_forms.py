@@ -98,7 +98,7 @@ class ActionForm(forms.Form):
         label=_("ou par un partenaire"), queryset=Organisation.objects.all(), required=False
     )
     place = forms.ModelChoiceField(
-        label=_("Lieu (annuaire)"),
+        label=_("Où se rendre (annuaire)"),
         queryset=Place.objects.order_by("name"),
         required=False,
         help_text=_(

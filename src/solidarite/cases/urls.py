@@ -9,6 +9,9 @@ urlpatterns = [
     path("orientations/", views.referral_list, name="cases_referrals"),
     path("orientations/nouvelle/", views.referral_create, name="cases_referral_create"),
     path("orientations/<int:pk>/", views.referral_detail, name="cases_referral"),
+    path("orientations/<int:pk>/reponse/", views.referral_reply, name="cases_referral_reply"),
+    path("orientations/<int:pk>/retrait/", views.referral_withdraw, name="cases_referral_withdraw"),
+    path("orientations/<int:pk>/note/", views.referral_note, name="cases_referral_note"),
     path(
         "orientations/<int:pk>/<slug:decision>/",
         views.referral_decide,

@@ -28,10 +28,12 @@ from solidarite.cases.models import (
     CaseFile,
     Diagnostic,
     DiagnosticEntry,
+    FileNote,
     FileTransition,
     Objective,
     Person,
     Referral,
+    ReferralNote,
     ReferralTransition,
     WorkshopRegistration,
 )
@@ -126,6 +128,12 @@ REGISTRY: dict[str, Handler | NoPersonalData] = {
     "cases.appointment": Handler(
         lambda pks: Appointment.objects.filter(file__person__in=pks),
         {"place": "", "starts_at": TruncMonth("starts_at")},
+    ),
+    "cases.filenote": Handler(
+        lambda pks: FileNote.objects.filter(file__person__in=pks), {"text": SCRUBBED}
+    ),
+    "cases.referralnote": Handler(
+        lambda pks: ReferralNote.objects.filter(referral__person__in=pks), {"text": SCRUBBED}
     ),
     "cases.workshop": NoPersonalData("an organisation's session: title, place, capacity"),
     "cases.workshopregistration": Handler(

@@ -10,6 +10,7 @@ from solidarite.cases.models.files import (
 from solidarite.cases.models.people import Household, Person, Relationship
 from solidarite.cases.models.referrals import (
     Referral,
+    ReferralNote,
     ReferralStatus,
     ReferralTransition,
     Transition,
@@ -23,6 +24,7 @@ from solidarite.cases.models.support import (
     Diagnostic,
     DiagnosticEntry,
     Domain,
+    FileNote,
     NeedLevel,
     Objective,
     Workshop,
@@ -41,6 +43,7 @@ __all__ = [
     "Domain",
     "ExitReason",
     "ExitSituation",
+    "FileNote",
     "FileStatus",
     "FileTransition",
     "Household",
@@ -48,6 +51,7 @@ __all__ = [
     "Objective",
     "Person",
     "Referral",
+    "ReferralNote",
     "ReferralStatus",
     "ReferralTransition",
     "Relationship",

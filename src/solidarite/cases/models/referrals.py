@@ -67,6 +67,23 @@ class Transition(models.Model):
         return f"{from_status} -> {getattr(self, 'to_status', '')}"
 
 
+class ReferralNote(models.Model):
+    """A message on a referral, between the partner who sent it and the case workers who decide
+    it (both read them; a file's own notes are never shown to the partner)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(_("note"), max_length=2000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} — {self.author}"
+
+
 class ReferralTransition(Transition):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=ReferralStatus.choices, blank=True)

@@ -149,6 +149,25 @@ class AppointmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annulé")
 
 
+class FileNote(models.Model):
+    """A note of the file's team, on the file or on one appointment: who wrote it and when.
+    Read by the file's case workers and referents only, never by the referring partner."""
+
+    file = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="notes")
+    appointment = models.ForeignKey(
+        "Appointment", on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(_("note"), max_length=4000)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} — {self.author}"
+
+
 class Appointment(models.Model):
     """An individual interview on the referent's agenda."""
 
@@ -165,6 +184,12 @@ class Appointment(models.Model):
         choices=AppointmentStatus.choices,
         default=AppointmentStatus.PLANNED,
     )
+    # A reminder goes only to a person who gave an address and agreed to receive one.
+    reminder_agreed = models.BooleanField(_("rappel par courriel accepté"), default=False)
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+    # The link in the reminder that lets the person cancel without an account.
+    cancel_token = models.CharField(max_length=64, blank=True, db_index=True)
+    cancelled_by_person_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "pk"]
