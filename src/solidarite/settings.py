@@ -84,6 +84,8 @@ SOLIDARITE_SEPA_DEBTOR = {
     "bic": os.environ.get("SOLIDARITE_SEPA_DEBTOR_BIC", "TRPUFRP1"),
 }
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# The address emails sent outside a request (appointment reminders) link to.
+SITE_URL = os.environ.get("SOLIDARITE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from solidarite.api.views import api
+from solidarite.cases import support_views
 from solidarite.core import views as core_views
 from solidarite.privacy import views as privacy_views
 from solidarite.territory.sitemaps import SITEMAPS
@@ -17,6 +18,11 @@ urlpatterns = [
     path("simulateur/", include("solidarite.simulator.urls")),
     path("plans/", include("solidarite.plans.urls")),
     path("accompagnement/", include("solidarite.cases.urls")),
+    path(
+        "rendez-vous/annuler/<str:token>/",
+        support_views.cancel_appointment,
+        name="appointment_cancel",
+    ),
     path("accompagnement/", include("solidarite.contracts.urls")),
     path("finances/", include("solidarite.payments.urls")),
     path("vie-privee/", include("solidarite.privacy.urls")),

@@ -5,6 +5,7 @@ read-only), runs in one transaction and raises FollowUpError with a message for 
 """
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -22,6 +23,7 @@ from solidarite.cases.models import (
     Diagnostic,
     DiagnosticEntry,
     Domain,
+    FileNote,
     FileStatus,
     Objective,
     Workshop,
@@ -112,16 +114,33 @@ def set_action_status(action: Action, status: ActionStatus, today: dt.date) -> A
 
 @transaction.atomic
 def book_appointment(
-    file: CaseFile, referent: User, starts_at: dt.datetime, duration_minutes: int, place: str
+    file: CaseFile,
+    referent: User,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    place: str,
+    reminder_agreed: bool = False,
 ) -> Appointment:
+    """A reminder is only agreed for a person who gave an address: nothing else could carry it."""
     _followed(file)
+    if reminder_agreed and not file.person.email:
+        raise FollowUpError(
+            _("Pas de rappel possible : la personne n'a pas donné d'adresse électronique.")
+        )
     return Appointment.objects.create(
         file=file,
         referent=referent,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         place=place,
+        reminder_agreed=reminder_agreed,
+        cancel_token=secrets.token_urlsafe(24) if reminder_agreed else "",
     )
+
+
+def add_note(file: CaseFile, author: User, text: str, appointment: Appointment | None) -> FileNote:
+    _followed(file)
+    return FileNote.objects.create(file=file, author=author, text=text, appointment=appointment)
 
 
 @transaction.atomic

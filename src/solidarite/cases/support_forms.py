@@ -138,6 +138,20 @@ class AppointmentForm(forms.Form):
         label=_("Durée (minutes)"), min_value=5, max_value=480, initial=45
     )
     place = forms.CharField(label=_("Lieu"), max_length=200, required=False)
+    reminder_agreed = forms.BooleanField(
+        label=_("La personne accepte un rappel par courriel la veille"),
+        required=False,
+        help_text=_("Seulement si elle a donné une adresse électronique."),
+    )
+
+
+class FileNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note (lue par l'équipe du dossier seulement, jamais par le partenaire)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    appointment = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class AppointmentStatusForm(forms.Form):

@@ -11,17 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_access
-from solidarite.cases import follow_up
+from solidarite.cases import follow_up, reminders
 from solidarite.cases.files import assign_referent
 from solidarite.cases.models import (
     Action,
@@ -41,12 +41,14 @@ from solidarite.cases.support_forms import (
     AppointmentForm,
     AppointmentStatusForm,
     DiagnosticForm,
+    FileNoteForm,
     MemberForm,
     ObjectiveForm,
     ReferentForm,
     RegistrationForm,
 )
 from solidarite.cases.transitions import TransitionError
+from solidarite.core import clock
 from solidarite.core.form_errors import errors_text
 from solidarite.territory.directory import card
 
@@ -189,8 +191,25 @@ def book_appointment(request: AuthenticatedRequest, file: CaseFile) -> None:
         data["starts_at"],
         data["duration_minutes"],
         data["place"],
+        data["reminder_agreed"],
     )
     messages.success(request, _("Rendez-vous ajouté à l'agenda."))
+
+
+@file_post
+def add_note(request: AuthenticatedRequest, file: CaseFile) -> None:
+    form = FileNoteForm(request.POST)
+    if not form.is_valid():
+        return _form_error(request, form)
+    appointment = None
+    if form.cleaned_data["appointment"]:
+        appointment = Appointment.objects.filter(
+            pk=form.cleaned_data["appointment"], file=file
+        ).first()
+        if appointment is None:
+            raise Http404
+    follow_up.add_note(file, request.user, form.cleaned_data["text"], appointment)
+    messages.success(request, _("Note ajoutée."))
 
 
 @login_required
@@ -281,7 +300,11 @@ def follow_up_context(request: AuthenticatedRequest, file: CaseFile) -> dict[str
             for action in objective.actions.all()
             if action.place is not None
         },
-        "appointments": file.appointments.select_related("referent"),
+        "appointments": file.appointments.select_related("referent").prefetch_related(
+            "notes__author"
+        ),
+        "file_notes": file.notes.filter(appointment__isnull=True).select_related("author"),
+        "note_form": FileNoteForm(),
         "registrations": file.registrations.select_related("workshop"),
         "can_assign": permissions.can_assign_referent(request.user, file),
         "referent_form": ReferentForm(referents, initial={"referent": file.referent_id}),
@@ -299,3 +322,16 @@ def follow_up_context(request: AuthenticatedRequest, file: CaseFile) -> dict[str
         "registration_form": RegistrationForm(open_workshops(file)),
         "today": timezone.localdate(),
     }
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_appointment(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of a reminder: the person cancels without an account. The page shows when and
+    where, never a name; a used or unknown link says so plainly."""
+    appointment = Appointment.objects.filter(
+        cancel_token=token, status=AppointmentStatus.PLANNED, starts_at__gt=clock.now()
+    ).first()
+    if request.method == "POST" and appointment is not None:
+        reminders.cancel_by_person(token, clock.now())
+        return render(request, "cases/appointment_cancel.html", {"done": True})
+    return render(request, "cases/appointment_cancel.html", {"appointment": appointment})

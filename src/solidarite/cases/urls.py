@@ -22,6 +22,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/diagnostic/", support_views.diagnostic, name="cases_diagnostic"),
     path("dossiers/<int:pk>/objectifs/", support_views.add_objective, name="cases_add_objective"),
     path("dossiers/<int:pk>/actions/", support_views.add_action, name="cases_add_action"),
+    path("dossiers/<int:pk>/notes/", support_views.add_note, name="cases_add_note"),
     path(
         "dossiers/<int:pk>/actions/<int:action_pk>/",
         support_views.action_status,
