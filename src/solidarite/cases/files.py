@@ -6,7 +6,6 @@ The steps with money effects (signing, suspension, resumption, exit) are driven 
 `solidarite.contracts.workflow`, which sits above this app and the payments app.
 """
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from solidarite.accounts.providers import provider_of
 from solidarite.cases.models import CaseFile, FileStatus, FileTransition, Referral
 from solidarite.cases.transitions import TransitionError
 from solidarite.rules.results import SchemeResult
-from solidarite.schemes.services import get_catalog
 
 Who = Callable[[User | AnonymousUser, CaseFile], bool]
 
@@ -190,26 +188,6 @@ def decide_eligibility(
         decision_inputs=json.loads(json.dumps(inputs, default=float)) if inputs else None,
         scheme_version=engine.version,
         override_justification=justification if engine.eligible is not eligible else "",
-    )
-
-
-def contract_text(file: CaseFile, signed_on: dt.date, signatories: str) -> str:
-    """The contract generated from the scheme's description (a per-scheme template)."""
-    catalog = get_catalog()
-    spec = catalog.schemes[file.scheme_id].spec
-    duration = f"{spec.max_duration_months} mois au plus" if spec.max_duration_months else "—"
-    steps = (
-        " (diagnostic à l'entrée, plan d'actions partagé)"
-        if spec.intake.diagnostic_required
-        else ""
-    )
-    return (
-        f"CONTRAT D'ENGAGEMENT — {spec.title.fr}\n\n"
-        f"Entre {catalog.provider_name(file.scheme_id)} et {file.person}, "
-        f"né·e le {file.person.birth_date:%d/%m/%Y}.\n\n"
-        f"{spec.summary.fr}\n\n"
-        f"La personne s'engage à suivre l'accompagnement proposé{steps}. Durée : {duration}.\n\n"
-        f"Signé le {signed_on:%d/%m/%Y} par : {signatories}."
     )
 
 

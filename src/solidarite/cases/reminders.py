@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from solidarite.cases.follow_up import record_appointment
 from solidarite.cases.models import Appointment, AppointmentStatus
 
 AHEAD = dt.timedelta(days=1)
@@ -88,7 +89,7 @@ def cancel_by_person(token: str, now: dt.datetime) -> Appointment | None:
     )
     if appointment is None:
         return None
-    appointment.status = AppointmentStatus.CANCELLED
+    record_appointment(appointment, AppointmentStatus.CANCELLED)
     appointment.cancelled_by_person_at = now
-    appointment.save(update_fields=["status", "cancelled_by_person_at"])
+    appointment.save(update_fields=["cancelled_by_person_at"])
     return appointment

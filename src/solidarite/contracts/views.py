@@ -21,11 +21,12 @@ from solidarite.cases.decision import decision_questions, evaluate_situation, fi
 from solidarite.cases.models import CaseFile, ExitReason, ExitSituation, FileStatus
 from solidarite.cases.support_views import follow_up_context
 from solidarite.cases.transitions import TransitionError
-from solidarite.contracts import workflow
+from solidarite.contracts import document, workflow
 from solidarite.core import clock, confirm
 from solidarite.payments.file_views import payments_context
 from solidarite.payments.models import CatchUp
 from solidarite.privacy.activity import last_activity
+from solidarite.rules.results import SchemeResult
 from solidarite.schemes.services import get_catalog, translated
 from solidarite.simulator.forms import QuestionsForm
 
@@ -86,11 +87,24 @@ def _file(request: AuthenticatedRequest, pk: int, decide: bool = False) -> CaseF
 def file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     file = _file(request, pk)
     record_access(request, file)
+    return _render_file(request, file)
+
+
+def _render_file(
+    request: AuthenticatedRequest,
+    file: CaseFile,
+    questions_form: QuestionsForm | None = None,
+    decision_form: DecisionExtra | None = None,
+    check: SchemeResult | None = None,
+) -> HttpResponse:
+    """The file page; after "Vérifier" or a form error, with the answers as typed and the
+    engine's answer, nothing saved."""
     questions = decision_questions(file)
     return render(
         request,
         "cases/file_detail.html",
         {
+            "check": check,
             "file": file,
             "scheme": translated(get_catalog().schemes[file.scheme_id].spec.title),
             "can_decide": permissions.can_decide_file(request.user, file),
@@ -101,8 +115,8 @@ def file_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "catch_ups": CatchUp.objects.filter(file=file).select_related(
                 "requested_by", "approved_by"
             ),
-            "questions_form": QuestionsForm(questions),
-            "decision_form": DecisionExtra(),
+            "questions_form": questions_form or QuestionsForm(questions),
+            "decision_form": decision_form or DecisionExtra(),
             "contract_form": ContractForm(initial={"signed_on": clock.today()}),
             "close_form": CloseForm(),
             "suspend_form": SuspendForm(),
@@ -122,15 +136,19 @@ def file_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     file = _file(request, pk, decide=True)
     questions_form = QuestionsForm(decision_questions(file), request.POST)
     decision_form = DecisionExtra(request.POST)
-    if not (questions_form.is_valid() and decision_form.is_valid()):
-        messages.error(
-            request,
-            _("Répondez à chaque question (ou « Je ne sais pas ») et choisissez une décision."),
-        )
-        return redirect("cases_file", pk=pk)
+    verifying = "verify" in request.POST
+    if not questions_form.is_valid():
+        messages.error(request, _("Répondez à chaque question (ou « Je ne sais pas »)."))
+        return _render_file(request, file, questions_form, decision_form)
     today = clock.today()
     situation = file_situation(file, questions_form.answers(), today)
     engine = evaluate_situation(file.scheme_id, situation, today)
+    if verifying or not decision_form.is_valid():
+        # "Vérifier": the engine's answer beside the answers as typed; nothing is saved.
+        if not verifying:
+            messages.error(request, _("Choisissez une décision."))
+        kept = DecisionExtra(initial=request.POST) if verifying else decision_form
+        return _render_file(request, file, questions_form, kept, engine)
     try:
         files.decide_eligibility(
             file,
@@ -220,11 +238,20 @@ def file_suspend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def file_contract(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The signed contract as frozen at signature, or, before signing, the draft to print and
+    read with the person (`?telecharger=1` downloads it as a standalone page)."""
     file = _file(request, pk)
-    if not file.contract_text:
-        raise Http404
     record_access(request, file)
-    return render(request, "cases/contract.html", {"file": file})
+    draft = None if file.contract_text else document.contract(file)
+    response = render(
+        request,
+        "cases/contract.html",
+        {"file": file, "draft": draft, "download": "telecharger" in request.GET},
+    )
+    if "telecharger" in request.GET:
+        name = "contrat-signe" if file.contract_text else "projet-de-contrat"
+        response["Content-Disposition"] = f'attachment; filename="{name}-{file.pk}.html"'
+    return response
 
 
 @login_required

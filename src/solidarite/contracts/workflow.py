@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from solidarite.cases import files
 from solidarite.cases.models import CaseFile, ExitReason, FileStatus, FileTransition
 from solidarite.cases.transitions import TransitionError
+from solidarite.contracts import document
 from solidarite.core import clock
 from solidarite.payments import envelopes, schedules
 from solidarite.payments.models import CatchUp, Payment, PaymentStatus
@@ -108,7 +109,7 @@ def sign_contract(file: CaseFile, by: User, signed_on: dt.date, signatories: str
         by,
         contract_signed_on=signed_on,
         contract_signatories=signatories,
-        contract_text=files.contract_text(locked, signed_on, signatories),
+        contract_text=document.contract(locked, signed_on, signatories).as_text(),
     )
     try:
         return _start(locked, by, signed_on, catch_up)
