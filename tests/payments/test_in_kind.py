@@ -142,3 +142,37 @@ def test_who_manages_aid_in_kind(
     client.force_login(other)
     assert client.get(reverse("payments_item_kind", args=[kind.pk])).status_code == 404
     assert Loan.objects.count() == 0
+
+
+def test_the_person_picker_is_searched_by_name_and_birth_date(
+    client: Client, ccas: Organisation
+) -> None:
+    """Issue 18, finance: homonyms are told apart by birth year and area, and the picker is
+    narrowed by a search sent by POST (no name in a URL)."""
+    agent = user_with_role(Role.CASE_WORKER, ccas)
+    client.force_login(agent)
+    client.post(reverse("payments_stock"), {"name": "Pack de rentrée", "scheme_id": ""})
+    packs = ItemKind.objects.get()
+    client.post(
+        reverse("payments_receive", args=[packs.pk]), {"quantity": "3", "received_on": "2026-08-20"}
+    )
+    for first, birth in (("Lou", "2013-04-01"), ("Lou", "2011-02-03"), ("Sam", "2012-05-06")):
+        client.post(
+            reverse("payments_hand_out", args=[packs.pk]),
+            {
+                "first_name": first,
+                "last_name": "Exemple",
+                "birth_date": birth,
+                "commune_code": "25056",
+                "on": "2026-08-25",
+            },
+        )
+    url = reverse("payments_item_kind", args=[packs.pk])
+    page = client.post(url, {"name": "lou exemple"}).content.decode()
+    assert "2 personnes trouvées" in page
+    assert "EXEMPLE Lou (2013)" in page
+    assert "EXEMPLE Lou (2011)" in page
+    assert "EXEMPLE Sam" not in page
+    page = client.post(url, {"name": "Lou", "birth_date": "2011-02-03"}).content.decode()
+    assert "1 personne trouvée" in page
+    assert "EXEMPLE Lou (2013)" not in page

@@ -231,13 +231,15 @@ class PersonSearchForm(forms.Form):
     birth_date = forms.DateField(label=_("Date de naissance"), widget=DATE, required=False)
 
     def apply(self, rows: Any, person: str = "person") -> Any:
-        """`rows` (files or referrals) whose person matches; call after is_valid()."""
+        """`rows` (files or referrals, or people with `person=""`) whose person matches; call
+        after is_valid()."""
+        prefix = f"{person}__" if person else ""
         words = self.cleaned_data["name"].split()
         for word in words:
             rows = rows.filter(
-                Q(**{f"{person}__last_name__icontains": word})
-                | Q(**{f"{person}__first_name__icontains": word})
+                Q(**{f"{prefix}last_name__icontains": word})
+                | Q(**{f"{prefix}first_name__icontains": word})
             )
         if self.cleaned_data.get("birth_date"):
-            rows = rows.filter(**{f"{person}__birth_date": self.cleaned_data["birth_date"]})
+            rows = rows.filter(**{f"{prefix}birth_date": self.cleaned_data["birth_date"]})
         return rows

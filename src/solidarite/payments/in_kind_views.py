@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from solidarite.accounts import acting, permissions
 from solidarite.accounts.http import AuthenticatedRequest
@@ -18,6 +18,7 @@ from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_list_access
 from solidarite.cases.models import Household, Person
+from solidarite.cases.support_forms import PersonSearchForm
 from solidarite.core.form_errors import errors_text
 from solidarite.payments import envelopes, in_kind
 from solidarite.payments.forms import HandOutForm, ItemKindForm, ReceiveForm
@@ -88,9 +89,16 @@ def _kind(request: AuthenticatedRequest, pk: int) -> ItemKind:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def item_kind(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The item's page. The person picker is narrowed by a search (name, birth date) sent by
+    POST, so that a name never travels in a URL."""
     kind = _kind(request, pk)
     today = timezone.localdate()
+    people = _people(_organisations(request))
+    search = PersonSearchForm(request.POST if request.method == "POST" else None)
+    if search.is_bound and search.is_valid():
+        people = search.apply(people, person="")
     open_loans = list(kind.loans.filter(returned_on__isnull=True).select_related("person"))
     recent = list(kind.distributions.select_related("person").order_by("-given_on", "-pk")[:50])
     record_list_access(request, [*open_loans, *recent], "person_id")
@@ -100,7 +108,9 @@ def item_kind(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "kind": kind,
             "receive_form": ReceiveForm(initial={"received_on": today}),
-            "hand_out_form": HandOutForm(_people(_organisations(request)), initial={"on": today}),
+            "hand_out_form": HandOutForm(people, initial={"on": today}),
+            "search": search,
+            "found": people.count() if search.is_bound else None,
             "open_loans": open_loans,
             "recent": recent,
             "today": today,
