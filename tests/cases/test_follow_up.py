@@ -211,7 +211,10 @@ def test_workshop_capacity_is_never_exceeded(ccas: Organisation, referent: User)
     assert WorkshopRegistration.objects.count() == 2
 
 
-def test_workshop_attendance_sheet(client: Client, ccas: Organisation, referent: User) -> None:
+def test_workshop_attendance_sheet(
+    client: Client, ccas: Organisation, referent: User, clock
+) -> None:  # type: ignore[no-untyped-def]
+    clock(dt.date(2026, 11, 25))
     client.force_login(referent)
     response = client.post(
         reverse("cases_workshops"),
@@ -228,10 +231,17 @@ def test_workshop_attendance_sheet(client: Client, ccas: Organisation, referent:
     file = active_file(ccas, referent)
     _post(client, "cases_register_workshop", file.pk, {"workshop": str(workshop.pk)})
     registration = WorkshopRegistration.objects.get()
-    client.post(
-        reverse("cases_workshop_attendance", args=[workshop.pk]),
-        {f"attendance-{registration.pk}": "present", "attendance-999999": "absent"},
-    )
+    sheet = {f"attendance-{registration.pk}": "present", "attendance-999999": "absent"}
+    # Before it starts, nobody is present or absent yet: refused, nothing written.
+    page = client.post(
+        reverse("cases_workshop_attendance", args=[workshop.pk]), sheet, follow=True
+    ).content.decode()
+    assert "une fois l&#x27;atelier commencé" in page
+    registration.refresh_from_db()
+    assert registration.attendance == Attendance.REGISTERED
+    clock(dt.date(2026, 12, 3), hour=15)
+    client.force_login(referent)  # a week later: a new session
+    client.post(reverse("cases_workshop_attendance", args=[workshop.pk]), sheet)
     registration.refresh_from_db()
     assert registration.attendance == Attendance.PRESENT
 
@@ -296,3 +306,30 @@ def test_a_closed_file_is_read_only(client: Client, ccas: Organisation, referent
     page = _post(client, "cases_add_objective", file.pk, {"domain": "health", "title": "Trop tard"})
     assert "Clos" in page
     assert not Objective.objects.exists()
+
+
+def test_a_partner_chosen_to_carry_an_action_is_kept(
+    client: Client, ccas: Organisation, referent: User
+) -> None:
+    """Issue 18: the referent is preselected; choosing a partner must not be lost behind it."""
+    file = active_file(ccas, referent)
+    partner = OrganisationFactory(name="Mission locale", kind=OrganisationKind.MISSION_LOCALE)
+    client.force_login(referent)
+    _post(client, "cases_add_objective", file.pk, {"domain": "job_search", "title": "Emploi"})
+    objective = Objective.objects.get(file=file)
+    page = _post(
+        client,
+        "cases_add_action",
+        file.pk,
+        {
+            "action-objective": str(objective.pk),
+            "action-title": "Atelier CV",
+            "action-domain": "job_search",
+            "action-due_on": "2026-12-01",
+            "action-responsible_user": str(referent.pk),
+            "action-responsible_organisation": str(partner.pk),
+        },
+    )
+    action = Action.objects.get()
+    assert action.responsible_organisation == partner
+    assert "Mission locale" in page

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from solidarite.accounts.models import Organisation
@@ -179,6 +180,16 @@ def register(workshop: Workshop, file: CaseFile) -> WorkshopRegistration:
 def record_attendance(
     registration: WorkshopRegistration, attendance: Attendance
 ) -> WorkshopRegistration:
+    """Present, excused or absent is only known once the workshop has started."""
+    if attendance != Attendance.REGISTERED and registration.workshop.starts_at > clock.now():
+        raise FollowUpError(
+            _("Les présences se notent une fois l'atelier commencé (le %(date)s).")
+            % {
+                "date": formats.date_format(
+                    timezone.localtime(registration.workshop.starts_at), "j F Y, H:i"
+                )
+            }
+        )
     registration.attendance = attendance
     registration.save(update_fields=["attendance"])
     return registration

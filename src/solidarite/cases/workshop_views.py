@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -77,10 +78,19 @@ def workshop_attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One submit records the whole sheet; unknown registrations are ignored, not created."""
     workshop = _workshop(request, pk)
     updated = 0
-    for registration in WorkshopRegistration.objects.filter(workshop=workshop):
-        form = AttendanceForm({"attendance": request.POST.get(f"attendance-{registration.pk}")})
-        if form.is_valid() and form.cleaned_data["attendance"] != registration.attendance:
-            follow_up.record_attendance(registration, Attendance(form.cleaned_data["attendance"]))
-            updated += 1
+    try:
+        with transaction.atomic():
+            for registration in WorkshopRegistration.objects.filter(workshop=workshop):
+                form = AttendanceForm(
+                    {"attendance": request.POST.get(f"attendance-{registration.pk}")}
+                )
+                if form.is_valid() and form.cleaned_data["attendance"] != registration.attendance:
+                    follow_up.record_attendance(
+                        registration, Attendance(form.cleaned_data["attendance"])
+                    )
+                    updated += 1
+    except follow_up.FollowUpError as exc:
+        messages.error(request, str(exc))
+        return redirect("cases_workshop", pk=pk)
     messages.success(request, _("Présences enregistrées (%(n)d modifiée(s)).") % {"n": updated})
     return redirect("cases_workshop", pk=pk)
