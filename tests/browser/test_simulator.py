@@ -168,3 +168,45 @@ def test_a_resident_reviews_and_changes_one_answer_keeping_the_others(phone_page
     text = page.get_by_role("table").inner_text()
     assert "30" in text
     assert "Besançon" in text  # the other answer is kept
+
+
+def _tap_targets_too_small(page: Any) -> list[str]:
+    """Every control a resident touches, with its height when under 44 px (WCAG 2.5.5)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+            'main button, main a.button, main input:not([type=hidden]), main select, main textarea'
+        )].filter(el => {
+            const target = el.type === 'radio' || el.type === 'checkbox' ? el.closest('label') : el;
+            return target && target.getBoundingClientRect().height < 44;
+        }).map(el => (el.name || el.textContent.trim()) + ': '
+            + (el.closest('label') || el).getBoundingClientRect().height)"""
+    )
+
+
+def test_previous_and_back_return_to_the_last_page_with_answers_kept(phone_page: Any) -> None:
+    """Issue 18, resident: a "Précédent" button and the browser's Back both return to the last
+    question page with its answers; tap targets are at least 44 px on a phone."""
+    page = phone_page
+    _start(page, 1)
+    assert _tap_targets_too_small(page) == []
+    page.get_by_label("Besançon").check()
+    _continue(page)
+    page.get_by_label("Quel âge a cette personne ?").fill("19")
+    _continue(page)
+    assert page.url.endswith("/simulateur/questions/3/")
+    assert _tap_targets_too_small(page) == []
+
+    page.go_back()  # the browser's Back
+    assert page.url.endswith("/simulateur/questions/2/")
+    assert page.get_by_label("Quel âge a cette personne ?").input_value() == "19"
+    _check(page, "previous page")
+    page.get_by_role("link", name="Précédent").click()  # the page's own button
+    assert page.url.endswith("/simulateur/questions/1/")
+    assert page.get_by_label("Besançon").is_checked()
+    # Changing the first page keeps the age given on the second.
+    page.get_by_label("Besançon").check()
+    _continue(page)
+    assert page.url.endswith("/simulateur/questions/2/")
+    page.get_by_role("link", name="Voir les résultats maintenant").click()
+    page.get_by_role("link", name="Revoir ou modifier vos réponses").click()
+    assert "19" in page.inner_text("main")

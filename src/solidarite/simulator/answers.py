@@ -14,6 +14,9 @@ class Answers:
     household: dict[str, Any] = field(default_factory=dict)
     persons: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # The pages already answered, in order, each as its question keys (key_text): the
+    # "previous" button and the browser's Back return to them with their answers.
+    pages: list[list[str]] = field(default_factory=list)
 
     @property
     def started(self) -> bool:
@@ -83,6 +86,7 @@ def load(request: HttpRequest) -> Answers:
         household=dict(data.get("household", {})),
         persons=[dict(p) for p in data.get("persons", [])],
         skipped=list(data.get("skipped", [])),
+        pages=[list(page) for page in data.get("pages", [])],
     )
 
 
@@ -91,6 +95,7 @@ def save(request: HttpRequest, answers: Answers) -> None:
         "household": answers.household,
         "persons": answers.persons,
         "skipped": answers.skipped,
+        "pages": answers.pages,
     }
 
 

@@ -51,21 +51,40 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def questions(request: HttpRequest) -> HttpResponse:
+def questions(request: HttpRequest, step: int | None = None) -> HttpResponse:
+    """One page of questions at its own address (/simulateur/questions/<step>/), so that the
+    "previous" button and the browser's Back both return to a page with its answers kept.
+    Past the pages already answered, the next page is the engine's next deciding questions."""
     answers = session_answers.load(request)
     if not answers.started:
         return redirect("simulator_start")
+    if step is None:
+        step = len(answers.pages) + 1  # /simulateur/questions/: the next page to answer
+    elif step < 1 or step > len(answers.pages) + 1:
+        return redirect("simulator_step", step=len(answers.pages) + 1)
     catalog = get_catalog()
     result = _evaluate(answers)
-    page = next_page(deciding_questions(catalog, answers, result))
-    if not page:
-        return redirect("simulator_results")
-    form = QuestionsForm(page, request.POST or None)
+    if step <= len(answers.pages):
+        page = _page_questions(answers, answers.pages[step - 1])
+        initial = {
+            session_answers.key_text(q.key): initial_value(q, answers.value(q.key)) for q in page
+        }
+    else:
+        page = next_page(deciding_questions(catalog, answers, result))
+        initial = {}
+        if not page:
+            return redirect("simulator_results")
+    form = QuestionsForm(page, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         for key, value in form.answers():
             answers.set(key, value)
+        # Pages after this one may no longer be asked: they are forgotten, their answers kept.
+        answers.pages = [
+            *answers.pages[: step - 1],
+            [session_answers.key_text(q.key) for q in page],
+        ]
         session_answers.save(request, answers)
-        return redirect("simulator_questions")
+        return redirect("simulator_step", step=step + 1)
     # Progress in schemes a resident understands: a scheme counts once, when its answer is
     # known for every member it concerns.
     schemes = {r.scheme_id for r in result.results}
@@ -76,8 +95,20 @@ def questions(request: HttpRequest) -> HttpResponse:
         "decided": len(schemes - pending),
         "total": len(schemes),
         "persons": answers.persons,
+        "previous": step - 1 if step > 1 else None,
     }
     return render(request, "simulator/questions.html", context)
+
+
+def _page_questions(answers: session_answers.Answers, keys: list[str]) -> list[Question]:
+    """The questions of an answered page, as they were asked."""
+    variables = get_catalog().variables.by_name
+    page = []
+    for text in keys:
+        key = session_answers.parse_key(text, len(answers.persons))
+        if key is not None and key[0] in variables:
+            page.append(Question(variables[key[0]], key[1]))
+    return page
 
 
 def results(request: HttpRequest) -> HttpResponse:
