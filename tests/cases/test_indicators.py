@@ -112,3 +112,50 @@ def test_an_inverted_period_is_a_form_error(client: Client, caseload) -> None:  
     )
     assert page.status_code == 200
     assert "La fin de la période précède son début" in page.content.decode()
+
+
+def test_monthly_trends_mask_small_months_and_their_money(client: Client) -> None:
+    """Issue 18, elected viewer: month by month, active files and money paid, a chart with its
+    table; a month with fewer than 5 files paid shows no amount."""
+    from decimal import Decimal
+
+    from solidarite.cases import trends
+    from solidarite.payments.models import Envelope, Payment, PaymentStatus
+
+    ccas = OrganisationFactory(name="CCAS de Besançon", kind=OrganisationKind.CCAS)
+    envelope = Envelope.objects.create(
+        scheme_id=SCHEME,
+        label="Enveloppe",
+        amount=Decimal("100000"),
+        starts_on=D(2026, 1, 1),
+        ends_on=D(2026, 12, 31),
+        owner=ccas,
+    )
+    files = [active_file(ccas, first_name=f"P{n}", started_on=D(2026, 2, 1)) for n in range(6)]
+    for month, paid in ((D(2026, 2, 1), files), (D(2026, 3, 1), files[:3])):
+        for file in paid:
+            Payment.objects.create(
+                file=file,
+                envelope=envelope,
+                month=month,
+                due_on=month,
+                amount=Decimal("500"),
+                status=PaymentStatus.PAID,
+            )
+    months = trends.monthly(indicators.Period(SCHEME, D(2026, 1, 1), D(2026, 3, 31)))
+    january, february, march = months
+    assert (january.active_text, february.active_text, march.active_text) == ("< 5", "6", "6")
+    assert february.paid_shown == Decimal("3000")
+    assert march.paid_shown is None  # 3 files paid: not shown
+    assert trends.total_paid(months) == Decimal("4500")
+    chart = trends.chart(months)
+    assert [bar.month for bar in chart.bars] == [D(2026, 2, 1), D(2026, 3, 1)]
+    viewer = user_with_role(Role.VIEWER, ccas)
+    client.force_login(viewer)
+    page = client.get(
+        reverse("cases_indicators"),
+        {"scheme_id": SCHEME, "start": "2026-01-01", "end": "2026-03-31"},
+    ).content.decode()
+    assert "Mois par mois" in page
+    assert "<svg" in page
+    assert "Versé sur la période" in page

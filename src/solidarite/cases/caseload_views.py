@@ -13,7 +13,7 @@ from solidarite.accounts import permissions, providers
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_list_access
-from solidarite.cases import caseload, indicators
+from solidarite.cases import caseload, indicators, trends
 from solidarite.cases.models import CaseFile, ExitReason, ExitSituation
 from solidarite.cases.support_forms import CaseloadFilterForm, IndicatorsForm, PersonSearchForm
 from solidarite.core import panels
@@ -107,10 +107,12 @@ def indicators_page(request: AuthenticatedRequest) -> HttpResponse:
     defaults = {"scheme_id": scheme_id, "start": today.replace(month=1, day=1), "end": today}
     form = IndicatorsForm(schemes, request.GET or None, initial=defaults)
     result = None
+    months: list[trends.Month] = []
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         period = indicators.Period(data["scheme_id"], data["start"], data["end"], data["area"])
         result = indicators.compute(period).published()
+        months = trends.monthly(period)
         if request.GET.get("format") == "csv":
             return _csv(period, result)
     exits = [(label, result.exits[value]) for value, label in ExitReason.choices] if result else []
@@ -122,7 +124,15 @@ def indicators_page(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "cases/indicators.html",
-        {"form": form, "result": result, "exits": exits, "situations": situations},
+        {
+            "form": form,
+            "result": result,
+            "exits": exits,
+            "situations": situations,
+            "months": months,
+            "chart": trends.chart(months),
+            "total_paid": trends.total_paid(months),
+        },
     )
 
 
