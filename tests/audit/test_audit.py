@@ -123,3 +123,44 @@ def test_the_access_log_is_filtered_by_person_and_member_and_exported(client) ->
         == f"{min(first.person_id, second.person_id)},{max(first.person_id, second.person_id)}"
     )
     assert AccessLog.objects.count() >= 2
+
+
+def test_the_change_history_is_filtered_by_person_member_and_date_and_exported(
+    client: Client,
+) -> None:
+    """Issue 18 (admin): the change history names what changed, with the same filters as the
+    access log and a CSV export."""
+    import csv
+    import io
+
+    from solidarite.accounts.roles import OrganisationKind
+    from tests.factories import active_file
+
+    ccas = OrganisationFactory(name="CCAS de Besançon", kind=OrganisationKind.CCAS)
+    worker = user_with_role(Role.CASE_WORKER, ccas)
+    first, second = active_file(ccas, first_name="Un"), active_file(ccas, first_name="Deux")
+    from auditlog.context import set_actor
+
+    with set_actor(worker):
+        first.person.phone = "0600000001"
+        first.person.save()
+        second.person.phone = "0600000002"
+        second.person.save()
+    client.force_login(user_with_role(Role.ADMIN, ccas))
+    url = reverse("audit_change_history")
+    page = client.get(url, {"person": first.person_id}).content.decode()
+    assert "Un Exemple" in page
+    assert "Deux Exemple" not in page
+    exported = client.get(url, {"user": worker.pk, "format": "csv"}).content.decode()
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert {r["object"] for r in rows} >= {"Un Exemple", "Deux Exemple"}
+    assert all(r["user"] == worker.username for r in rows)
+    assert client.get(url, {"start": "2999-01-01"}).content.decode().count("Un Exemple") == 0
+
+
+def test_the_django_admin_site_is_linked_from_no_page(client: Client) -> None:
+    """Issue 18 (admin): /admin/ is the operator's console (superusers only), never linked."""
+    client.force_login(user_with_role(Role.ADMIN))
+    for url in ("/", reverse("organisation_list"), reverse("audit_access_log")):
+        assert 'href="/admin/' not in client.get(url).content.decode()
+    assert client.get("/admin/").status_code == 302  # to its own login: not for platform admins

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -99,14 +100,71 @@ def access_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _changes_of_person(person_pk: int) -> Q:
+    """Changes to a person and to the objects about them (their files and referrals)."""
+    from solidarite.cases.models import CaseFile, Referral
+
+    files = [
+        str(pk) for pk in CaseFile.objects.filter(person=person_pk).values_list("pk", flat=True)
+    ]
+    referrals = [
+        str(pk) for pk in Referral.objects.filter(person=person_pk).values_list("pk", flat=True)
+    ]
+    return (
+        Q(content_type__app_label="cases", content_type__model="person", object_pk=str(person_pk))
+        | Q(content_type__app_label="cases", content_type__model="casefile", object_pk__in=files)
+        | Q(
+            content_type__app_label="cases", content_type__model="referral", object_pk__in=referrals
+        )
+    )
+
+
 @login_required
 def change_history(request: HttpRequest) -> HttpResponse:
+    """Changes made by the admin's members, filtered by member, person and dates, paged, and
+    exported in CSV (same filters)."""
     if not can_view_audit(request.user):
         raise Http404
+    members = _members(request)
     rows = (
         LogEntry.objects.select_related("actor", "content_type")
-        .filter(actor__in=_members(request))
+        .filter(actor__in=members)
         .order_by("-timestamp")
     )
+    form = AccessLogFilter(members, request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data.get("user"):
+            rows = rows.filter(actor=data["user"])
+        if data.get("person"):
+            rows = rows.filter(_changes_of_person(data["person"]))
+        if data.get("start"):
+            rows = rows.filter(timestamp__date__gte=data["start"])
+        if data.get("end"):
+            rows = rows.filter(timestamp__date__lte=data["end"])
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="historique-des-modifications.csv"'
+        writer = SafeWriter(response)
+        writer.writerow(["date", "user", "object_type", "object_pk", "object", "action", "fields"])
+        for entry in rows[:EXPORT_LIMIT]:
+            writer.writerow(
+                [
+                    entry.timestamp.isoformat(),
+                    entry.actor.username if entry.actor else "",
+                    entry.content_type.model,
+                    entry.object_pk,
+                    entry.object_repr,
+                    entry.get_action_display(),
+                    ", ".join(str(field) for field in entry.changes_display_dict),
+                ]
+            )
+        return response
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/change_history.html", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/change_history.html",
+        {"page": page, "form": form, "query": query.urlencode()},
+    )
