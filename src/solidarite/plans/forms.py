@@ -37,7 +37,7 @@ class MeetingForm(forms.ModelForm[Meeting]):
 
     class Meta:
         model = Meeting
-        fields = ["body", "date", "attendees", "minutes", "decisions", "measures_updated"]
+        fields = ["body", "date", "attendees", "minutes", "decisions", "public", "measures_updated"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "measures_updated": forms.CheckboxSelectMultiple,

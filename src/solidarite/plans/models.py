@@ -184,6 +184,8 @@ class Meeting(models.Model):
     attendees = models.TextField(_("participants"), blank=True)
     minutes = models.TextField(_("compte rendu"), blank=True)
     decisions = models.TextField(_("décisions"), blank=True)
+    # The pilot decides what the public page shows: the date always, the decisions if public.
+    public = models.BooleanField(_("décisions publiques"), default=False)
     measures_updated = models.ManyToManyField(
         Measure,
         blank=True,

@@ -16,6 +16,7 @@ from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.roles import Role
 from solidarite.core import clock
 from solidarite.core.csv_export import SafeDictWriter
+from solidarite.plans.figures import scheme_figures
 from solidarite.plans.forms import MeasureUpdateForm, MeetingForm
 from solidarite.plans.models import Measure, Meeting, Milestone, Plan, Status
 from solidarite.plans.progress import weighted_progress
@@ -62,6 +63,8 @@ def _plan_context(plan: Plan) -> dict[str, Any]:
         )
     return {
         "plan": plan,
+        "updated_at": max((m.updated_at for m in all_measures), default=None),
+        "meetings": Meeting.objects.filter(body__plan=plan, public=True).select_related("body"),
         "title": _text(plan, "title"),
         "summary": _text(plan, "summary"),
         "status_note": _text(plan, "status_note"),
@@ -74,6 +77,25 @@ def _plan_context(plan: Plan) -> dict[str, Any]:
         "status_counts": [(_text(s, "label"), overall.by_status.get(s.code, 0)) for s in statuses],
         "axes": axis_rows,
     }
+
+
+def _history_line(entry: LogEntry) -> str:
+    """A change as a sentence: "Statut : Annoncée → Engagée", never raw ids."""
+    labels = {
+        "status": _("Statut"),
+        "progress": _("Avancement"),
+        "title": _("Titre"),
+        "description": _("Description"),
+    }
+    statuses = {str(s.pk): _text(s, "label") for s in Status.objects.all()}
+    parts = []
+    for field, (before, after) in entry.changes_dict.items():
+        if field == "status":
+            before, after = statuses.get(str(before), before), statuses.get(str(after), after)
+        elif field == "progress":
+            before, after = f"{before} %", f"{after} %"
+        parts.append(f"{labels.get(field, field)} : {before} → {after}")
+    return " ; ".join(parts)
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -170,6 +192,8 @@ def measure_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse
             "can_update": can_update,
             "history": history,
             "cited": cited_figures(measure.cited_figures),
+            "scheme_figures": scheme_figures(measure.schemes),
+            "history_rows": [(entry, _history_line(entry)) for entry in history],
         },
     )
 
