@@ -37,6 +37,9 @@ def test_a_pilot_updates_a_measure_and_the_public_page_shows_it(page: Any) -> No
         "Première conférence de l'emploi et de l'insertion"
     )
     page.get_by_role("button", name="Enregistrer").click()
+    assert page.get_by_text("Brouillon enregistré").is_visible()
+    assert page.get_by_role("heading", name="Brouillon non publié").is_visible()
+    page.get_by_role("button", name="Publier").click()
     assert page.get_by_text("La mesure a été mise à jour.").is_visible()
     history = page.get_by_role("table", name="Historique des modifications")
     assert "pilote" in history.inner_text()

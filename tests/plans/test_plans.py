@@ -167,6 +167,15 @@ def test_a_pilot_update_is_shown_publicly_and_kept_in_history(
         },
     )
     assert response.status_code == 302
+    # A draft until published: the public page has not changed yet.
+    public = client.get(reverse("plans_detail", args=[CHENOVE])).content.decode()
+    assert "Ouverture du logement d&#x27;urgence" not in public
+    measure.refresh_from_db()
+    assert measure.progress == 60
+    assert measure.draft is not None
+    client.post(reverse("plans_measure_publish", args=[measure.pk]))
+    measure.refresh_from_db()
+    assert measure.draft is None
     entry = LogEntry.objects.get_for_object(measure).latest("timestamp")
     assert entry.actor == pilot
     assert entry.changes_dict["progress"] == ["60", "100"]

@@ -90,6 +90,7 @@ def test_the_history_reads_in_words(client: Client, loaded: list[Plan]) -> None:
         reverse("plans_measure_update", args=[measure.pk]),
         {"status": done.pk, "progress": "100", "milestone_date": "", "milestone_text": ""},
     )
+    client.post(reverse("plans_measure_publish", args=[measure.pk]))
     page = client.get(reverse("plans_measure", args=[CHENOVE, "9"])).content.decode()
     assert f"Statut : {before.label_fr} → {done.label_fr}" in page
     assert "Avancement : 60 % → 100 %" in page

@@ -98,6 +98,9 @@ class Measure(models.Model):
     partners = models.JSONField(default=list, blank=True)
     budget_eur = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     schemes = models.JSONField(default=list, blank=True)
+    # A pilot's update waits here until published: {"status": pk, "progress": n,
+    # "milestone_date": iso, "milestone_text": str}. The public page reads only published fields.
+    draft = models.JSONField(null=True, blank=True)
     # Territory figures the measure answers to: [{"indicator": ..., "area": "qpv/QN02503M"}].
     cited_figures = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

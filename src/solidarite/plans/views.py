@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from solidarite.accounts import permissions
 from solidarite.accounts.http import AuthenticatedRequest
@@ -20,7 +21,7 @@ from solidarite.plans.figures import scheme_figures
 from solidarite.plans.forms import MeasureUpdateForm, MeetingForm
 from solidarite.plans.models import Measure, Meeting, Milestone, Plan, Status
 from solidarite.plans.progress import weighted_progress
-from solidarite.plans.services import update_measure
+from solidarite.plans.services import discard_draft, publish_draft, save_draft
 from solidarite.territory.needs import cited_figures
 
 
@@ -76,6 +77,18 @@ def _plan_context(plan: Plan) -> dict[str, Any]:
         else 0,
         "status_counts": [(_text(s, "label"), overall.by_status.get(s.code, 0)) for s in statuses],
         "axes": axis_rows,
+    }
+
+
+def _draft_view(measure: Measure) -> dict[str, Any] | None:
+    if not measure.draft:
+        return None
+    status = Status.objects.filter(pk=measure.draft["status"]).first()
+    return {
+        "status": _text(status, "label") if status else "",
+        "progress": measure.draft["progress"],
+        "milestone": measure.draft.get("milestone_text", ""),
+        "milestone_date": measure.draft.get("milestone_date", ""),
     }
 
 
@@ -192,6 +205,7 @@ def measure_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse
             "can_update": can_update,
             "history": history,
             "cited": cited_figures(measure.cited_figures),
+            "draft": _draft_view(measure) if can_update else None,
             "scheme_figures": scheme_figures(measure.schemes),
             "history_rows": [(entry, _history_line(entry)) for entry in history],
         },
@@ -243,6 +257,21 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def measure_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish (or discard) the pilot's draft of a measure."""
+    measure = _measures().filter(pk=pk).first()
+    if measure is None or not permissions.can_update_measure(request.user, measure):
+        raise Http404
+    if request.POST.get("action") == "discard":
+        discard_draft(measure)
+        messages.success(request, _("Brouillon abandonné."))
+    else:
+        publish_draft(measure)
+        messages.success(request, _("La mesure a été mise à jour."))
+    return redirect("plans_measure", slug=measure.axis.plan.slug, number=measure.number)
+
+
 def measure_update(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _measures().filter(pk=pk).first()
     if measure is None or not permissions.can_update_measure(request.user, measure):
@@ -253,8 +282,11 @@ def measure_update(request: HttpRequest, pk: int) -> HttpResponse:
         milestone = (
             (data["milestone_date"], data["milestone_text"]) if data.get("milestone_text") else None
         )
-        update_measure(measure, data["status"], data["progress"], milestone)
-        messages.success(request, _("La mesure a été mise à jour."))
+        save_draft(measure, data["status"], data["progress"], milestone)
+        messages.success(
+            request,
+            _("Brouillon enregistré : relisez-le, puis publiez-le pour la page publique."),
+        )
         return redirect("plans_measure", slug=measure.axis.plan.slug, number=measure.number)
     heading = f"{_('Mettre à jour')} : {measure.number} — {measure.title}"
     return render(request, "plans/form.html", {"form": form, "heading": heading})
