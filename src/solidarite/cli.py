@@ -49,6 +49,14 @@ def _plans_check(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     measures = sum(len(axis.measures) for plan in plans for axis in plan.axes)
+    if args.seeds is not None:
+        from solidarite.plans.files import titles_not_in_seeds
+
+        missing = titles_not_in_seeds(plans, args.seeds)
+        for line in missing:
+            print(f"title not in its source: {line}", file=sys.stderr)
+        if missing:
+            return 1
     print(f"plans OK: {len(plans)} plans, {measures} measures, {len(statuses)} statuses")
     return 0
 
@@ -136,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     plans_commands = plans.add_subparsers(dest="plans_command", required=True)
     check = plans_commands.add_parser("check", help="valider les fichiers de plans")
     check.add_argument("--dir", type=Path, default=CATALOG_DIR / "plans")
+    check.add_argument(
+        "--seeds", type=Path, default=None, help="check each measure title against its source"
+    )
     plans.set_defaults(handler=_plans_check)
 
     from solidarite.rules.cli import add_rules_commands

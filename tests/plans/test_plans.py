@@ -209,8 +209,8 @@ def test_workspace_lists_the_pilots_measures(client: Client, loaded: list[Plan])
     pilot = user_with_role(Role.PLAN_PILOT, Organisation.objects.get(name="CCAS de Chenôve"))
     client.force_login(pilot)
     page = client.get(reverse("plans_workspace")).content.decode()
-    assert "Un logement d&#x27;urgence pour les victimes de violences intrafamiliales" in page
-    assert "Une Maison Sport-Santé" not in page  # piloted by the city, not the CCAS
+    assert "La création d&#x27;un logement d&#x27;urgence pour accueillir les victimes" in page
+    assert "Maison Sport-Santé pour développer" not in page  # piloted by the city, not the CCAS
     client.force_login(user_with_role(Role.VIEWER))
     assert client.get(reverse("plans_workspace")).status_code == 404
 
@@ -242,7 +242,7 @@ def test_a_pilot_records_a_meeting_and_sees_stale_measures(
     )
     page = client.get(reverse("plans_workspace")).content.decode()
     assert "1 mesure(s) non mise(s) à jour depuis la dernière réunion" in page
-    assert "9 — Un logement d&#x27;urgence" in page
+    assert "9 — La création d&#x27;un logement d&#x27;urgence" in page
 
 
 def test_only_the_plans_pilots_record_meetings(client: Client, loaded: list[Plan]) -> None:
@@ -254,3 +254,19 @@ def test_only_the_plans_pilots_record_meetings(client: Client, loaded: list[Plan
     response = client.post(reverse("plans_meeting_create", args=[CHENOVE]), {"date": "hier"})
     assert response.status_code == 200
     assert not Meeting.objects.exists()
+
+
+def test_a_paraphrased_title_is_caught_against_its_source(tmp_path: Path) -> None:
+    """Issue 18: titles on the public page are the council's words. `plans check --seeds`
+    compares each title with its source document (../shared/seeds in development)."""
+    from solidarite.plans.files import titles_not_in_seeds
+
+    _statuses, plans = load_plan_files(CATALOG_DIR / "plans")
+    chenove = next(p for p in plans if p.id == CHENOVE)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    words = [m.title.replace("'", "\u2019") for a in chenove.axes for m in a.measures]
+    (seeds / chenove.source.seed).write_text("\n".join(words[:-1]) + "\n10 Autre chose\n")
+    assert titles_not_in_seeds([chenove], seeds) == [
+        f"{CHENOVE} 10: {words[-1].replace(chr(0x2019), chr(39))}"
+    ]

@@ -178,3 +178,26 @@ def load_plan_files(
     if errors:
         raise CatalogError(errors)
     return statuses, plans
+
+
+def _normalised(text: str) -> str:
+    """Typographic apostrophes and spaces aside, the same words."""
+    text = text.replace("\u2019", "'").replace("\u00a0", " ").replace("\u202f", " ")
+    return " ".join(text.split()).lower()
+
+
+def titles_not_in_seeds(plans: list[PlanFile], seeds: Path) -> list[str]:
+    """Measures whose title is not word for word in their plan's source document: a title
+    published on the public page must be the council's, not a paraphrase."""
+    missing = []
+    for plan in plans:
+        path = seeds / plan.source.seed
+        if not path.exists():
+            missing.append(f"{plan.id}: source document {plan.source.seed} not found in {seeds}")
+            continue
+        text = _normalised(path.read_text(encoding="utf-8"))
+        for axis in plan.axes:
+            for measure in axis.measures:
+                if _normalised(measure.title) not in text:
+                    missing.append(f"{plan.id} {measure.number}: {measure.title}")
+    return missing
