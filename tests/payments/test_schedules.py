@@ -65,6 +65,20 @@ def test_the_catalog_envelope_is_created_on_first_signing(ccas, worker) -> None:
     assert created.amount == Decimal("1000000")
     assert created.owner == ccas
     assert created.committed == CONTRACT
+    # Issue 18 (finance): the envelope ends with the period it was voted for, never in 2099.
+    assert created.ends_on == dt.date(2027, 12, 31)
+
+
+def test_an_envelope_without_a_period_is_refused_at_catalog_load() -> None:
+    from pydantic import ValidationError
+
+    from solidarite.rules.model import SchemeSpec
+    from solidarite.schemes.services import get_catalog
+
+    spec = get_catalog().schemes["aide_jeunes_besancon"].spec.model_dump()
+    spec["envelope"]["ends_on"] = None
+    with pytest.raises(ValidationError, match="an envelope is voted for a period"):
+        SchemeSpec.model_validate(spec)
 
 
 def test_a_signing_that_would_overrun_is_refused_and_writes_nothing(ccas, worker) -> None:  # type: ignore[no-untyped-def]

@@ -18,8 +18,6 @@ from solidarite.accounts.providers import UnknownProvider, provider_of
 from solidarite.payments.models import Envelope, Payment, PaymentStatus, Unit, WhenExhausted
 from solidarite.schemes.services import get_catalog
 
-OPEN_ENDED = dt.date(2099, 12, 31)
-
 
 class EnvelopeExhausted(Exception):
     """The commitment does not fit what remains of the envelope."""
@@ -74,6 +72,9 @@ def _from_catalog(scheme_id: str, on: dt.date, unit: Unit, owner: Organisation) 
     needs one, owned by the scheme's provider. Finance adds further periods itself."""
     spec = get_catalog().schemes[scheme_id].spec
     if unit == Unit.EUR and spec.envelope is not None:
+        # The period the envelope was voted for: never open-ended (checked at catalog load).
+        ends_on = spec.envelope.ends_on or spec.end
+        assert ends_on is not None
         label = spec.envelope.label.fr if spec.envelope.label else spec.title.fr
         return Envelope.objects.create(
             scheme_id=scheme_id,
@@ -81,7 +82,7 @@ def _from_catalog(scheme_id: str, on: dt.date, unit: Unit, owner: Organisation) 
             unit=Unit.EUR,
             amount=Decimal(str(spec.envelope.amount)),
             starts_on=spec.start,
-            ends_on=spec.end or OPEN_ENDED,
+            ends_on=ends_on,
             owner=owner,
             when_exhausted=spec.envelope.when_exhausted,
         )

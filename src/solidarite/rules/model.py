@@ -163,6 +163,8 @@ class Envelope(Strict):
     # What a contract signing that would overrun the envelope does: refused with a message, or
     # put on the scheme's waiting list until money is released.
     when_exhausted: Literal["refuse", "waiting_list"] = "refuse"
+    # The last day of the period the envelope was voted for (the scheme's "end" when it has one).
+    ends_on: dt.date | None = None
 
 
 class Capacity(Strict):
@@ -250,6 +252,15 @@ class SchemeSpec(Strict):
             )
         if self.end is not None and self.end < self.start:
             raise ValueError('"end" comes before "start"')
+        if self.envelope is not None:
+            last = self.envelope.ends_on or self.end
+            if last is None:
+                raise ValueError(
+                    'an envelope is voted for a period: give "envelope.ends_on" or the '
+                    'scheme\'s "end"'
+                )
+            if last < self.start:
+                raise ValueError('"envelope.ends_on" comes before "start"')
         ids = [condition.id for condition in self.conditions]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
