@@ -130,3 +130,23 @@ def test_a_reader_of_the_running_ccas_sees_it_and_the_read_is_logged(territory: 
     shelter = next(p for p in listing if p["slug"] == CONFIDENTIAL_SLUG)
     assert "Tilleuls-Fictifs" in shelter["address"]
     assert AccessLog.objects.filter(object_type="territory.place", user=reader).count() == 2
+
+
+def test_the_simulator_results_page_never_shows_it(territory: Any, client: Client) -> None:
+    """The resident's "where to go" on the results page lists the shelter by its front door."""
+    Place.objects.get(slug=CONFIDENTIAL_SLUG).services.update(
+        schemes=["mutuelle_municipale_chenove"]
+    )
+    session = client.session
+    session["simulator_answers"] = {
+        "household": {"commune_residence": "21166"},
+        "persons": [{}],
+        "skipped": [],
+        "pages": [],
+    }
+    session.save()
+    page = client.get("/simulateur/resultats/").content.decode()
+    assert "Logement d&#x27;urgence pour les victimes" in page
+    assert "adresse confidentielle" in page
+    _assert_absent(page, "the simulator's results")
+    _assert_absent(client.get("/simulateur/resultats/telecharger/").content.decode(), "summary")
