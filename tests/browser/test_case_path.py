@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from solidarite.cases import indicators
 from solidarite.cases.indicators import count_text
+from solidarite.cases.models import Workshop
 from solidarite.core.demo.loader import load_demo
 from tests.browser.steps import accessible, login, logout
 
@@ -128,6 +129,10 @@ def _referent_follows(page: Any) -> str:
     page.get_by_role("button", name="Inscrire").click()
     assert page.get_by_text("Inscription enregistrée.").is_visible()
     accessible(page)
+    # Attendance is recorded once the workshop has started: the day of the workshop comes.
+    Workshop.objects.filter(title="Découverte des entreprises du Grand Besançon").update(
+        starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
     page.get_by_role("link", name="Découverte des entreprises du Grand Besançon").click()
     page.get_by_label("Présence de Zoé Parcours").select_option(label="Présent·e")
     page.get_by_role("button", name="Enregistrer les présences").click()
