@@ -289,12 +289,7 @@ def export_places() -> dict[str, list[dict[str, Any]]]:
                 "description": place.description or None,
                 "lien_source": place.source_url or None,
                 "accessibilite_lieu": place.accessibility_url or None,
-                "commune": place.commune.name,
-                "code_insee": place.commune.code,
-                "code_postal": place.postal_code or None,
-                "adresse": place.address or None,
-                "latitude": place.latitude,
-                "longitude": place.longitude,
+                **_location(place),
                 "telephone": place.telephone or None,
                 "courriel": place.email or None,
                 "site_web": place.website or None,
@@ -332,6 +327,18 @@ def export_places() -> dict[str, list[dict[str, Any]]]:
     return {"structures": structures, "services": services}
 
 
+def _location(place: Place) -> dict[str, Any]:
+    """Where a public place is, in the schema's fields (a structure and its services alike)."""
+    return {
+        "commune": place.commune.name,
+        "code_insee": place.commune.code,
+        "code_postal": place.postal_code or None,
+        "adresse": place.address or None,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+    }
+
+
 def _service_body(place: Place, service: Service) -> dict[str, Any]:
     body: dict[str, Any] = DiService.model_validate(
         {
@@ -350,12 +357,7 @@ def _service_body(place: Place, service: Service) -> dict[str, Any]:
             "zone_eligibilite": service.eligibility_zone or None,
             "modes_mobilisation": service.mobilisation_modes or None,
             "horaires_accueil": service.opening_hours or None,
-            "commune": place.commune.name,
-            "code_insee": place.commune.code,
-            "code_postal": place.postal_code or None,
-            "adresse": place.address or None,
-            "latitude": place.latitude,
-            "longitude": place.longitude,
+            **_location(place),
         }
     ).model_dump(mode="json", exclude_none=True)
     # Sets come back in any order: sorted, an export is stable and diffable.
