@@ -299,7 +299,11 @@ def deciding(
                 trial_household[name] = answer
             else:
                 trial_persons[member][name] = answer
-        trial = run(variables, order, space, trial_household, trial_persons, date, values)
+        # A probe only needs the schemes it asks about and those they read: evaluating the
+        # whole catalog for each probe made the deciding questions most of a request's time.
+        needed = needed_schemes(by_id, {k[0] for k in keys})
+        trial_order = [scheme for scheme in order if scheme.id in needed]
+        trial = run(variables, trial_order, space, trial_household, trial_persons, date, values)
         return {k for k in keys if signature(trial.outcomes[k]) != signature(state.outcomes[k])}
 
     for slot in slots:
@@ -325,6 +329,19 @@ def deciding(
             ):
                 found[key] |= {first[0], second[0]}
     return {key: frozenset(names) for key, names in found.items()}
+
+
+def needed_schemes(by_id: Mapping[str, Scheme], scheme_ids: set[str]) -> frozenset[str]:
+    """The schemes and every scheme they read, transitively."""
+    seen: set[str] = set()
+    pending = list(scheme_ids)
+    while pending:
+        current = pending.pop()
+        if current in seen or current not in by_id:
+            continue
+        seen.add(current)
+        pending += by_id[current].reads_schemes
+    return frozenset(seen)
 
 
 def relevant_inputs(by_id: Mapping[str, Scheme], scheme_id: str) -> frozenset[str]:
