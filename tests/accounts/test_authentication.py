@@ -21,7 +21,7 @@ def test_login_then_logout(client: Client) -> None:
     UserFactory(username="marie", password="correct horse battery")
     response = _login(client, "marie", "correct horse battery")
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("start")  # then the page of its role, or home
     assert client.get(reverse("my_account")).status_code == 200
 
     assert client.post(reverse("logout")).status_code == 302

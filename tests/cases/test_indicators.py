@@ -119,8 +119,8 @@ def test_monthly_trends_mask_small_months_and_their_money(client: Client) -> Non
     table; a month with fewer than 5 files paid shows no amount."""
     from decimal import Decimal
 
-    from solidarite.cases import trends
     from solidarite.payments.models import Envelope, Payment, PaymentStatus
+    from solidarite.reporting import trends
 
     ccas = OrganisationFactory(name="CCAS de Besançon", kind=OrganisationKind.CCAS)
     envelope = Envelope.objects.create(

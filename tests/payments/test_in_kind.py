@@ -168,11 +168,13 @@ def test_the_person_picker_is_searched_by_name_and_birth_date(
             },
         )
     url = reverse("payments_item_kind", args=[packs.pk])
-    page = client.post(url, {"name": "lou exemple"}).content.decode()
+    page = client.post(url, {"search-name": "lou exemple"}).content.decode()
     assert "2 personnes trouvées" in page
     assert "EXEMPLE Lou (2013)" in page
     assert "EXEMPLE Lou (2011)" in page
     assert "EXEMPLE Sam" not in page
-    page = client.post(url, {"name": "Lou", "birth_date": "2011-02-03"}).content.decode()
+    page = client.post(
+        url, {"search-name": "Lou", "search-birth_date": "2011-02-03"}
+    ).content.decode()
     assert "1 personne trouvée" in page
     assert "EXEMPLE Lou (2013)" not in page

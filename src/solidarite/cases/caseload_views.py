@@ -13,11 +13,12 @@ from solidarite.accounts import permissions, providers
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.roles import Role
 from solidarite.audit.services import record_list_access
-from solidarite.cases import caseload, indicators, trends
+from solidarite.cases import caseload, indicators
 from solidarite.cases.models import CaseFile, ExitReason, ExitSituation
 from solidarite.cases.support_forms import CaseloadFilterForm, IndicatorsForm, PersonSearchForm
 from solidarite.core import panels
 from solidarite.core.csv_export import SafeWriter
+from solidarite.reporting import trends
 from solidarite.schemes.services import get_catalog, translated
 
 

@@ -96,7 +96,8 @@ def item_kind(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     kind = _kind(request, pk)
     today = timezone.localdate()
     people = _people(_organisations(request))
-    search = PersonSearchForm(request.POST if request.method == "POST" else None)
+    # Prefixed: the hand-out form below has its own name and birth date fields (ids stay unique).
+    search = PersonSearchForm(request.POST if request.method == "POST" else None, prefix="search")
     if search.is_bound and search.is_valid():
         people = search.apply(people, person="")
     open_loans = list(kind.loans.filter(returned_on__isnull=True).select_related("person"))
