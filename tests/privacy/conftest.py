@@ -10,7 +10,13 @@ from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import OrganisationKind, Role
 from solidarite.cases import files, follow_up, services, transitions
 from solidarite.cases.decision import evaluate_situation
-from solidarite.cases.models import Domain, ExitReason, NeedLevel, ReferralStatus
+from solidarite.cases.models import (
+    Domain,
+    ExitReason,
+    NeedLevel,
+    ReferralNote,
+    ReferralStatus,
+)
 from solidarite.contracts import workflow
 from solidarite.payments import bank, batches
 from tests.factories import OrganisationFactory, user_with_role
@@ -93,12 +99,21 @@ def full_story(ccas: Organisation, staff: dict[str, Any], clock: Any, *, paid: b
     follow_up.add_action(
         objective, "Appeler Quatrezieux", Domain.MOBILITY, SIGNED, staff["referent"]
     )
-    follow_up.book_appointment(
+    appointment = follow_up.book_appointment(
         file,
         staff["referent"],
         timezone.make_aware(dt.datetime(2026, 1, 20, 10)),
         45,
         "12 rue des Tilleuls",
+    )
+    # Notes are about the person too: written by the team and by the partner.
+    follow_up.add_note(file, staff["referent"], "Zéphyrine déménage rue des Tilleuls", None)
+    follow_up.add_note(file, staff["referent"], "Quatrezieux était absente", appointment)
+    ReferralNote.objects.create(
+        referral=referral,
+        author=staff["partner"],
+        organisation=staff["mission"],
+        text="Zéphyrine joignable au 06 11 22 33 44",
     )
     bank.save_bank_account(file.person, "Zéphyrine Quatrezieux", IBAN)
     if paid:

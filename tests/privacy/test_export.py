@@ -44,6 +44,12 @@ def test_an_admin_exports_a_persons_data_with_who_read_it(
     assert [f["scheme_id"] for f in data["files"]] == ["aide_jeunes_besancon"]
     assert data["files"][0]["payments"]
     assert data["files"][0]["appointments"][0]["place"] == "12 rue des Tilleuls"
+    # The team's notes and the referral's notes are part of what the person may read.
+    assert {n["text"] for n in data["files"][0]["notes"]} == {
+        "Zéphyrine déménage rue des Tilleuls",
+        "Quatrezieux était absente",
+    }
+    assert data["referrals"][0]["notes"][0]["text"].startswith("Zéphyrine joignable")
     assert data["bank_account"]["iban_masked"].startswith("FR76")
     assert any(read["by"] == staff["worker"].get_full_name() for read in data["access_log"])
     html = client.get(reverse("privacy_person_export", args=[person.pk, "html"])).content.decode()

@@ -65,7 +65,25 @@ def _file(file: CaseFile) -> dict[str, Any]:
             }
             for o in file.objectives.all()
         ],
-        "appointments": [_row(a, "starts_at", "place", "status") for a in file.appointments.all()],
+        "appointments": [
+            _row(
+                a,
+                "starts_at",
+                "place",
+                "status",
+                "reminder_agreed",
+                "reminded_at",
+                "cancelled_by_person_at",
+            )
+            for a in file.appointments.all()
+        ],
+        # The team's notes are about the person: they are part of what the person may read.
+        "notes": [
+            {**_row(n, "at", "text"), "appointment": _plain(n.appointment.starts_at)}
+            if n.appointment
+            else _row(n, "at", "text")
+            for n in file.notes.select_related("appointment")
+        ],
         "workshops": [
             {
                 "title": r.workshop.title,
@@ -142,6 +160,7 @@ def person_data(person: Person) -> dict[str, Any]:
                 "history": [
                     _row(t, "at", "from_status", "to_status", "why") for t in r.transitions.all()
                 ],
+                "notes": [_row(n, "at", "text") for n in r.notes.all()],
             }
             for r in person.referrals.select_related("organisation")
         ],
