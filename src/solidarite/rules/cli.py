@@ -46,7 +46,16 @@ def add_rules_commands(commands: Any) -> None:
     )
     _catalog_option(population)
     population.add_argument("population", type=Path, help=".parquet or .csv, one row per person")
-    population.add_argument("--out", required=True, type=Path, help=".parquet or .csv")
+    population.add_argument(
+        "--out", required=True, type=Path, help=".parquet or .csv (a folder with --chunk)"
+    )
+    population.add_argument(
+        "--chunk",
+        type=int,
+        default=None,
+        metavar="HOUSEHOLDS",
+        help="evaluate a Parquet file or folder by chunks of households, into the --out folder",
+    )
     _scenario_options(population)
     population.set_defaults(handler=_eval_population)
 
@@ -234,6 +243,27 @@ def _typed_csv(frame: pl.DataFrame, catalog: Catalog, name: str) -> pl.DataFrame
     return frame.select(columns)
 
 
+def _eval_population_in_chunks(args: argparse.Namespace) -> int:
+    from solidarite.rules.chunked import evaluate_in_chunks
+
+    try:
+        run = evaluate_in_chunks(
+            _load(args),
+            args.population,
+            args.out,
+            args.chunk,
+            args.date,
+            _overrides(args.set),
+        )
+    except RulesError as exc:
+        return _fail(exc)
+    print(
+        f"{run.households} households ({run.persons} persons) in {run.chunks} chunks -> "
+        f"{display_path(run.out)}/part-*.parquet"
+    )
+    return 0
+
+
 def split_population(frame: pl.DataFrame, catalog: Catalog) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One row per person -> households (first row of each wins) and persons."""
     household_columns = [
@@ -267,6 +297,8 @@ def split_population(frame: pl.DataFrame, catalog: Catalog) -> tuple[pl.DataFram
 
 
 def _eval_population(args: argparse.Namespace) -> int:
+    if args.chunk is not None:
+        return _eval_population_in_chunks(args)
     try:
         catalog = _load(args)
         frame = _read_population(args.population, catalog)
