@@ -6,10 +6,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from solidarite.cli import main
 from solidarite.paths import CATALOG_DIR
 from solidarite.rules.catalog import load_catalog
 from solidarite.rules.chunked import evaluate_in_chunks, synthetic_parts
-from solidarite.cli import main
 from solidarite.rules.cli import split_population
 from solidarite.rules.errors import InputError
 from solidarite.rules.inputs import HOUSEHOLD_ID
