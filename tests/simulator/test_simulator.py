@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from solidarite.audit.models import AccessLog
 
@@ -55,6 +56,11 @@ def test_young_person_in_besancon_learns_about_youth_support_and_ginko(client: C
     html = page.content.decode()
     assert "Vous pouvez demander" in html
     assert "Réseau Ginko gratuit pour les moins de 26 ans" in html
+    # Issue 18: a claimable scheme says why, with the conditions met.
+    passed = claimable["aide_jeunes_besancon"]["passed"]
+    assert passed
+    assert "Pourquoi : les conditions remplies" in html
+    assert all(escape(label) in html for label in passed)
 
 
 def test_only_questions_that_matter_are_asked(client: Client) -> None:
