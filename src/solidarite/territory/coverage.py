@@ -7,10 +7,9 @@ and a place for professionals is not one a resident can walk into.
 import math
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
-
+from solidarite.schemes.services import translated
 from solidarite.territory.files import TargetSpec, territory_files
-from solidarite.territory.models import Area, Level, Place, PlaceKind, Visibility
+from solidarite.territory.models import Area, Level, Place, Visibility
 from solidarite.territory.needs import latest_value
 
 
@@ -18,12 +17,14 @@ from solidarite.territory.needs import latest_value
 class CoverageRow:
     target: TargetSpec
     label: str
-    kind_label: str
     area: Area
     population: float | None
     required: int | None
-    counted: int
     places: list[str]
+
+    @property
+    def counted(self) -> int:
+        return len(self.places)
 
     @property
     def shortfall(self) -> int | None:
@@ -36,28 +37,21 @@ def _population(area: Area) -> float | None:
     return figure.value if figure else None
 
 
-def coverage(commune_code: str = "") -> list[CoverageRow]:
+def coverage() -> list[CoverageRow]:
+    """Every target of coverage.yaml, for each area it is checked on."""
     rows: list[CoverageRow] = []
-    language = (get_language() or "fr")[:2]
     public = Place.objects.filter(visibility=Visibility.PUBLIC)
     for target in territory_files().targets:
-        level = Level.COMMUNE if target.per == "commune" else Level.QPV
-        if level == Level.QPV:
-            areas = Area.objects.filter(level=level).select_related("parent")
+        if target.per == "qpv":
+            areas = Area.objects.filter(level=Level.QPV)
         else:
-            areas = Area.objects.filter(level=level, code__in=_covered_communes())
-        if commune_code:
-            areas = (
-                areas.filter(code=commune_code)
-                if level == Level.COMMUNE
-                else areas.filter(parent__code=commune_code)
-            )
+            areas = Area.objects.filter(level=Level.COMMUNE, code__in=_covered_communes())
         for area in areas.order_by("name"):
-            kind_places = public.filter(kind=target.kind)
+            of_kind = public.filter(kind=target.kind)
             in_area = (
-                kind_places.filter(commune=area)
-                if level == Level.COMMUNE
-                else kind_places.filter(area__qpv=area)
+                of_kind.filter(area__qpv=area)
+                if target.per == "qpv"
+                else of_kind.filter(commune=area)
             )
             population = _population(area)
             if target.inhabitants:
@@ -67,12 +61,10 @@ def coverage(commune_code: str = "") -> list[CoverageRow]:
             rows.append(
                 CoverageRow(
                     target,
-                    target.label.fr if language == "fr" else target.label.en,
-                    str(PlaceKind(target.kind).label) if target.kind in PlaceKind.values else "",
+                    translated(target.label),
                     area,
                     population,
                     required,
-                    in_area.count(),
                     list(in_area.values_list("name", flat=True)),
                 )
             )

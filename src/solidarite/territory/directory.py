@@ -237,7 +237,7 @@ def card(user: AnyUser, place: Place, at: dt.datetime | None = None, near: str =
         hours="" if hidden else place.opening_hours,
         status=Status(False, False, None, None) if hidden else status,
         visibility=place.visibility,
-        confidential=place.visibility == Visibility.CONFIDENTIAL,
+        confidential=confidential,
         front_door=place.front_door,
         front_door_telephone=place.front_door_telephone,
         fictitious=place.fictitious,

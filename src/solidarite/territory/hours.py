@@ -76,7 +76,7 @@ def clock_time(moment: dt.datetime) -> str:
 
 
 def when(moment: dt.datetime) -> str:
-    """'mardi 1 décembre, 13 h 30' in the active language."""
+    """'mardi 1 décembre, 13:30' in the active language."""
     local = moment.astimezone(PARIS)
     day = formats.date_format(local.date(), "l j F")
     return f"{day}, {clock_time(local)}"

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.utils.translation import get_language
 
 from solidarite.cases.indicators import SMALL_COUNT, count_text
+from solidarite.schemes.services import translated
 from solidarite.territory.files import PUBLICS, IndicatorSpec, territory_files
 from solidarite.territory.models import Area, Figure, Level, Place, Visibility
 
@@ -63,10 +63,6 @@ class IndicatorRow:
         return [(c, (abs(c.figure.value) / top) if top and c.figure else 0.0) for c in known]
 
 
-def _language() -> str:
-    return "fr" if (get_language() or "fr").startswith("fr") else "en"
-
-
 def indicator_rows(area: Area) -> list[IndicatorRow]:
     """Every catalogued indicator known for the area or one it is compared with."""
     areas = chain(area)
@@ -75,21 +71,13 @@ def indicator_rows(area: Area) -> list[IndicatorRow]:
         key = (figure.area_id, figure.indicator)
         if key not in figures or _year_key(figure.year) > _year_key(figures[key].year):
             figures[key] = figure
-    language = _language()
     rows = []
     for code, spec in territory_files().indicators.items():
         cells = [Cell(a, figures.get((a.pk, code))) for a in areas]
-        if cells[0].figure is None and not any(c.figure for c in cells[1:]):
-            continue
-        rows.append(
-            IndicatorRow(
-                code,
-                spec,
-                getattr(spec.label, language),
-                getattr(spec.definition, language),
-                cells,
+        if any(c.figure for c in cells):
+            rows.append(
+                IndicatorRow(code, spec, translated(spec.label), translated(spec.definition), cells)
             )
-        )
     return rows
 
 
@@ -103,7 +91,6 @@ class Cited:
 def cited_figures(cites: list[dict[str, str]]) -> list[Cited]:
     """The figures a plan measure cites, as published (latest year); an area not loaded is
     left out rather than shown empty."""
-    language = _language()
     indicators = territory_files().indicators
     cited = []
     for item in cites:
@@ -112,9 +99,7 @@ def cited_figures(cites: list[dict[str, str]]) -> list[Cited]:
         spec = indicators.get(item["indicator"])
         if area is None or spec is None:
             continue
-        cited.append(
-            Cited(getattr(spec.label, language), area, latest_value(area, item["indicator"]))
-        )
+        cited.append(Cited(translated(spec.label), area, latest_value(area, item["indicator"])))
     return cited
 
 
