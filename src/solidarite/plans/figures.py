@@ -41,9 +41,3 @@ def scheme_figures(scheme_ids: list[str]) -> list[SchemeFigures]:
             )
         )
     return figures
-
-
-def scheme_titles(scheme_ids: list[str]) -> list[str]:
-    """Titles a reader understands, never the catalog's identifiers."""
-    catalog = get_catalog()
-    return [translated(catalog.schemes[s].spec.title) for s in scheme_ids if s in catalog.schemes]

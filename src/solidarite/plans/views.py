@@ -92,15 +92,15 @@ def _draft_view(measure: Measure) -> dict[str, Any] | None:
     }
 
 
-def _history_line(entry: LogEntry) -> str:
-    """A change as a sentence: "Statut : Annoncée → Engagée", never raw ids."""
+def _history_line(entry: LogEntry, statuses: dict[str, str]) -> str:
+    """A change as a sentence: "Statut : Annoncée → Engagée", never raw ids (`statuses` maps a
+    status's primary key to its label)."""
     labels = {
         "status": _("Statut"),
         "progress": _("Avancement"),
         "title": _("Titre"),
         "description": _("Description"),
     }
-    statuses = {str(s.pk): _text(s, "label") for s in Status.objects.all()}
     parts = []
     for field, (before, after) in entry.changes_dict.items():
         if field == "status":
@@ -194,6 +194,7 @@ def measure_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse
         if can_update
         else LogEntry.objects.none()
     )
+    statuses = {str(s.pk): _text(s, "label") for s in Status.objects.all()} if can_update else {}
     return render(
         request,
         "plans/measure_detail.html",
@@ -207,7 +208,7 @@ def measure_detail(request: HttpRequest, slug: str, number: str) -> HttpResponse
             "cited": cited_figures(measure.cited_figures),
             "draft": _draft_view(measure) if can_update else None,
             "scheme_figures": scheme_figures(measure.schemes),
-            "history_rows": [(entry, _history_line(entry)) for entry in history],
+            "history_rows": [(entry, _history_line(entry, statuses)) for entry in history],
         },
     )
 

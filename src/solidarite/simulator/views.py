@@ -15,7 +15,7 @@ from solidarite.simulator import answers as session_answers
 from solidarite.simulator.forms import HouseholdSizeForm, QuestionsForm, initial_value
 from solidarite.simulator.questions import Question, deciding_questions, next_page
 from solidarite.simulator.summary import OUTSIDE_MESSAGE, build_results, summary_text
-from solidarite.territory.directory import places_for_scheme
+from solidarite.territory.directory import places_for_schemes
 
 
 def _evaluate(answers: session_answers.Answers) -> HouseholdResult:
@@ -33,8 +33,10 @@ def _with_places(
     first, open soonest first), read through the directory: a confidential address never
     comes out."""
     commune = str(answers.household.get("commune_residence") or "")
-    for entry in [*context["claimable"], *context["maybe"]]:
-        entry["places"] = places_for_scheme(request.user, entry["id"], commune)[:PLACES_SHOWN]
+    entries = [*context["claimable"], *context["maybe"]]
+    found = places_for_schemes(request.user, [entry["id"] for entry in entries], commune)
+    for entry in entries:
+        entry["places"] = found[entry["id"]][:PLACES_SHOWN]
     return context
 
 

@@ -262,21 +262,33 @@ def _log_read(user: AnyUser, place: Place) -> None:
     )
 
 
+def places_for_schemes(
+    user: AnyUser, scheme_ids: list[str], commune_code: str = ""
+) -> dict[str, list[Card]]:
+    """Where each scheme is delivered: the places whose services name it, in the resident's
+    commune first, those open soonest first. The directory is read (and each place shown)
+    once for all the schemes of a results page."""
+    wanted = set(scheme_ids)
+    found: dict[str, list[Card]] = {scheme_id: [] for scheme_id in scheme_ids}
+    for place in visible(user):
+        delivered = wanted & {s for service in place.services.all() for s in service.schemes}
+        if delivered:
+            shown = card(user, place)
+            for scheme_id in delivered:
+                found[scheme_id].append(shown)
+    never = dt.datetime.max.replace(tzinfo=hours.PARIS)
+    for cards in found.values():
+        cards.sort(
+            key=lambda c: (
+                commune_code != "" and c.commune_code != commune_code,
+                c.fictitious,
+                not c.status.open_now,
+                c.status.next_opening or never,
+                c.name,
+            )
+        )
+    return found
+
+
 def places_for_scheme(user: AnyUser, scheme_id: str, commune_code: str = "") -> list[Card]:
-    """Where a scheme is delivered: places whose services name it, in the resident's commune
-    first, those open soonest first."""
-    cards = [card(user, p) for p in visible(user) if scheme_id in _schemes(p)]
-    return sorted(
-        cards,
-        key=lambda c: (
-            commune_code != "" and c.commune_code != commune_code,
-            c.fictitious,
-            not c.status.open_now,
-            c.status.next_opening or dt.datetime.max.replace(tzinfo=hours.PARIS),
-            c.name,
-        ),
-    )
-
-
-def _schemes(place: Place) -> set[str]:
-    return {s for service in place.services.all() for s in service.schemes}
+    return places_for_schemes(user, [scheme_id], commune_code)[scheme_id]

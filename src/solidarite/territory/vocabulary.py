@@ -13,7 +13,6 @@ from data_inclusion.schema.v1 import (
     ModeMobilisation,
     Public,
     Thematique,
-    TypeService,
 )
 
 
@@ -34,10 +33,6 @@ def public_labels() -> dict[str, str]:
 
 def fee_label(code: str) -> str:
     return str({f.value: f.label for f in Frais}.get(code, ""))
-
-
-def type_label(code: str) -> str:
-    return str({t.value: t.label for t in TypeService}.get(code, code))
 
 
 def mode_label(code: str) -> str:
