@@ -202,7 +202,7 @@ def _shown(part: Explained, fr: bool) -> str:
     return text + unit + (" ⚠" if part.assumption else "")
 
 
-def _read_population(path: Path, catalog: Catalog) -> pl.DataFrame:
+def read_population(path: Path, catalog: Catalog) -> pl.DataFrame:
     name = display_path(path)
     if path.suffix not in (".parquet", ".csv"):
         raise InputError([RuleError(name, None, "", "expected a .parquet or .csv file")])
@@ -301,7 +301,7 @@ def _eval_population(args: argparse.Namespace) -> int:
         return _eval_population_in_chunks(args)
     try:
         catalog = _load(args)
-        frame = _read_population(args.population, catalog)
+        frame = read_population(args.population, catalog)
         households, persons = split_population(frame, catalog)
         result = catalog.evaluate_population(
             households,
