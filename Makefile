@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed-stamp
+SPARK_INSTALLED := $(VENV)/.spark-stamp
 # make run and make test are local: DEBUG on lets them generate their own keys under var/ and
 # load the demo. Production never runs through make (docs/deploy.md) and refuses to start
 # without its keys.
@@ -18,6 +19,11 @@ $(INSTALLED): pyproject.toml
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# The Spark engine of the costing (optional extra): the suite runs it on local[2].
+$(SPARK_INSTALLED): $(INSTALLED) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $(SPARK_INSTALLED)
 
 run: $(INSTALLED)
 	mkdir -p var
@@ -34,11 +40,11 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-pytest: $(INSTALLED)
+pytest: $(INSTALLED) $(SPARK_INSTALLED)
 	$(BIN)/pytest
 	SOLIDARITE_TEST_DB=postgres $(BIN)/pytest
 
-test: lint typecheck $(INSTALLED)
+test: $(SPARK_INSTALLED) lint typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/solidarite rules check
 	$(BIN)/solidarite rules test

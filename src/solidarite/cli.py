@@ -152,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     from solidarite.rules.cli import add_rules_commands
 
     add_rules_commands(commands)
+    from solidarite.microsim.cli import add_microsim_commands
+
+    add_microsim_commands(commands)
     return parser
 
 

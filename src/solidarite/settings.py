@@ -113,7 +113,25 @@ INSTALLED_APPS = [
     "solidarite.contracts",
     "solidarite.privacy",
     "solidarite.territory",
+    "django_tasks",
+    "django_tasks_db",
+    "solidarite.costing",
 ]
+
+# Long costing runs go through Django's tasks framework (the django-tasks backport) with the
+# database back-end: no broker to install; `manage.py db_worker` runs them (`make run` starts
+# it beside the web server). SOLIDARITE_TASKS_IMMEDIATE=true runs them in the request instead.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("SOLIDARITE_TASKS_IMMEDIATE", "").lower() == "true"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+# Saved costing populations (Parquet files): aggregates are computed from them, never shown.
+COSTING_DIR = Path(VAR_DIR) / "costing"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

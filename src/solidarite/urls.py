@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("accompagnement/", include("solidarite.contracts.urls")),
     path("finances/", include("solidarite.payments.urls")),
+    path("chiffrage/", include("solidarite.costing.urls")),
     path("vie-privee/", include("solidarite.privacy.urls")),
     path("conservation/", privacy_views.retention_page, name="privacy_retention"),
     path("annuaire/", include(directory_urls)),

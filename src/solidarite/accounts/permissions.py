@@ -237,6 +237,16 @@ def can_manage_payments(user: AnyUser) -> bool:
     return _has_any_role(user, Role.FINANCE)
 
 
+def can_build_costing(user: AnyUser) -> bool:
+    """Scenarios are built and run by finance officers and plan pilots."""
+    return _has_any_role(user, Role.FINANCE, Role.PLAN_PILOT)
+
+
+def can_view_costing(user: AnyUser) -> bool:
+    """Elected viewers read the costings of their organisation beside those who build them."""
+    return _has_any_role(user, Role.FINANCE, Role.PLAN_PILOT, Role.VIEWER)
+
+
 def can_validate_batch(user: AnyUser, batch: Any) -> bool:
     """Four eyes: a finance officer other than the one who prepared the batch."""
     return can_manage_payments(user) and getattr(user, "pk", None) != batch.prepared_by_id

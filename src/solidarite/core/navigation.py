@@ -34,6 +34,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Indicateurs"), "cases_indicators", permissions.can_view_case_indicators),
     NavEntry(_("Finances"), "payments_dashboard", permissions.can_manage_payments),
     NavEntry(_("Aides en nature"), "payments_stock", permissions.can_manage_aid_in_kind),
+    NavEntry(_("Chiffrage"), "costing_index", permissions.can_view_costing),
     NavEntry(_("Mon compte"), "my_account", permissions.can_view_own_account),
     NavEntry(_("Organisations"), "organisation_list", permissions.can_manage_organisations),
     NavEntry(_("Journal d'audit"), "audit_access_log", permissions.can_view_audit),

@@ -12,16 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from solidarite.microsim.results import summarise, totals
 from solidarite.microsim.scenario import LEVELS, ScenarioSpec
-from solidarite.microsim.store import StoredPopulation, describe_synthetic, load
+from solidarite.microsim.store import (
+    HOUSEHOLDS_FILE,
+    PERSONS_FILE,
+    StoredPopulation,
+    describe,
+    describe_synthetic,
+    load,
+)
 from solidarite.microsim.synthetic import generate
 from solidarite.microsim.targets import commune_targets
 from solidarite.microsim.typical import typical_households
 from solidarite.rules.catalog import Catalog
+from solidarite.rules.errors import EvaluationError, RuleError
 from solidarite.rules.inputs import HOUSEHOLD_ID
 from solidarite.rules.population import beneficiaries_column
 from solidarite.rules.schemes import amount_name, eligible_name
@@ -36,11 +43,11 @@ class Cancelled(Exception):
 @dataclass(frozen=True)
 class Evaluated:
     """One row per household: its meta columns and, per scheme, `<id>` (monthly amount when
-    eligible, else 0), `<id>__persons` (beneficiaries) and `<id>__draw` (take-up draw)."""
+    eligible, else 0), `<id>__persons` (beneficiaries), `<id>__undecided` (answers missing)
+    and `<id>__draw` (take-up draw)."""
 
     frame: pl.DataFrame | pl.LazyFrame  # lazy when read back from Parquet parts
     schemes: tuple[str, ...]
-    undecided: dict[str, int]
 
 
 def population_for(spec: ScenarioSpec, seed: int | None = None) -> StoredPopulation:
@@ -59,15 +66,17 @@ def population_for(spec: ScenarioSpec, seed: int | None = None) -> StoredPopulat
     return StoredPopulation(Path("."), description, population.households, population.persons)
 
 
-def take_up_draw(ids: np.ndarray, scheme_id: str, seed: int) -> np.ndarray:
-    """A uniform draw per household, fixed by the scheme and the seed."""
-    rng = np.random.default_rng([zlib.crc32(scheme_id.encode()), seed])
-    return np.asarray(rng.random(ids.size))
+def take_up_draw(scheme_id: str, seed: int) -> pl.Expr:
+    """A uniform draw per household in [0, 1), fixed by the household id, the scheme and the
+    seed: the same whether the population is evaluated whole, in chunks or on Spark."""
+    salt = zlib.crc32(scheme_id.encode()) * 1_000_003 + seed
+    return pl.col(HOUSEHOLD_ID).hash(seed=salt).cast(pl.Float64) / float(2**64)
 
 
 def evaluate(
-    catalog: Catalog, spec: ScenarioSpec, population: StoredPopulation, seed: int = 0
+    catalog: Catalog, spec: ScenarioSpec, population: StoredPopulation, seed: int | None = None
 ) -> Evaluated:
+    """The engine over a population; take-up drawn with `seed` (the population's by default)."""
     household_inputs = [
         v.name
         for v in catalog.variables.inputs("household")
@@ -83,7 +92,8 @@ def evaluate(
         spec.overrides,
         source=population.name,
     )
-    return evaluated_frame(catalog, spec, population.households, result, seed)
+    used = spec.population.seed if seed is None else seed
+    return evaluated_frame(catalog, spec, population.households, result, used)
 
 
 def evaluated_frame(
@@ -95,11 +105,10 @@ def evaluated_frame(
 ) -> Evaluated:
     """Join the engine's per-household results to the population's meta columns."""
     columns: list[pl.Expr] = [pl.col(HOUSEHOLD_ID)]
-    undecided: dict[str, int] = {}
     for scheme_id in spec.schemes:
         eligible = pl.col(eligible_name(scheme_id))
         amount = pl.col(amount_name(scheme_id))
-        undecided[scheme_id] = int(result[eligible_name(scheme_id)].null_count())
+        columns.append(eligible.is_null().alias(f"{scheme_id}__undecided"))
         columns.append(pl.when(eligible).then(amount.fill_null(0)).otherwise(0.0).alias(scheme_id))
         persons = beneficiaries_column(scheme_id)
         # A household scheme helps every member; a person scheme its beneficiaries.
@@ -114,12 +123,56 @@ def evaluated_frame(
     sizes = households.select(HOUSEHOLD_ID, "nb_personnes")
     decided = result.join(sizes, on=HOUSEHOLD_ID, how="left").select(columns)
     frame = households.join(decided, on=HOUSEHOLD_ID, how="left").sort(HOUSEHOLD_ID)
-    ids = frame[HOUSEHOLD_ID].to_numpy()
     frame = frame.with_columns(
-        pl.Series(f"{scheme_id}__draw", take_up_draw(ids, scheme_id, seed))
-        for scheme_id in spec.schemes
+        take_up_draw(scheme_id, seed).alias(f"{scheme_id}__draw") for scheme_id in spec.schemes
     )
-    return Evaluated(frame, tuple(spec.schemes), undecided)
+    return Evaluated(frame, tuple(spec.schemes))
+
+
+def evaluate_chunked(
+    catalog: Catalog, spec: ScenarioSpec, folder: Path, out: Path, per_chunk: int
+) -> Evaluated:
+    """A saved population larger than memory: whole households `per_chunk` at a time, each
+    chunk's rows written to `out/part-*.parquet` as it comes; the result reads them back
+    lazily (the summary streams over them)."""
+    if per_chunk < 1:
+        raise EvaluationError(
+            [RuleError("--chunk", None, "", "a chunk holds at least one household")]
+        )
+    households = pl.scan_parquet(folder / HOUSEHOLDS_FILE)
+    persons = pl.scan_parquet(folder / PERSONS_FILE)
+    ids = households.select(HOUSEHOLD_ID).collect()[HOUSEHOLD_ID].sort()
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("part-*.parquet"):
+        stale.unlink()
+    description = describe(folder)
+    for number, start in enumerate(range(0, ids.len(), per_chunk)):
+        low, high = int(ids[start]), int(ids[min(start + per_chunk, ids.len()) - 1])
+        within = pl.col(HOUSEHOLD_ID).is_between(low, high)
+        chunk = StoredPopulation(
+            folder,
+            description,
+            households.filter(within).collect(),
+            persons.filter(within).collect(),
+        )
+        evaluated = evaluate(catalog, spec, chunk, spec.population.seed)
+        assert isinstance(evaluated.frame, pl.DataFrame)
+        evaluated.frame.write_parquet(out / f"part-{number:05d}.parquet")
+        del chunk, evaluated
+    return Evaluated(pl.scan_parquet(out / "part-*.parquet"), tuple(spec.schemes))
+
+
+def summarise_run(
+    catalog: Catalog, spec: ScenarioSpec, evaluated: Evaluated, description: dict[str, Any]
+) -> dict[str, Any]:
+    """The results of an evaluation done elsewhere (in chunks, on Spark): one seed."""
+    summary = summarise(catalog, spec, evaluated, description)
+    summary["uncertainty"] = {
+        "take_up": {level: totals(spec, evaluated, level) for level in LEVELS},
+        "seeds": {},
+    }
+    summary["typical_households"] = typical_households(catalog, spec, description)
+    return summary
 
 
 def run_scenario(

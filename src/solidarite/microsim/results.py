@@ -218,8 +218,12 @@ def _scheme_figures(
     }
     envelope = scheme.spec.envelope
     if envelope is not None:
-        # A support lasts the scheme's maximum duration; the envelope carries as many.
-        per_support = (mean or 0.0) * duration
+        # A support (one beneficiary: a household, or a person for a person scheme) lasts the
+        # scheme's maximum duration; the envelope carries as many.
+        beneficiaries = float(
+            sums["helped_persons"] if scheme.spec.entity == "person" else sums["helped"]
+        )
+        per_support = monthly / beneficiaries * duration if beneficiaries else 0.0
         figures["envelope"] = {
             "amount": envelope.amount,
             "ends_on": envelope.ends_on.isoformat() if envelope.ends_on else None,
@@ -253,7 +257,11 @@ def summarise(
         "population": {k: v for k, v in population.items() if k != "calibration"},
         "calibration": population.get("calibration", []),
         "assumptions": {k: ASSUMPTIONS[k] for k in population.get("assumptions", [])},
-        "undecided": evaluated.undecided,
+        "undecided": frame.select(
+            pl.col(f"{s}__undecided").sum().alias(s) for s in evaluated.schemes
+        )
+        .collect(engine="streaming")
+        .row(0, named=True),
         "secrecy_threshold": SECRECY,
         "schemes": schemes,
         "total": totals(spec, evaluated, "central")

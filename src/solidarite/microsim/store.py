@@ -62,16 +62,59 @@ def describe_synthetic(
     }
 
 
+PART = 500_000
+
+
 def build_synthetic(
     commune: str, seed: int, households: int | None, folder: Path, name: str | None = None
-) -> StoredPopulation:
-    """Generate, calibrate, report and save a commune's population."""
+) -> dict[str, Any]:
+    """Generate, calibrate, report and save a commune's population; returns its description.
+
+    Beyond `PART` households (a population the size of a region or a country, standing for
+    the commune's shape) it is generated part by part, each part calibrated with its own seed,
+    and streamed to disk: it never sits in memory whole."""
     targets = commune_targets(commune)
-    population = generate(targets, households, seed)
-    description = describe_synthetic(
-        population, report(population, targets), name or f"{targets.name} (graine {seed})"
+    label = name or f"{targets.name} (graine {seed})"
+    if households is None or households <= PART:
+        population = generate(targets, households, seed)
+        description = describe_synthetic(population, report(population, targets), label)
+        return save(folder, population.households, population.persons, description).description
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = folder / ".parts"
+    scratch.mkdir(exist_ok=True)
+    census = targets.value("households")
+    persons = 0
+    first: dict[str, Any] | None = None
+    for number, start in enumerate(range(0, households, PART)):
+        size = min(PART, households - start)
+        part = generate(targets, size, seed * 100_000 + number)
+        shift = pl.col(HOUSEHOLD_ID) + start
+        part.households.with_columns(
+            shift, pl.lit(census / households).alias(WEIGHT)
+        ).write_parquet(scratch / f"households-{number:05d}.parquet")
+        part.persons.with_columns(shift).write_parquet(scratch / f"persons-{number:05d}.parquet")
+        persons += part.persons.height
+        if first is None:
+            first = describe_synthetic(part, report(part, targets), label)
+        del part
+    for prefix, filename in (("households", HOUSEHOLDS_FILE), ("persons", PERSONS_FILE)):
+        pl.scan_parquet(scratch / f"{prefix}-*.parquet").sink_parquet(
+            folder / filename, row_group_size=50_000
+        )
+    assert first is not None
+    description = first | {
+        "households": households,
+        "persons": persons,
+        "weighted_households": census,
+        "parts": -(-households // PART),
+    }
+    (folder / DESCRIPTION_FILE).write_text(
+        json.dumps(description, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    return save(folder, population.households, population.persons, description)
+    for stale in scratch.glob("*.parquet"):
+        stale.unlink()
+    scratch.rmdir()
+    return description
 
 
 def save(
@@ -91,6 +134,17 @@ def save(
     for source, target in written:
         source.replace(target)
     return StoredPopulation(folder, description, households, persons)
+
+
+def describe(folder: Path) -> dict[str, Any]:
+    """A saved population's description, without reading its rows."""
+    try:
+        found = json.loads((folder / DESCRIPTION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            [RuleError(display_path(folder), None, "", "not a saved population")]
+        ) from exc
+    return dict(found)
 
 
 def load(folder: Path) -> StoredPopulation:

@@ -179,6 +179,12 @@ REGISTRY: dict[str, Handler | NoPersonalData] = {
     "territory.service": NoPersonalData("directory data"),
     "territory.stop": NoPersonalData("directory data"),
     "core.demoinstallation": NoPersonalData("a marker"),
+    "costing.costingpopulation": NoPersonalData(
+        "what a costing population is and its calibration; its rows are Parquet files of "
+        "synthetic or pseudonymous households, read only to compute aggregates"
+    ),
+    "costing.scenario": NoPersonalData("scenario parameters"),
+    "costing.costingrun": NoPersonalData("aggregates with cells under 5 households hidden"),
     "core.healthprobe": NoPersonalData("always rolled back"),
 }
 

@@ -112,7 +112,7 @@ def _test(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _overrides(pairs: list[str]) -> dict[str, ParameterValue]:
+def parse_overrides(pairs: list[str]) -> dict[str, ParameterValue]:
     overrides: dict[str, ParameterValue] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
@@ -140,7 +140,7 @@ def _eval(args: argparse.Namespace) -> int:
         return _fail(RuleError(name, 1, "", 'expected an object with "household" and "persons"'))
     try:
         catalog = _load(args)
-        result = catalog.evaluate(household, args.date, _overrides(args.set), source=name)
+        result = catalog.evaluate(household, args.date, parse_overrides(args.set), source=name)
     except RulesError as exc:
         return _fail(exc)
     if args.json:
@@ -253,7 +253,7 @@ def _eval_population_in_chunks(args: argparse.Namespace) -> int:
             args.out,
             args.chunk,
             args.date,
-            _overrides(args.set),
+            parse_overrides(args.set),
         )
     except RulesError as exc:
         return _fail(exc)
@@ -307,7 +307,7 @@ def _eval_population(args: argparse.Namespace) -> int:
             households,
             persons,
             args.date,
-            _overrides(args.set),
+            parse_overrides(args.set),
             source=display_path(args.population),
         )
     except RulesError as exc:

@@ -52,6 +52,8 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         "Ville de Besançon — Direction Emploi Insertion",
         Role.PLAN_PILOT,
     ),
+    # Chenôve's finance officer prepares the guaranteed-income scenarios for the council.
+    DemoAccount("finances-chenove", "Julien", "Exemple", "CCAS de Chenôve", Role.FINANCE),
     # The elected official reads the indicators of the schemes their organisation provides.
     DemoAccount("lecteur", "Gaëlle", "Exemple", "CCAS de Besançon", Role.VIEWER),
 )

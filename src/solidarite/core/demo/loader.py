@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from solidarite.accounts.models import Organisation
 from solidarite.cases.models import Person
-from solidarite.core.demo import accounts, caseload, payments, plans
+from solidarite.core.demo import accounts, caseload, costing, payments, plans
 from solidarite.core.models import DemoInstallation
 from solidarite.schemes.services import get_catalog
 from solidarite.territory.exchange import import_places
@@ -95,4 +95,6 @@ def load_demo() -> str:
     lines.append(f"Accompagnement : {people} jeunes fictifs orientés vers l'aide aux jeunes")
     payments.load()
     lines.append("Finances : lots des mois passés validés, stock d'aides en nature")
+    scenarios = costing.load()
+    lines.append(f"Chiffrage : {scenarios} scénarios calculés (RMG de Chenôve, aide jeunes)")
     return "\n".join(str(line) for line in lines)
