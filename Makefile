@@ -30,7 +30,9 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/solidarite demo load
 	@echo ""
-	@echo "Solidarité : http://127.0.0.1:$(PORT)/"
+	@echo "Solidarité : http://127.0.0.1:$(PORT)/ (costing runs: background worker started)"
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(INSTALLED)

@@ -82,6 +82,17 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _costing_dir(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return tmp_path_factory.mktemp("costing")
+
+
+@pytest.fixture(autouse=True)
+def _costing_files_in_a_temporary_folder(settings: Any, _costing_dir: Any) -> None:
+    """Costing populations are written under the test session's temporary folder, not var/."""
+    settings.COSTING_DIR = _costing_dir
+
+
 _skipped: list[str] = []
 
 
