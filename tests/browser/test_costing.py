@@ -26,7 +26,8 @@ def test_build_run_and_read_a_scenario_then_print_the_council_note(page: Any) ->
     page.get_by_role("link", name="Chiffrage").click()
     accessible(page)
     # The demo's four Chenôve scenarios are computed already.
-    assert page.get_by_role("link", name="RMG Chenôve — seuil 60 %, 12 mois de résidence").count() == 1
+    sixty = page.get_by_role("link", name="RMG Chenôve — seuil 60 %, 12 mois de résidence")
+    assert sixty.count() == 1
 
     page.get_by_role("link", name="Nouveau scénario").click()
     accessible(page)
@@ -35,7 +36,8 @@ def test_build_run_and_read_a_scenario_then_print_the_council_note(page: Any) ->
     page.get_by_label("Population").select_option(label="Chenôve (graine 1)")
     group = page.get_by_role("group", name="Revenu municipal garanti de Chenôve (expérimentation)")
     group.get_by_label("Chiffrer ce dispositif").check()
-    group.get_by_label("Seuil de revenu mensuel par unité de consommation (EUR/mois/UC)").fill("1062")
+    threshold = "Seuil de revenu mensuel par unité de consommation (EUR/mois/UC)"
+    group.get_by_label(threshold).fill("1062")
     group.get_by_label("Durée minimale de résidence à Chenôve (mois)").fill("3")
     page.get_by_role("button", name="Enregistrer le scénario").click()
     page.get_by_text("Scénario enregistré").wait_for()

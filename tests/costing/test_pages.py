@@ -179,10 +179,10 @@ def test_an_import_with_a_bad_row_names_it_and_creates_nothing(
 ) -> None:
     client = _client(finance)
     content = (
-        "household_id,commune_residence,duree_residence_mois,role,age,revenus_mensuels\n"
-        "1,21166,24,demandeur,30,800\n"
-        "2,21166,24,demandeur,30,beaucoup\n"
-    ).encode()
+        b"household_id,commune_residence,duree_residence_mois,role,age,revenus_mensuels\n"
+        b"1,21166,24,demandeur,30,800\n"
+        b"2,21166,24,demandeur,30,beaucoup\n"
+    )
     response = client.post(
         reverse("costing_population_import"),
         {"name": "fichier", "file": SimpleUploadedFile("menages.csv", content, "text/csv")},

@@ -1,6 +1,5 @@
 """Costing before the vote: calibrated populations, scenarios, results, scale (no database)."""
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -157,6 +156,24 @@ def test_an_imported_population_is_validated_row_by_row_and_nothing_is_half_writ
     )
     with pytest.raises(RulesError, match="weight"):
         import_population(catalog, nan_weight, tmp_path / "out", "nan")
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_area_code_that_is_not_one_is_refused_with_its_row(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """Area codes end up as CSV cells and page rows: a formula is refused where it comes in."""
+    attack = _write_csv(
+        tmp_path / "attack.csv",
+        [
+            HEADER,
+            "1,21166,24,demandeur,30,800,1,211660101",
+            '2,21166,24,demandeur,30,800,1,"=HYPERLINK(""http://evil.example"")"',
+        ],
+    )
+    with pytest.raises(RulesError) as raised:
+        import_population(catalog, attack, tmp_path / "out", "attack")
+    assert "attack.csv:3: iris: expects a code such as 211660101" in str(raised.value)
     assert not (tmp_path / "out").exists()
 
 
@@ -430,6 +447,9 @@ def test_the_command_line_builds_runs_and_compares(
     assert "saved population" in capsys.readouterr().err
 
 
-def test_run_dates_default_to_today(catalog: Catalog) -> None:
-    spec = _spec(catalog)
-    assert spec.date == dt.date(2026, 6, 1)
+def test_a_run_without_a_rules_date_asks_for_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["microsim", "run", "--commune", "21166", "--scheme", "rmg_chenove"]) == 1
+    assert "--date" in capsys.readouterr().err
+    arguments = ["--commune", "21166", "--scheme", "rmg_chenove", "--date", "2026-06-01"]
+    assert main(["microsim", "run", *arguments, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["scenario"]["date"] == "2026-06-01"

@@ -75,6 +75,8 @@ def test_no_file_or_payment_status_is_assigned_outside_a_transition_function() -
         "payments/batches.py": {"validate", "cancel"},  # the batch's own status
         "cases/follow_up.py": {"set_action_status", "record_appointment"},  # actions, meetings
         "plans/services.py": {"update_measure"},  # a plan measure's status
+        # a costing run: queued -> running -> done | failed | cancelled
+        "costing/runner.py": {"execute", "cancel", "_finish"},
     }
     for path in _modules():
         relative = str(path.relative_to(SRC))

@@ -5,7 +5,6 @@ its current value is not an override. The whole scenario is then checked by the 
 a scenario file (`microsim.scenario`), and its errors come back on the form.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +12,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from solidarite.core import clock
 from solidarite.costing.models import CostingPopulation, Scenario
 from solidarite.microsim.scenario import DEFAULT_TAKE_UP, LEVELS
 from solidarite.rules.catalog import Catalog
@@ -64,7 +64,7 @@ class ScenarioForm(forms.Form):
         self.fields["reference"].queryset = Scenario.objects.filter(  # type: ignore[attr-defined]
             organisation__in=organisations
         )
-        today = dt.date.today()
+        today = clock.today()
         self.current: dict[str, dict[str, float]] = {}
         for scheme in catalog.ordered:
             self.fields[f"cost__{scheme.id}"] = forms.BooleanField(

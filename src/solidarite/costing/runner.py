@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from solidarite.core import clock
 from solidarite.costing.models import ACTIVE, CostingRun, RunStatus, Scenario
 from solidarite.microsim.evaluation import Cancelled, run_scenario
 from solidarite.microsim.scenario import ScenarioSpec, scenario_from_dict
@@ -88,6 +89,7 @@ def execute(run_id: int) -> None:
             )
             return
         results = run_scenario(catalog(), spec, reference_spec, progress)
+        results["scenario"]["computed_on"] = clock.today().isoformat()
     except Cancelled:
         return
     except RulesError as exc:

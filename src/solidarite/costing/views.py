@@ -5,7 +5,6 @@ and plan pilots build and run, elected viewers read). Results are aggregates wit
 already hidden: no page reads a person.
 """
 
-import csv
 import shutil
 import tempfile
 import uuid
@@ -25,6 +24,7 @@ from solidarite.accounts import acting, permissions
 from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.accounts.models import Organisation
 from solidarite.accounts.roles import Role
+from solidarite.core.csv_export import SafeWriter
 from solidarite.costing import charts, runner
 from solidarite.costing.forms import ImportPopulationForm, ScenarioForm, SyntheticPopulationForm
 from solidarite.costing.models import (
@@ -286,7 +286,7 @@ def scenario_csv(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     results: dict[str, Any] = _done(scenario).results or {}
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="chiffrage-{scenario.pk}.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(["section", "cle", "indicateur", "valeur"])
     for row in flat_rows(results):
         writer.writerow(row)

@@ -139,7 +139,11 @@ def scenario_from_arguments(args: argparse.Namespace, catalog: Any) -> Any:
     if args.scheme:
         data["schemes"] = list(args.scheme)
     data.setdefault("name", "ligne de commande")
-    data["date"] = args.date or data.get("date") or dt.date.today()
+    data["date"] = args.date or data.get("date")
+    if data["date"] is None:
+        raise RulesError(
+            [RuleError("--date", None, "", "give the rules date: --date YYYY-MM-DD or date:")]
+        )
     data["overrides"] = dict(data.get("overrides") or {}) | parse_overrides(args.set)
     take_up = dict(data.get("take_up") or {})
     for pair in args.take_up:

@@ -20,6 +20,12 @@ from solidarite.rules.inputs import HOUSEHOLD_ID, population_frames
 
 MAX_BYTES = 200_000_000
 AREA_COLUMNS = (IRIS, QPV)
+# Area codes as Insee writes them: an IRIS is its commune's code and four digits, a priority
+# district QN, the département and a number.
+AREA_PATTERNS = (
+    (IRIS, r"^(\d{5}|2[AB]\d{3})\d{4}$", "211660101"),
+    (QPV, r"^QN[0-9AB]{3}\d{2}[A-Z]$", "QN02503M"),
+)
 
 
 def _meta(frame: pl.DataFrame, name: str) -> pl.DataFrame:
@@ -35,6 +41,16 @@ def _meta(frame: pl.DataFrame, name: str) -> pl.DataFrame:
                 [RuleError(name, row, WEIGHT, "expects a positive finite number of households")]
             )
         meta = meta.with_columns(weight)
+    for column, pattern, example in AREA_PATTERNS:
+        if column not in columns:
+            continue
+        text = pl.col(column).cast(pl.String)
+        bad = meta.filter(text.is_not_null() & ~text.str.contains(pattern))
+        if bad.height:
+            row = int(bad["_row"][0]) + 2
+            raise InputError(
+                [RuleError(name, row, column, f"expects a code such as {example}, or nothing")]
+            )
     for column in columns:
         differing = meta.group_by(HOUSEHOLD_ID).agg(pl.col(column).n_unique().alias("n"))
         differing = differing.filter(pl.col("n") > 1)

@@ -6,7 +6,6 @@ type, winners against a reference, poverty before and after. Every breakdown cel
 than `SECRECY` households (in the sample) is hidden, not rounded.
 """
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -252,7 +251,6 @@ def summarise(
             "schemes": list(spec.schemes),
             "overrides": dict(spec.overrides),
             "level": "central",
-            "computed_on": dt.date.today().isoformat(),
         },
         "population": {k: v for k, v in population.items() if k != "calibration"},
         "calibration": population.get("calibration", []),
