@@ -5,12 +5,16 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed-stamp
 SPARK_INSTALLED := $(VENV)/.spark-stamp
+# OpenFisca-France, the reference the national schemes are checked against: a virtualenv of its
+# own (it pins openfisca-core and pytest versions that differ from ours; never a runtime need).
+REFERENCE := .venv-reference
+REFERENCE_INSTALLED := $(REFERENCE)/.installed-stamp
 # make run and make test are local: DEBUG on lets them generate their own keys under var/ and
 # load the demo. Production never runs through make (docs/deploy.md) and refuses to start
 # without its keys.
 export DEBUG := true
 
-.PHONY: run test install lint typecheck pytest messages bench clean
+.PHONY: run test install reference lint typecheck pytest messages bench clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +23,14 @@ $(INSTALLED): pyproject.toml
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+reference: $(REFERENCE_INSTALLED)
+
+$(REFERENCE_INSTALLED): benchmarks/reference/requirements.txt
+	test -x $(REFERENCE)/bin/python || $(PYTHON) -m venv $(REFERENCE)
+	$(REFERENCE)/bin/python -m pip install --quiet --upgrade pip
+	$(REFERENCE)/bin/python -m pip install --quiet -r benchmarks/reference/requirements.txt
+	touch $(REFERENCE_INSTALLED)
 
 # The Spark engine of the costing (optional extra): the suite runs it on local[2].
 $(SPARK_INSTALLED): $(INSTALLED) pyproject.toml
@@ -42,7 +54,7 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-pytest: $(INSTALLED) $(SPARK_INSTALLED)
+pytest: $(INSTALLED) $(SPARK_INSTALLED) $(REFERENCE_INSTALLED)
 	$(BIN)/pytest
 	SOLIDARITE_TEST_DB=postgres $(BIN)/pytest
 
@@ -63,4 +75,4 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/rules_engine.py
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(REFERENCE) var .mypy_cache .ruff_cache .pytest_cache

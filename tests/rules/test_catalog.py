@@ -47,8 +47,17 @@ def test_each_scheme_has_at_least_five_cases_including_unknown_and_before_start(
 
 
 @pytest.mark.parametrize("scheme_id", sorted(CATALOG.schemes))
-def test_each_scheme_cites_a_seed_file(scheme_id: str) -> None:
-    for source in CATALOG.schemes[scheme_id].spec.sources:
+def test_each_scheme_cites_a_seed_file_or_its_legal_text(scheme_id: str) -> None:
+    """A municipal scheme cites the seed document it comes from; a national one its law, with
+    a Légifrance address."""
+    spec = CATALOG.schemes[scheme_id].spec
+    for source in spec.sources:
+        if spec.scope == "national":
+            assert source.legal
+            assert source.url is not None
+            assert source.url.startswith("https://www.legifrance.gouv.fr/")
+            continue
+        assert source.seed is not None
         assert re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt", source.seed)
         if SEEDS.is_dir():
             assert (SEEDS / source.seed).is_file(), source.seed

@@ -121,7 +121,7 @@ def test_eval_population_names_the_bad_row(
     [
         (
             "household_id,age,revenu_mensuel\n1,40,900\n",
-            "revenu_mensuel: unknown person column; did you mean revenus_mensuels?",
+            "revenu_mensuel: unknown person column; did you mean revenus_mensuels",
         ),
         (
             "household_id,commune_residence,age\n1,21166,40\n1,25056,12\n",

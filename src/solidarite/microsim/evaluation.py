@@ -91,6 +91,7 @@ def evaluate(
         spec.date,
         spec.overrides,
         source=population.name,
+        only=spec.schemes,
     )
     used = spec.population.seed if seed is None else seed
     return evaluated_frame(catalog, spec, population.households, result, used)

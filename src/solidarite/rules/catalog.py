@@ -2,7 +2,7 @@
 
 import datetime as dt
 import graphlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -152,9 +152,11 @@ class Catalog:
         date: dt.date | None = None,
         overrides: Overrides | None = None,
         source: str = "population",
+        only: Iterable[str] | None = None,
     ) -> pl.DataFrame:
         """One row per household: `<scheme>__eligible`, `<scheme>__amount` and, for person
-        schemes, `<scheme>__beneficiaries`."""
+        schemes, `<scheme>__beneficiaries`; with `only`, for those schemes and the schemes they
+        read (a costing evaluates what it costs, not the whole catalog)."""
         households, persons = population_frames(
             self.models, self.variables, households, persons, source
         )
@@ -162,7 +164,7 @@ class Catalog:
         absent = absent_columns(households) | absent_columns(persons)
         # The frames are in memory already: the in-memory engine starts faster than streaming.
         return self.population_plan(
-            households.lazy(), persons.lazy(), date, overrides, complete, absent
+            households.lazy(), persons.lazy(), date, overrides, complete, absent, only
         ).collect(engine="in-memory")
 
     def population_plan(
@@ -173,14 +175,19 @@ class Catalog:
         overrides: Overrides | None = None,
         complete: frozenset[str] = frozenset(),
         absent: frozenset[str] = frozenset(),
+        only: Iterable[str] | None = None,
     ) -> pl.LazyFrame:
         """The lazy query behind `evaluate_population`, for callers that stream or sink it.
         `complete` / `absent` name input columns with no missing answer / no answer at all."""
         date = date or dt.date.today()
         values = self.values_at(date, self.scheme_overrides(overrides or {}))
+        schemes = self.ordered
+        if only is not None:
+            needed = household_engine.needed_schemes(self.schemes, set(only))
+            schemes = tuple(scheme for scheme in self.ordered if scheme.id in needed)
         return population_engine.population_plan(
             self.variables,
-            self.ordered,
+            schemes,
             self.space,
             households,
             persons,
@@ -337,7 +344,7 @@ def _load_organisations(path: Path, errors: list[RuleError]) -> dict[str, Organi
 
 def _documents(folder: Path, errors: list[RuleError]) -> list[SourceDocument]:
     documents = []
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+    for path in sorted(folder.rglob("*.yaml")) if folder.is_dir() else []:
         document = read_yaml(path)
         if isinstance(document, RuleError):
             errors.append(document)

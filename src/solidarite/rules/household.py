@@ -40,6 +40,8 @@ def domains(variables: VariableSet, communes: Communes, schemes: Sequence[Scheme
     probes: dict[str, tuple[Any, ...]] = {}
     numbers: set[float] = {0.0}
     for scheme in schemes:
+        if scheme.spec.scope == "national":
+            continue  # never probed (see `deciding`): their amounts would only add probes
         for formula in scheme.formulas:
             numbers |= {float(c) for c in constants(formula.tree) if _is_number(c)}
         for parameter in scheme.parameters.values():
@@ -287,9 +289,22 @@ def deciding(
     open_keys = [key for key, outcome in state.outcomes.items() if undecided(outcome)]
     if not open_keys:
         return {}
-    relevant = {key: relevant_inputs(by_id, key[0]) for key in open_keys}
+    # A scheme read by another one matters through its result only while that result is open:
+    # a decided result stays decided whatever the answers (property a), so the inputs behind it
+    # cannot change the reader any more (a 19-year-old's ASPA no longer makes the RSA ask for
+    # earnings).
+    open_ids = {key[0] for key in open_keys}
+    relevant = {key: relevant_inputs(by_id, key[0], open_ids) for key in open_keys}
     slots = _missing_slots(variables, household, persons)
     found: dict[Key, set[str]] = {key: set() for key in open_keys}
+    # A national right reads nearly every answer (composition, ages, every income, housing):
+    # probing each one for it would take seconds a page, so it lists the unknown answers it
+    # reads, as the CAF's own simulator asks them. Municipal schemes are probed exactly.
+    missing = {slot[0] for slot in slots}
+    national = [key for key in open_keys if by_id[key[0]].spec.scope == "national"]
+    for key in national:
+        found[key] = set(relevant[key] & missing)
+    open_keys = [key for key in open_keys if key not in national]
 
     def changed(assignment: dict[Slot, Any], keys: list[Key]) -> set[Key]:
         trial_household = dict(household)
@@ -324,11 +339,21 @@ def deciding(
                 continue
             if any(
                 changed({first: a, second: b}, [key])
-                for a in space.probes.get(first[0], ())
-                for b in space.probes.get(second[0], ())
+                for a in _spread(space.probes.get(first[0], ()))
+                for b in _spread(space.probes.get(second[0], ()))
             ):
                 found[key] |= {first[0], second[0]}
     return {key: frozenset(names) for key, names in found.items()}
+
+
+def _spread(values: tuple[Any, ...], limit: int = 12) -> tuple[Any, ...]:
+    """At most `limit` of a slot's probe values, spread over them (the ends included): two
+    answers at a time multiply the probes, and a catalog with national rights has hundreds of
+    amounts to try for an income."""
+    if len(values) <= limit:
+        return values
+    step = (len(values) - 1) / (limit - 1)
+    return tuple(values[round(i * step)] for i in range(limit))
 
 
 def needed_schemes(by_id: Mapping[str, Scheme], scheme_ids: set[str]) -> frozenset[str]:
@@ -344,8 +369,11 @@ def needed_schemes(by_id: Mapping[str, Scheme], scheme_ids: set[str]) -> frozens
     return frozenset(seen)
 
 
-def relevant_inputs(by_id: Mapping[str, Scheme], scheme_id: str) -> frozenset[str]:
-    """Every input a scheme's result can depend on, through the schemes it reads too."""
+def relevant_inputs(
+    by_id: Mapping[str, Scheme], scheme_id: str, open_ids: frozenset[str] | set[str] | None = None
+) -> frozenset[str]:
+    """Every input a scheme's result can depend on, through the schemes it reads too (only
+    those among `open_ids`, the schemes with an undecided result, when it is given)."""
     seen: set[str] = set()
     pending = [scheme_id]
     inputs: set[str] = set()
@@ -355,7 +383,9 @@ def relevant_inputs(by_id: Mapping[str, Scheme], scheme_id: str) -> frozenset[st
             continue
         seen.add(current)
         inputs |= by_id[current].inputs
-        pending += by_id[current].reads_schemes
+        pending += [
+            read for read in by_id[current].reads_schemes if open_ids is None or read in open_ids
+        ]
     return frozenset(inputs)
 
 

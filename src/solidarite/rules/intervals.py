@@ -404,11 +404,16 @@ def evaluate(node: Node, lookup: Lookup) -> Value:
     if isinstance(node, Constant):
         return constant(node.value)
     if isinstance(node, Case):
-        return case(
-            evaluate(node.predicate, lookup),
-            evaluate(node.then, lookup),
-            evaluate(node.otherwise, lookup),
-        )
+        predicate = evaluate(node.predicate, lookup)
+        # A predicate already decided (a known answer, a parameter) needs one branch only:
+        # large schemes (the prime d'activité's three months) skip what cannot be taken.
+        take_then = can_be_true(predicate)
+        take_otherwise = s.or_(can_be_false(predicate), predicate.null)
+        if take_then is False and take_otherwise is True:
+            return evaluate(node.otherwise, lookup)
+        if take_otherwise is False and take_then is True:
+            return evaluate(node.then, lookup)
+        return case(predicate, evaluate(node.then, lookup), evaluate(node.otherwise, lookup))
     if isinstance(node, InList):
         return in_list(evaluate(node.arg, lookup), node.values)
     return _call(node, [evaluate(arg, lookup) for arg in node.args])

@@ -179,16 +179,30 @@ class Intake(Strict):
 
 
 class SourceRef(Strict):
-    seed: str
-    section: str
+    """Where a rule comes from: a seed document of the municipality (`seed`, `section`) or, for
+    a national scheme, the legal text (`legal`, with its Légifrance `url`)."""
+
+    seed: str | None = None
+    legal: str | None = None
+    url: str | None = Field(default=None, pattern=r"^https://")
+    section: str | None = None
     quote: str | None = None
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> "SourceRef":
+        if (self.seed is None) == (self.legal is None):
+            raise ValueError('a source is a seed document ("seed") or a legal text ("legal")')
+        if self.seed is not None and not self.section:
+            raise ValueError('a seed source names its "section"')
+        return self
 
 
 class Territory(Strict):
-    """Where a scheme applies: INSEE codes of communes, SIREN codes of EPCIs, or départements."""
+    """Where a scheme applies: INSEE codes of communes, SIREN codes of EPCIs, départements, or
+    "FR" for the whole country (a national scheme, open to residents of any commune)."""
 
     codes: list[
-        Annotated[str, StringConstraints(pattern=r"^(\d{5}|2[AB]\d{3}|\d{9}|\d{2,3}|2[AB])$")]
+        Annotated[str, StringConstraints(pattern=r"^(FR|\d{5}|2[AB]\d{3}|\d{9}|\d{2,3}|2[AB])$")]
     ] = Field(min_length=1)
     label: Labels
     # Residence in the territory is a condition of the scheme, added by the engine; false when
@@ -225,6 +239,9 @@ class SchemeSpec(Strict):
     title: Labels
     summary: Labels
     provider: OrganisationCode
+    # "national": a right of the whole country (RSA, family benefits...), shown first, as an
+    # estimate, with the national body that decides; "local": a scheme of the municipality.
+    scope: Literal["local", "national"] = "local"
     territory: Territory
     entity: Entity
     periodicity: Literal["monthly", "yearly", "one_off", "in_kind"]

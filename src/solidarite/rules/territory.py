@@ -12,6 +12,7 @@ from pathlib import Path
 from solidarite.rules.errors import RuleError
 
 OTHER = "autre"
+NATIONAL = "FR"  # a territory code: the whole country, any commune included
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,10 @@ class Communes:
         return frozenset(self.by_code) | {OTHER}
 
     def covered(self, code: str) -> frozenset[str]:
-        """The listed communes a territory code covers (empty when the code is unknown)."""
+        """The listed communes a territory code covers (empty when the code is unknown); the
+        whole country covers them all and any other commune."""
+        if code == NATIONAL:
+            return self.codes
         return frozenset(
             c.code
             for c in self.by_code.values()

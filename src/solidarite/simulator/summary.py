@@ -58,6 +58,8 @@ def _entry(catalog: Catalog, answers: Answers, result: SchemeResult) -> dict[str
         "how_to_apply": translated(spec.how_to_apply),
         "documents": [translated(d) for d in spec.documents],
         "contact": spec.contact or catalog.organisations[spec.provider].name,
+        "national": spec.scope == "national",
+        "eligible": result.eligible,
         "referral": spec.intake.mode == "referral",
         "contract": spec.intake.contract_required,
         "failed": [translated(c.label) for c in result.conditions if c.status == "failed"],
@@ -95,16 +97,23 @@ def _merge(first: dict[str, Any], other: dict[str, Any]) -> None:
 
 
 def outside_the_catalog(catalog: Catalog, answers: Answers) -> bool:
-    """The resident's commune is known and no scheme of the catalog covers it."""
+    """The resident's commune is known and no municipal scheme of the catalog covers it (the
+    national rights cover every commune)."""
     commune = answers.household.get("commune_residence")
     if commune is None:
         return False
-    return not any(commune in scheme.communes for scheme in catalog.schemes.values())
+    return not any(
+        commune in scheme.communes
+        for scheme in catalog.schemes.values()
+        if scheme.spec.scope == "local"
+    )
 
 
 def build_results(catalog: Catalog, answers: Answers, result: HouseholdResult) -> dict[str, Any]:
     """Each scheme once per answer (yes, maybe, no), with the persons it concerns: a scheme for
-    which every member is eligible reads once, not once per person."""
+    which every member is eligible reads once, not once per person. National rights come first
+    (`national`: claimable, then to be specified), municipal aid after."""
+    national: list[dict[str, Any]] = []
     claimable: list[dict[str, Any]] = []
     maybe: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = []
@@ -116,13 +125,17 @@ def build_results(catalog: Catalog, answers: Answers, result: HouseholdResult) -
             _merge(seen[key], entry)
             continue
         seen[key] = entry
-        if item.eligible is True:
+        if entry["national"] and item.eligible is not False:
+            national.append(entry)
+        elif item.eligible is True:
             claimable.append(entry)
         elif item.eligible is None:
             maybe.append(entry)
         else:
             refused.append(entry)
+    national.sort(key=lambda entry: entry["eligible"] is not True)
     return {
+        "national": national,
         "claimable": claimable,
         "maybe": maybe,
         "refused": refused,
@@ -137,6 +150,7 @@ def summary_text(results: dict[str, Any]) -> str:
     if results.get("outside"):
         lines += [str(OUTSIDE_MESSAGE), ""]
     for title, entries in (
+        (_("Vos droits nationaux (estimation)"), results["national"]),
         (_("Vous pouvez demander"), results["claimable"]),
         (_("Peut-être, selon une réponse"), results["maybe"]),
     ):
