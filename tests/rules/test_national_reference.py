@@ -83,3 +83,21 @@ def test_a_parameter_copied_between_schemes_stays_equal() -> None:
     ars = yaml.safe_load((folder / "ars.yaml").read_text())["parameters"]
     assert rsa["bmaf"]["values"] == af["bmaf"]["values"] == ars["bmaf"]["values"]
     assert rsa["taux_majoration_age_af"]["values"] == af["taux_majoration_age"]["values"]
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 6])
+def test_an_undecided_national_amount_is_a_range_of_possible_amounts(
+    catalog: Catalog, size: int
+) -> None:
+    """Reproduced by the API fuzzer: with most answers unknown, a national amount's range once
+    went below zero (a negative RSA) and past any amount; it is now within [0, a finite bound]."""
+    import math
+
+    household = {"household": {}, "persons": [{} for _ in range(size)]}
+    for date in (dt.date(2025, 6, 1), dt.date(9052, 1, 29)):
+        for result in catalog.evaluate(household, date).results:
+            if result.amount_range is None:
+                continue
+            low, high = result.amount_range
+            assert 0 <= low <= high, (result.scheme_id, result.amount_range)
+            assert math.isfinite(high), result.scheme_id
