@@ -152,17 +152,22 @@ def test_english_interface(client: Client) -> None:
     assert "In which commune do you live?" in page
 
 
-def test_a_resident_of_another_commune_is_told_no_scheme_applies_and_where_to_look(
+def test_a_resident_of_another_commune_still_gets_the_national_rights(
     client: Client,
 ) -> None:
-    _run(client, 1, {"commune_residence": "autre", "age": "40", "revenus_mensuels": "900"})
+    _run(client, 1, {"commune_residence": "autre", "age": "40", "revenus_mensuels": "0"})
     page = client.get(reverse("simulator_results"))
     assert page.context["outside"] is True
     html = unescape(page.content.decode())
-    assert "Aucune aide de ce catalogue ne s'applique là où vous habitez" in html
+    assert "Aucune aide municipale de ce catalogue ne s'applique là où vous habitez" in html
     assert "mesdroitssociaux.gouv.fr" in html
+    # No municipal aid, but the RSA is estimated (issue 14).
+    national = {entry["id"]: entry for entry in page.context["national"]}
+    assert national["rsa"]["eligible"] is True
+    assert "€ par mois" in national["rsa"]["amount"]
     text = client.get(reverse("simulator_download")).content.decode()
-    assert "Aucune aide de ce catalogue" in text
+    assert "Aucune aide municipale de ce catalogue" in text
+    assert "Revenu de solidarité active" in text
 
 
 def test_an_amount_shows_its_computation_and_says_when_it_rests_on_an_assumption(

@@ -12,10 +12,11 @@ from solidarite.schemes.services import translated
 from solidarite.simulator.answers import Answers
 
 OUTSIDE_MESSAGE = gettext_lazy(
-    "Aucune aide de ce catalogue ne s'applique là où vous habitez : il couvre les aides de "
-    "Besançon et de Chenôve. Vos droits nationaux (RSA, prime d'activité, aides au logement...) "
-    "se vérifient sur mesdroitssociaux.gouv.fr ; le CCAS de votre commune ou un espace France "
-    "Services vous accompagne."
+    "Aucune aide municipale de ce catalogue ne s'applique là où vous habitez : il couvre les "
+    "aides de Besançon et de Chenôve. Vos droits nationaux sont estimés ci-dessous ; les autres "
+    "(aides au logement, complémentaire santé solidaire...) se vérifient sur "
+    "mesdroitssociaux.gouv.fr ; le CCAS de votre commune ou un espace France Services vous "
+    "accompagne."
 )
 
 
