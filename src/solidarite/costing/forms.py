@@ -58,6 +58,8 @@ class ScenarioForm(forms.Form):
     def __init__(self, catalog: Catalog, organisations: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.catalog = catalog
+        # The municipality costs its own schemes; national rights are not its budget.
+        self.costable = [s for s in catalog.ordered if s.spec.scope == "local"]
         self.fields["population"].queryset = CostingPopulation.objects.filter(  # type: ignore[attr-defined]
             organisation__in=organisations
         )
@@ -66,7 +68,7 @@ class ScenarioForm(forms.Form):
         )
         today = clock.today()
         self.current: dict[str, dict[str, float]] = {}
-        for scheme in catalog.ordered:
+        for scheme in self.costable:
             self.fields[f"cost__{scheme.id}"] = forms.BooleanField(
                 label=_("Chiffrer ce dispositif"), required=False
             )
@@ -113,7 +115,7 @@ class ScenarioForm(forms.Form):
 
     def scheme_groups(self) -> list[SchemeGroup]:
         groups = []
-        for scheme in self.catalog.ordered:
+        for scheme in self.costable:
             parameters = [self[f"param__{scheme.id}__{name}"] for name in self.current[scheme.id]]
             take_up = [self[f"takeup__{scheme.id}__{level}"] for level in LEVELS]
             take_up.append(self[f"takeup__{scheme.id}__source"])
@@ -131,7 +133,7 @@ class ScenarioForm(forms.Form):
     def spec_data(self) -> dict[str, Any]:
         """The scenario as `ScenarioSpec` reads it (name and population added by the view)."""
         data = self.cleaned_data
-        schemes = [s.id for s in self.catalog.ordered if data.get(f"cost__{s.id}")]
+        schemes = [s.id for s in self.costable if data.get(f"cost__{s.id}")]
         overrides: dict[str, float] = {}
         take_up: dict[str, dict[str, Any]] = {}
         for scheme_id in schemes:
