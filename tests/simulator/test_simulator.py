@@ -168,6 +168,9 @@ def test_a_resident_of_another_commune_still_gets_the_national_rights(
     text = client.get(reverse("simulator_download")).content.decode()
     assert "Aucune aide municipale de ce catalogue" in text
     assert "Revenu de solidarité active" in text
+    # Housing benefit is not estimated: the page says so and where to simulate it.
+    assert "Aide au logement (APL, ALF, ALS) : elle n'est pas estimée ici" in html
+    assert "caf.fr" in html
 
 
 def test_an_amount_shows_its_computation_and_says_when_it_rests_on_an_assumption(
