@@ -97,3 +97,25 @@ def test_simulate_shows_the_arithmetic_of_an_amount_and_its_assumptions(client: 
     assert rmg["amount"] == 947.5  # 965 x 1.5 - 500
     assert rmg["amount_range"] == [947.5, 947.5]
     assert "seuil_par_uc" in rmg["assumptions"]
+
+
+def test_an_absurd_scenario_never_breaks_the_response(client: Client) -> None:
+    """Found by the fuzzer: a base of 1e307 overflowed an amount's bound, which JSON cannot
+    carry; the response stays valid (no range rather than an infinite one)."""
+    import json as json_module
+    import math
+
+    body = {
+        "household": {},
+        "persons": [{}, {}],
+        "parameters": {"ars.bmaf": 9.532608542989797e307, "rsa.bmaf": 20000000},
+    }
+    response = client.post(
+        "/api/v1/simulate", json_module.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 200
+    for result in response.json()["results"]:
+        bounds = result["amount_range"]
+        assert bounds is None or all(
+            isinstance(b, float | int) and math.isfinite(b) for b in bounds
+        )

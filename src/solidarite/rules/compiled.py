@@ -519,7 +519,7 @@ def _result(
         ),
         parameters=_plain_parameters(own),
         unknown_variables=(),
-        amount_range=None if amount is None else (amount, amount),
+        amount_range=None if amount is None or not math.isfinite(amount) else (amount, amount),
         explanation=explanation,
         assumptions=assumptions_read(scheme),
     )

@@ -51,7 +51,11 @@ def explain(
         )
     amount_range = None
     if outcome.amount_lo is not None and outcome.amount_hi is not None:
-        amount_range = (float(outcome.amount_lo), float(outcome.amount_hi))
+        low, high = float(outcome.amount_lo), float(outcome.amount_hi)
+        # An absurd scenario (a rate of 1e300) can overflow a bound: no range is better than a
+        # range JSON cannot carry (found by the API fuzzer).
+        if math.isfinite(low) and math.isfinite(high):
+            amount_range = (low, high)
     return SchemeResult(
         scheme_id=scheme.id,
         version=scheme.spec.version,
