@@ -113,6 +113,14 @@ def test_an_absurd_scenario_never_breaks_the_response(client: Client) -> None:
     response = client.post(
         "/api/v1/simulate", json_module.dumps(body), content_type="application/json"
     )
+    # Refused where it comes in: no parameter of a scheme comes near 1e12.
+    assert response.status_code == 422
+    assert "ars.bmaf" in response.content.decode()
+    # Within the limit, a bound that still overflows gives no range rather than an infinite one.
+    body["parameters"] = {"ars.bmaf": 1e12, "rsa.bmaf": 1e12}
+    response = client.post(
+        "/api/v1/simulate", json_module.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 200
     for result in response.json()["results"]:
         bounds = result["amount_range"]

@@ -18,6 +18,7 @@ from pydantic import (
 
 from solidarite.rules.catalog import Catalog
 from solidarite.rules.inputs import date_is_text
+from solidarite.rules.schemes import LARGEST_OVERRIDE
 from solidarite.schemes.services import get_catalog
 
 
@@ -99,9 +100,14 @@ def _parameters_model(catalog: Catalog) -> type[BaseModel]:
             if kind is StrictFloat:
                 # The same range the engine checks (no negative amount unless declared).
                 minimum = 0.0 if parameter.spec.minimum is None else parameter.spec.minimum
+                maximum = (
+                    LARGEST_OVERRIDE
+                    if parameter.spec.maximum is None
+                    else min(parameter.spec.maximum, LARGEST_OVERRIDE)
+                )
                 kind = Annotated[
                     StrictFloat,
-                    Field(ge=minimum, le=parameter.spec.maximum, allow_inf_nan=False),
+                    Field(ge=max(minimum, -LARGEST_OVERRIDE), le=maximum, allow_inf_nan=False),
                 ]
             fields[f"{scheme.id}__{name}"] = (
                 kind | None,

@@ -40,6 +40,9 @@ def referenced_scheme(name: str) -> str | None:
     return None
 
 
+LARGEST_OVERRIDE = 1e12
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -75,6 +78,10 @@ class Parameter:
             number = float(value)
             if not math.isfinite(number):
                 raise ValueError("expects a finite number")
+            if abs(number) > LARGEST_OVERRIDE:
+                # No amount, rate or threshold of a scheme comes near; larger values only
+                # overflow the computation (found by the API fuzzer).
+                raise ValueError(f"must be at most {LARGEST_OVERRIDE:g}, got {value!r}")
             minimum = 0.0 if self.spec.minimum is None else self.spec.minimum
             if number < minimum:
                 raise ValueError(f"must be at least {minimum:g}{self._unit()}, got {value!r}")
