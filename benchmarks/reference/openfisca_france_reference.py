@@ -15,7 +15,10 @@ catalog's national schemes, docs/rules.md):
 - the family-benefit resource base (N-2 taxable income, which the simulator cannot ask) is set
   to twelve times the household's monthly resources, as the catalog approximates it;
 - housing: `statut_logement` and `percoit_aide_logement` (a housing aid larger than the forfait);
-- benefits the catalog does not model yet (PAJE, complément familial, ASF) are set to 0.
+- benefits the catalog does not model yet (PAJE, complément familial, ASF) are set to 0;
+- `tranche_imposition` -> the tax household's `ir_tranche` two years before (the CEJ), and
+  `etudiant` -> the activity status `activite` too; the CEJ allowance of each member is summed
+  over the household.
 """
 
 import datetime as dt
@@ -27,6 +30,7 @@ from openfisca_core.simulation_builder import SimulationBuilder
 from openfisca_france import FranceTaxBenefitSystem
 
 RETIREMENT_AGE = 62
+TAX_BRACKETS = {"tranche_0": 0, "tranche_11": 1, "au_dela": 2}
 HOUSING = {
     "locataire": "locataire_vide",
     "proprietaire": "proprietaire",
@@ -53,7 +57,9 @@ def _birth(date: dt.date, age: int) -> str:
 
 def situation(households: list[dict[str, Any]], date: dt.date) -> dict[str, Any]:
     month = f"{date.year}-{date.month:02d}"
-    months = [month, *_months_before(date, 3)]
+    # Six months before: the CEJ reads the RSA and prime d'activité of the three months before,
+    # each computed on the three months before it.
+    months = [month, *_months_before(date, 6)]
     individus: dict[str, Any] = {}
     familles: dict[str, Any] = {}
     foyers: dict[str, Any] = {}
@@ -73,6 +79,10 @@ def situation(households: list[dict[str, Any]], date: dt.date) -> dict[str, Any]
                 "salaire_net": dict.fromkeys(months, activity),
                 "salaire_de_base": dict.fromkeys(months, activity),
                 "etudiant": dict.fromkeys(months, bool(person.get("etudiant"))),
+                # The CEJ reads the activity status, not `etudiant`.
+                "activite": dict.fromkeys(
+                    months, "etudiant" if person.get("etudiant") else "inactif"
+                ),
             }
             if age >= RETIREMENT_AGE:
                 values["retraite_nette"] = dict.fromkeys(months, other)
@@ -99,6 +109,10 @@ def situation(households: list[dict[str, Any]], date: dt.date) -> dict[str, Any]
         foyers[f"ff{index}"] = {
             "declarants": parents,
             "personnes_a_charge": children,
+            # The CEJ reads the bracket of the tax household's income two years before.
+            "ir_tranche": {
+                str(date.year - 2): TAX_BRACKETS[household.get("tranche_imposition", "tranche_0")]
+            },
         }
         menages[f"m{index}"] = {
             "personne_de_reference": parents[:1],
@@ -126,6 +140,10 @@ def compute(households: list[dict[str, Any]], date: dt.date) -> list[dict[str, f
         "prime_activite": simulation.calculate("ppa", month),
         "allocations_familiales": simulation.calculate("af", month),
         "aspa": simulation.calculate("aspa", month),
+        # A person's allowance, summed over the household (its only family).
+        "cej": simulation.populations["famille"].sum(
+            simulation.calculate("contrat_engagement_jeune", month)
+        ),
         # The school year starting in the date's year (the next rentrée from January to August).
         "ars": simulation.calculate("ars", str(date.year)),
     }

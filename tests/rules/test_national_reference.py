@@ -54,9 +54,7 @@ def test_a_disagreement_is_reported_with_the_household_and_both_answers(
     date = dt.date(2025, 6, 1)
     household = reference.random_households(1, seed=3)[0]
     ours = reference.ours(catalog, household, date)
-    made_up = {
-        b: (float(ours[b].amount or 0) if ours[b].eligible else 0.0) for b in reference.BENEFITS
-    }
+    made_up = {b: reference.household_amount(ours[b]) or 0.0 for b in reference.BENEFITS}
     made_up["rsa"] += 50
     agreement = reference.compare(catalog, [household], date, [made_up])
     assert agreement.rate("rsa") == 0
@@ -66,7 +64,7 @@ def test_a_disagreement_is_reported_with_the_household_and_both_answers(
     assert entry["benefit"] == "rsa"
     assert entry["reference"] == made_up["rsa"]
     assert entry["household"] == household
-    assert "conditions" in entry["explanation"]
+    assert "conditions" in entry["explanation"][0]
 
 
 def test_the_random_households_are_seeded() -> None:

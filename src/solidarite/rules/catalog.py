@@ -292,7 +292,11 @@ def load_catalog(directory: Path | str) -> Catalog:
 def _scheme_order(schemes: Mapping[str, Scheme], errors: list[RuleError]) -> tuple[str, ...]:
     """Household schemes, then person schemes, each after the schemes it reads; a cycle is an
     error naming the file and the expression that closes it."""
-    graph = {scheme_id: set(scheme.reads_schemes) for scheme_id, scheme in schemes.items()}
+    # A scheme that failed to compile is not in `schemes`: its own error is already reported.
+    graph = {
+        scheme_id: set(scheme.reads_schemes) & schemes.keys()
+        for scheme_id, scheme in schemes.items()
+    }
     try:
         order = list(graphlib.TopologicalSorter(graph).static_order())
     except graphlib.CycleError as exc:

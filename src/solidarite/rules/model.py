@@ -65,9 +65,16 @@ class VariableSpec(Strict):
     formula: str | None = None
     aggregate: Aggregate | None = None
     age_of: AgeOf | None = None
+    # "Answered, else computed": what a scheme reads when the resident has not answered (a
+    # national right the engine computes), e.g. `parent AND rsa__eligible` for "receives RSA".
+    when_unanswered: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> "VariableSpec":
+        if self.when_unanswered is not None and (
+            not self.is_input or self.type != "bool" or self.entity != "person"
+        ):
+            raise ValueError('"when_unanswered" is for a person input of type bool')
         if self.formula and self.aggregate:
             raise ValueError("a variable has a formula or an aggregate, not both")
         if self.age_of and (self.formula or self.aggregate or self.type != "int"):

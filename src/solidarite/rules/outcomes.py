@@ -86,12 +86,39 @@ def scheme_lookup(
             result = iv.constant(values[name])
         elif name == TERRITORY and commune is not None:
             result = iv.in_list(lookup(commune.name), tuple(sorted(scheme.communes)))
+        elif name in scheme.fallbacks:
+            result = answered_else(lookup(name), iv.evaluate(scheme.fallbacks[name].tree, local))
+        elif name in scheme.recomputed:
+            # A derived variable that reads an answered-else-computed input, seen by this scheme.
+            variable = variables.by_name[name]
+            assert variable.formula is not None
+            result = iv.evaluate(variable.formula.tree, local)
+            if variable.spec.type == "float":
+                result = rounded(result)
         else:
             result = lookup(name)
         cache[name] = result
         return result
 
     return local
+
+
+def answered_else(answer: Value, computed: Value) -> Value:
+    """The answer where the resident gave one, else the computed value. The input is a boolean
+    whose unknown is exactly [False, True]: it is answered wherever its two bounds agree (per
+    row in a population)."""
+    if iv.is_point(answer):
+        return answer
+    answered = s.eq(answer.lo, answer.hi)
+    if answered is False:
+        return computed
+    return Value(
+        "bool",
+        s.where(answered, answer.lo, computed.lo),
+        s.where(answered, answer.hi, computed.hi),
+        s.where(answered, answer.null, computed.null),
+        s.where(answered, answer.value, computed.value),
+    )
 
 
 def scheme_outcome(

@@ -24,13 +24,14 @@ from solidarite.paths import PROJECT_DIR
 from solidarite.rules.catalog import Catalog
 
 # Our scheme id -> the benefit the reference script returns under the same name.
-BENEFITS = ("rsa", "prime_activite", "allocations_familiales", "ars", "aspa")
+BENEFITS = ("rsa", "prime_activite", "allocations_familiales", "ars", "aspa", "cej")
 TOLERANCE = 1.0
 REFERENCE_SCRIPT = PROJECT_DIR / "benchmarks" / "reference" / "openfisca_france_reference.py"
 REFERENCE_PYTHON = Path(
     os.environ.get("SOLIDARITE_REFERENCE_PYTHON", PROJECT_DIR / ".venv-reference/bin/python")
 )
 HOUSING = ("locataire", "proprietaire", "heberge_gratuitement")
+TAX_BRACKETS = ("tranche_0", "tranche_11", "au_dela")
 
 
 def random_households(count: int, seed: int) -> list[dict[str, Any]]:
@@ -68,6 +69,7 @@ def random_households(count: int, seed: int) -> list[dict[str, Any]]:
                     "duree_residence_mois": 36,
                     "statut_logement": housing,
                     "percoit_aide_logement": bool(housing == "locataire" and rng.random() < 0.5),
+                    "tranche_imposition": str(rng.choice(TAX_BRACKETS, p=[0.6, 0.3, 0.1])),
                 },
                 "persons": persons,
             }
@@ -119,13 +121,25 @@ class Agreement:
         return self.agreeing.get(benefit, 0) / self.households if self.households else 0.0
 
 
-def ours(catalog: Catalog, household: dict[str, Any], date: dt.date) -> dict[str, Any]:
+def ours(catalog: Catalog, household: dict[str, Any], date: dt.date) -> dict[str, list[Any]]:
+    """Our results per benefit: one for a household benefit, one per member for a person's."""
     result = catalog.evaluate(household, date, questions=False)
-    found: dict[str, Any] = {}
+    found: dict[str, list[Any]] = {}
     for scheme_result in result.results:
         if scheme_result.scheme_id in BENEFITS:
-            found[scheme_result.scheme_id] = scheme_result
+            found.setdefault(scheme_result.scheme_id, []).append(scheme_result)
     return found
+
+
+def household_amount(results: Sequence[Any]) -> float | None:
+    """The benefit's monthly amount for the household (a person benefit summed over its
+    members); None while any member's answer is undecided."""
+    total = 0.0
+    for result in results:
+        if result.eligible is None:
+            return None
+        total += float(result.amount or 0.0) if result.eligible else 0.0
+    return total
 
 
 def compare(
@@ -138,10 +152,7 @@ def compare(
     for household, expected in zip(households, reference, strict=True):
         results = ours(catalog, household, date)
         for benefit in BENEFITS:
-            result = results[benefit]
-            amount = None
-            if result.eligible is not None:
-                amount = float(result.amount or 0.0) if result.eligible else 0.0
+            amount = household_amount(results[benefit])
             if amount is not None and abs(amount - expected[benefit]) <= TOLERANCE:
                 agreement.agreeing[benefit] += 1
                 continue
@@ -151,7 +162,7 @@ def compare(
                     "household": household,
                     "reference": expected[benefit],
                     "ours": amount,
-                    "explanation": result.to_dict(),
+                    "explanation": [result.to_dict() for result in results[benefit]],
                 }
             )
     return agreement

@@ -4,7 +4,7 @@ checked against the variables and the other schemes before anything runs."""
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -127,6 +127,11 @@ class Scheme:
     amount: Formula | None
     file: str
     communes: frozenset[str]
+    # Inputs answered else computed (`when_unanswered` in variables.yaml) that the scheme reads,
+    # with what stands for them when the resident has not answered; `recomputed` are the
+    # derived variables the scheme reads that depend on them (evaluated again, per scheme).
+    fallbacks: Mapping[str, Formula] = field(default_factory=dict)
+    recomputed: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -140,12 +145,14 @@ class Scheme:
 
     @property
     def reads_schemes(self) -> frozenset[str]:
-        return frozenset().union(*(f.schemes for f in self.formulas))
+        parts = (*self.formulas, *self.fallbacks.values())
+        return frozenset().union(*(f.schemes for f in parts))
 
     @property
     def inputs(self) -> frozenset[str]:
         """Every input the scheme's result can depend on, other schemes' aside."""
-        return frozenset().union(*(f.inputs for f in self.formulas))
+        parts = (*self.formulas, *self.fallbacks.values())
+        return frozenset().union(*(f.inputs for f in parts))
 
     def in_force(self, date: dt.date) -> bool:
         return self.spec.start <= date and (self.spec.end is None or date <= self.spec.end)
@@ -211,6 +218,8 @@ def compile_scheme(
             errors += compiled
         else:
             amount = compiled
+    fallbacks, fallback_errors = context.fallbacks(conditions, amount)
+    errors += fallback_errors
     if errors:
         return errors
     if (
@@ -219,7 +228,38 @@ def compile_scheme(
         and not any(TERRITORY in c.formula.parsed.names for c in conditions)
     ):
         conditions.insert(0, _territory_condition(spec, variables))
-    return Scheme(spec, parameters, tuple(conditions), amount, document.name, covered)
+    answered_else = frozenset(fallbacks)
+    recomputed = frozenset(
+        name
+        for formula in (*(c.formula for c in conditions), *((amount,) if amount else ()))
+        for name in formula.variables
+        if not variables.by_name[name].spec.is_input
+        and variables.by_name[name].inputs & answered_else
+    )
+    return Scheme(
+        spec,
+        parameters,
+        tuple(conditions),
+        amount,
+        document.name,
+        covered,
+        fallbacks,
+        _closed(variables, recomputed),
+    )
+
+
+def _closed(variables: VariableSet, names: frozenset[str]) -> frozenset[str]:
+    """The derived variables `names` read, however indirectly (person formulas only)."""
+    found: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        variable = variables.by_name.get(name)
+        if name in found or variable is None or variable.spec.is_input:
+            continue
+        found.add(name)
+        pending += variable.reads
+    return frozenset(found)
 
 
 def _territory(
@@ -319,6 +359,36 @@ class _Context:
             inputs |= {commune.name}
         return Formula(parsed, frozenset(read), inputs, schemes)
 
+    def fallbacks(
+        self, conditions: list[Condition], amount: Formula | None
+    ) -> tuple[dict[str, Formula], list[RuleError]]:
+        """What stands for each unanswered `when_unanswered` input the scheme reads: parsed
+        here, against this scheme's view of the other schemes (the RSA it reads)."""
+        formulas = [c.formula for c in conditions] + ([amount] if amount else [])
+        read = frozenset().union(*(f.inputs for f in formulas)) if formulas else frozenset()
+        found: dict[str, Formula] = {}
+        errors: list[RuleError] = []
+        answered_else = {v.name for v in self.variables.by_name.values() if v.spec.when_unanswered}
+        for name in sorted(read & answered_else):
+            text = self.variables.by_name[name].spec.when_unanswered
+            assert text is not None
+            where = f'"{name}" (when_unanswered in variables.yaml)'
+            compiled = self.formula(("conditions",), text, "bool")
+            if isinstance(compiled, list):
+                errors += [
+                    RuleError(e.file, e.line, e.field, f"{where}: {e.message}") for e in compiled
+                ]
+            elif compiled.inputs & answered_else:
+                errors.append(
+                    self.document.error(
+                        ("conditions",),
+                        f"{where} reads another answered-else-computed input",
+                    )
+                )
+            else:
+                found[name] = compiled
+        return found, errors
+
     def _unknown(self, name: str) -> str:
         if name in self.variables.by_name:
             variable = self.variables.by_name[name]
@@ -329,6 +399,8 @@ class _Context:
                 "(aggregate the members in variables.yaml)"
             )
         scheme = referenced_scheme(name)
+        if scheme == self.spec.id:
+            return f'"{name}": a scheme cannot read its own result'
         if scheme in self.others:
             return f'"{name}": a household scheme cannot read the person scheme "{scheme}"'
         return f'unknown variable, parameter or scheme result "{name}"' + suggestion(
