@@ -275,3 +275,30 @@ def test_a_couple_with_two_children_and_a_low_wage_learns_about_the_prime_d_acti
     # National rights come before the municipal aid on the page.
     headings = page.get_by_role("heading", level=2).all_inner_texts()
     assert headings[0].startswith("Vos droits nationaux")
+
+
+def test_a_19_year_old_in_besancon_learns_about_the_cej_before_the_municipal_aid(
+    phone_page: Any,
+) -> None:
+    """The droit commun first (issue 14): the CEJ allowance, with where to apply, comes before
+    the municipal youth aid, which is for those who receive nothing from it."""
+    page = phone_page
+    _start(page, 1)
+    page.get_by_label("Besançon").check()
+    _answer(page, {})
+    _continue(page)
+    _answer_until_results(page, {"age__0": "19"})
+    _check(page, "results")
+    national = page.get_by_role("region", name="Vos droits nationaux")
+    cej = national.get_by_role("article").filter(
+        has=page.get_by_role("heading", name="Allocation du Contrat d'engagement jeune (CEJ)")
+    )
+    text = cej.inner_text()
+    assert "€ par mois" in text
+    assert "Mission locale" in text
+    assert "France Travail" in text
+    headings = page.get_by_role("heading", level=2).all_inner_texts()
+    assert headings[0].startswith("Vos droits nationaux")
+    # Answered "no, I do not receive the CEJ": the municipal aid stays open, after it.
+    claimable = page.get_by_role("region", name="Vous pouvez demander")
+    assert claimable.get_by_role("article").filter(has_text="Accompagnement des jeunes").count()

@@ -1,32 +1,79 @@
 """The eligibility decision's questions: the inputs the scheme reads, asked of the person."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from solidarite.cases.models import CaseFile
+from solidarite.rules.household import relevant_inputs
 from solidarite.rules.results import SchemeResult
 from solidarite.rules.territory import OTHER
-from solidarite.schemes.services import get_catalog
+from solidarite.schemes.services import get_catalog, translated
 from solidarite.simulator.questions import Question
+
+KNOWN = frozenset({"age", "age_mois", "date_naissance", "role", "commune_residence"})
 
 
 def decision_questions(file: CaseFile) -> list[Question]:
+    """The scheme's own questions first, then those of the national rights it reads (the RSA
+    behind "no RSA"): answered, they let the engine check the condition rather than ask it."""
     catalog = get_catalog()
     scheme = catalog.schemes[file.scheme_id]
-    inputs = sorted(set().union(*(f.inputs for f in scheme.formulas)))
-    known = {"age", "age_mois", "date_naissance", "role", "commune_residence"}
+    own = sorted(scheme.inputs - KNOWN)
+    behind = sorted(relevant_inputs(catalog.schemes, file.scheme_id) - KNOWN - set(own))
     return [
         Question(
             catalog.variables.by_name[name],
             0 if catalog.variables.by_name[name].entity == "person" else None,
         )
-        for name in inputs
-        if name not in known
+        for name in (*own, *behind)
     ]
 
 
+def rights_questions(file: CaseFile) -> frozenset[str]:
+    """The questions asked only for the national rights: optional ("Je ne sais pas")."""
+    catalog = get_catalog()
+    return frozenset(
+        relevant_inputs(catalog.schemes, file.scheme_id)
+        - KNOWN
+        - catalog.schemes[file.scheme_id].inputs
+    )
+
+
 def evaluate_situation(scheme_id: str, situation: dict[str, Any], on: dt.date) -> SchemeResult:
-    return get_catalog().evaluate(situation, on).get(scheme_id, 0)
+    return get_catalog().evaluate(situation, on, only=[scheme_id]).get(scheme_id, 0)
+
+
+@dataclass(frozen=True)
+class NationalRight:
+    """One national right as the case worker reads it beside the decision."""
+
+    scheme_id: str
+    title: str
+    eligible: bool | None
+    amount: float | None
+    contact: str
+
+
+def check_situation(
+    scheme_id: str, situation: dict[str, Any], on: dt.date
+) -> tuple[SchemeResult, list[NationalRight]]:
+    """The scheme's answer and the person's national rights, from one evaluation."""
+    catalog = get_catalog()
+    result = catalog.evaluate(situation, on, questions=False)
+    rights = [
+        NationalRight(
+            item.scheme_id,
+            translated(catalog.schemes[item.scheme_id].spec.title),
+            item.eligible,
+            item.amount,
+            catalog.schemes[item.scheme_id].spec.contact or "",
+        )
+        for item in result.results
+        if catalog.schemes[item.scheme_id].spec.scope == "national"
+        and item.person_index in (None, 0)
+    ]
+    return result.get(scheme_id, 0), rights
 
 
 def file_situation(

@@ -2,6 +2,8 @@
 suspension, resumption, exit, start from the waiting list. The steps offered are those the file
 state machine says this user may make now."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +19,13 @@ from solidarite.accounts.http import AuthenticatedRequest
 from solidarite.audit.services import record_access
 from solidarite.cases import files, follow_up
 from solidarite.cases.caseload import with_current_referent
-from solidarite.cases.decision import decision_questions, evaluate_situation, file_situation
+from solidarite.cases.decision import (
+    NationalRight,
+    check_situation,
+    decision_questions,
+    file_situation,
+    rights_questions,
+)
 from solidarite.cases.models import CaseFile, ExitReason, ExitSituation, FileStatus
 from solidarite.cases.support_views import follow_up_context
 from solidarite.cases.transitions import TransitionError
@@ -28,7 +36,8 @@ from solidarite.payments.models import CatchUp
 from solidarite.privacy.activity import last_activity
 from solidarite.rules.results import SchemeResult
 from solidarite.schemes.services import get_catalog, translated
-from solidarite.simulator.forms import QuestionsForm
+from solidarite.simulator.answers import key_text
+from solidarite.simulator.forms import DONT_KNOW, QuestionsForm
 
 
 class DecisionExtra(forms.Form):
@@ -71,6 +80,20 @@ class CloseForm(forms.Form):
     details = forms.CharField(label=_lazy("Précisions"), required=False)
 
 
+def _questions_form(file: CaseFile, data: Any = None) -> QuestionsForm:
+    """The decision's questions; those asked only to estimate the national rights are optional
+    and start at "Je ne sais pas"."""
+    form = QuestionsForm(decision_questions(file), data)
+    optional = rights_questions(file)
+    for question in form.questions:
+        if question.variable.name in optional:
+            field = form.fields[key_text(question.key)]
+            field.required = False
+            if question.variable.spec.type in ("bool", "enum"):
+                field.initial = DONT_KNOW
+    return form
+
+
 def _file(request: AuthenticatedRequest, pk: int, decide: bool = False) -> CaseFile:
     file = (
         with_current_referent(CaseFile.objects.select_related("person", "organisation", "referent"))
@@ -96,15 +119,19 @@ def _render_file(
     questions_form: QuestionsForm | None = None,
     decision_form: DecisionExtra | None = None,
     check: SchemeResult | None = None,
+    national: list[NationalRight] | None = None,
 ) -> HttpResponse:
     """The file page; after "Vérifier" or a form error, with the answers as typed and the
-    engine's answer, nothing saved."""
-    questions = decision_questions(file)
+    engine's answer beside the person's national rights, nothing saved. Once decided, the
+    national rights estimated from the answers of the decision."""
+    if national is None and file.decision_inputs:
+        national = check_situation(file.scheme_id, file.decision_inputs, clock.today())[1]
     return render(
         request,
         "cases/file_detail.html",
         {
             "check": check,
+            "national": national,
             "file": file,
             "scheme": translated(get_catalog().schemes[file.scheme_id].spec.title),
             "can_decide": permissions.can_decide_file(request.user, file),
@@ -115,7 +142,7 @@ def _render_file(
             "catch_ups": CatchUp.objects.filter(file=file).select_related(
                 "requested_by", "approved_by"
             ),
-            "questions_form": questions_form or QuestionsForm(questions),
+            "questions_form": questions_form or _questions_form(file),
             "decision_form": decision_form or DecisionExtra(),
             "contract_form": ContractForm(initial={"signed_on": clock.today()}),
             "close_form": CloseForm(),
@@ -134,7 +161,7 @@ def _render_file(
 @require_POST
 def file_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     file = _file(request, pk, decide=True)
-    questions_form = QuestionsForm(decision_questions(file), request.POST)
+    questions_form = _questions_form(file, request.POST)
     decision_form = DecisionExtra(request.POST)
     verifying = "verify" in request.POST
     if not questions_form.is_valid():
@@ -142,13 +169,13 @@ def file_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return _render_file(request, file, questions_form, decision_form)
     today = clock.today()
     situation = file_situation(file, questions_form.answers(), today)
-    engine = evaluate_situation(file.scheme_id, situation, today)
+    engine, national = check_situation(file.scheme_id, situation, today)
     if verifying or not decision_form.is_valid():
         # "Vérifier": the engine's answer beside the answers as typed; nothing is saved.
         if not verifying:
             messages.error(request, _("Choisissez une décision."))
         kept = DecisionExtra(initial=request.POST) if verifying else decision_form
-        return _render_file(request, file, questions_form, kept, engine)
+        return _render_file(request, file, questions_form, kept, engine, national)
     try:
         files.decide_eligibility(
             file,

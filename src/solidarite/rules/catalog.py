@@ -96,8 +96,11 @@ class Catalog:
         source: str = "household",
         questions: bool = True,
         fast: bool = True,
+        only: Iterable[str] | None = None,
     ) -> HouseholdResult:
-        """Every scheme for one household `{"household": {...}, "persons": [...]}`.
+        """Every scheme for one household `{"household": {...}, "persons": [...]}` (with
+        `only`, at least those schemes and the schemes they read: a payment schedule needs its
+        scheme, not the catalog).
 
         With `questions` (the default) each undecided result lists the unknown answers that
         can still change it; without, that search (which tries answers) is skipped. When every
@@ -116,12 +119,16 @@ class Catalog:
                 tuple(sorted(found, key=self._result_order)),
                 _missing_inputs(self.variables, answers, persons),
             )
+        order = self.ordered
+        if only is not None:
+            needed = household_engine.needed_schemes(self.schemes, set(only))
+            order = tuple(scheme for scheme in order if scheme.id in needed)
         state = household_engine.run(
-            self.variables, self.ordered, self.space, answers, persons, date, values
+            self.variables, order, self.space, answers, persons, date, values
         )
         deciding = (
             household_engine.deciding(
-                self.variables, self.ordered, self.space, answers, persons, date, values, state
+                self.variables, order, self.space, answers, persons, date, values, state
             )
             if questions
             else {}
