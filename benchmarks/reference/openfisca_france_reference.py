@@ -57,9 +57,9 @@ def _birth(date: dt.date, age: int) -> str:
 
 def situation(households: list[dict[str, Any]], date: dt.date) -> dict[str, Any]:
     month = f"{date.year}-{date.month:02d}"
-    # Six months before: the CEJ reads the RSA and prime d'activité of the three months before,
-    # each computed on the three months before it.
-    months = [month, *_months_before(date, 6)]
+    # Twelve months before: the complémentaire santé solidaire reads the resources of the last
+    # twelve months, and the CEJ the RSA and prime d'activité of the three months before.
+    months = [month, *_months_before(date, 12)]
     individus: dict[str, Any] = {}
     familles: dict[str, Any] = {}
     foyers: dict[str, Any] = {}
@@ -147,10 +147,18 @@ def compute(households: list[dict[str, Any]], date: dt.date) -> list[dict[str, f
         # The school year starting in the date's year (the next rentrée from January to August).
         "ars": simulation.calculate("ars", str(date.year)),
     }
-    return [
+    # The complémentaire santé solidaire: free (CMU-C) or with a participation, which is what
+    # the household pays (0 when free); its eligibility is compared too.
+    free = simulation.calculate("cmu_c", month)
+    participation = simulation.calculate("css_participation_forfaitaire", month)
+    results["css"] = participation * (1 - free)
+    answers = [
         {name: round(float(values[index]), 2) for name, values in results.items()}
         for index in range(len(households))
     ]
+    for index, answer in enumerate(answers):
+        answer["css__eligible"] = bool(free[index]) or bool(participation[index] > 0)
+    return answers
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from solidarite.cases.models import CaseFile
 from solidarite.rules.household import relevant_inputs
+from solidarite.rules.model import AmountSpec
 from solidarite.rules.results import SchemeResult
 from solidarite.rules.territory import OTHER
 from solidarite.schemes.services import get_catalog, translated
@@ -53,6 +54,11 @@ class NationalRight:
     eligible: bool | None
     amount: float | None
     contact: str
+    contribution: bool  # the amount is what the household pays (the CSS), 0 when free
+
+
+def _pays(amount: AmountSpec | None) -> bool:
+    return amount is not None and amount.kind == "contribution"
 
 
 def check_situation(
@@ -68,6 +74,7 @@ def check_situation(
             item.eligible,
             item.amount,
             catalog.schemes[item.scheme_id].spec.contact or "",
+            _pays(catalog.schemes[item.scheme_id].spec.amount),
         )
         for item in result.results
         if catalog.schemes[item.scheme_id].spec.scope == "national"

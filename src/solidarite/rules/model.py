@@ -161,6 +161,9 @@ class ConditionSpec(Strict):
 class AmountSpec(Strict):
     expression: str = Field(min_length=1)
     unit: str = "EUR"
+    # "paid": money the household receives; "contribution": what it pays for the benefit (the
+    # complémentaire santé solidaire's participation, 0 when free).
+    kind: Literal["paid", "contribution"] = "paid"
 
 
 class Envelope(Strict):

@@ -24,7 +24,7 @@ from solidarite.paths import PROJECT_DIR
 from solidarite.rules.catalog import Catalog
 
 # Our scheme id -> the benefit the reference script returns under the same name.
-BENEFITS = ("rsa", "prime_activite", "allocations_familiales", "ars", "aspa", "cej")
+BENEFITS = ("rsa", "prime_activite", "allocations_familiales", "ars", "aspa", "cej", "css")
 TOLERANCE = 1.0
 REFERENCE_SCRIPT = PROJECT_DIR / "benchmarks" / "reference" / "openfisca_france_reference.py"
 REFERENCE_PYTHON = Path(
@@ -93,7 +93,7 @@ def _adult(rng: np.random.Generator, role: str, age: int) -> dict[str, Any]:
 
 def reference_answers(
     households: Sequence[dict[str, Any]], date: dt.date, python: Path = REFERENCE_PYTHON
-) -> list[dict[str, float]]:
+) -> list[dict[str, Any]]:
     """OpenFisca-France's amounts, computed in the reference virtualenv."""
     request = json.dumps({"date": date.isoformat(), "households": list(households)})
     done = subprocess.run(
@@ -106,7 +106,7 @@ def reference_answers(
     )
     if done.returncode != 0:
         raise RuntimeError(f"the reference model failed:\n{done.stderr[-4000:]}")
-    answers: list[dict[str, float]] = json.loads(done.stdout)
+    answers: list[dict[str, Any]] = json.loads(done.stdout)
     return answers
 
 
@@ -146,13 +146,18 @@ def compare(
     catalog: Catalog,
     households: Sequence[dict[str, Any]],
     date: dt.date,
-    reference: Sequence[dict[str, float]],
+    reference: Sequence[dict[str, Any]],
 ) -> Agreement:
     agreement = Agreement(date, len(households), dict.fromkeys(BENEFITS, 0))
     for household, expected in zip(households, reference, strict=True):
         results = ours(catalog, household, date)
         for benefit in BENEFITS:
             amount = household_amount(results[benefit])
+            # A benefit whose amount is a contribution (the CSS: 0 when free) also compares
+            # its eligibility, which the amount alone does not tell.
+            eligible = expected.get(f"{benefit}__eligible")
+            if eligible is not None and any(r.eligible is not eligible for r in results[benefit]):
+                amount = None if amount is None else -1.0
             if amount is not None and abs(amount - expected[benefit]) <= TOLERANCE:
                 agreement.agreeing[benefit] += 1
                 continue

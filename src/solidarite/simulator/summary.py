@@ -14,7 +14,7 @@ from solidarite.simulator.answers import Answers
 OUTSIDE_MESSAGE = gettext_lazy(
     "Aucune aide municipale de ce catalogue ne s'applique là où vous habitez : il couvre les "
     "aides de Besançon et de Chenôve. Vos droits nationaux sont estimés ci-dessous ; les autres "
-    "(aides au logement, complémentaire santé solidaire...) se vérifient sur "
+    "(aides au logement, allocation aux adultes handicapés...) se vérifient sur "
     "mesdroitssociaux.gouv.fr ; le CCAS de votre commune ou un espace France Services vous "
     "accompagne."
 )
@@ -38,6 +38,14 @@ def _amount_text(catalog: Catalog, result: SchemeResult) -> str:
     per = {"monthly": _("par mois"), "yearly": _("par an"), "one_off": _("une fois")}.get(
         spec.periodicity, ""
     )
+    if spec.amount.kind == "contribution":
+        # What the household pays for the benefit (the CSS), not money it receives.
+        if result.amount == 0:
+            return _("gratuite, sans participation")
+        return _("avec une participation de %(money)s %(per)s pour le foyer") % {
+            "money": money,
+            "per": per,
+        }
     text = f"{money} {per}".strip()
     if spec.max_duration_months:
         text += " " + _("pendant %(months)s mois au plus") % {"months": spec.max_duration_months}
