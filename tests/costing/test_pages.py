@@ -89,6 +89,9 @@ def test_a_finance_officer_builds_runs_and_reads_a_scenario(finance: Any) -> Non
     assert run.results["schemes"]["rmg_chenove"]["monthly_cost"] > 0
     html = client.get(reverse("costing_scenario", args=[scenario.pk])).content.decode()
     assert "Par décile de niveau de vie" in html
+    # Issue 14, item 5: the national rights the engine estimates beside the municipal aid.
+    assert "Ce que les droits nationaux comblent déjà" in html
+    assert "Part du manque déjà comblée" in html
     assert "<svg" in html
     assert "Cas types" in html
 

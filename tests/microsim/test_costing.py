@@ -454,3 +454,70 @@ def test_a_run_without_a_rules_date_asks_for_one(capsys: pytest.CaptureFixture[s
     arguments = ["--commune", "21166", "--scheme", "rmg_chenove", "--date", "2026-06-01"]
     assert main(["microsim", "run", *arguments, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["scenario"]["date"] == "2026-06-01"
+
+
+# --- issue 14, item 5: the national rights a municipal scenario already counts on ---------------
+
+
+def test_a_synthetic_population_carries_what_the_national_rights_read() -> None:
+    """Housing, housing benefit, tax bracket and earnings drawn from the commune's figures:
+    owners are fewer among the poor (Filosofi's poverty rates of owners and tenants)."""
+    population = generate(commune_targets("21166"), 4000, seed=3)
+    households = population.households
+    for column in ("statut_logement", "percoit_aide_logement", "tranche_imposition"):
+        assert households[column].null_count() == 0, column
+    poor = households["niveau_vie_annuel"] < commune_targets("21166").poverty_line_60
+    owners = households["statut_logement"] == "proprietaire"
+    assert (owners & poor).sum() / poor.sum() < (owners & ~poor).sum() / (~poor).sum()
+    taxed = households["tranche_imposition"] != "tranche_0"
+    assert abs(taxed.mean() - 0.40) < 0.01  # share of taxed households, Filosofi 2021
+    persons = population.persons
+    assert (persons["revenus_activite_mensuels"] <= persons["revenus_mensuels"]).all()
+    assert persons.filter(pl.col("age") >= 65)["revenus_activite_mensuels"].sum() == 0
+
+
+def test_the_national_rights_already_fill_part_of_the_guaranteed_income(
+    catalog: Catalog,
+) -> None:
+    """The main run evaluates the national rights too; the share of the municipal amount they
+    cover is the sum of min(national, municipal) over the municipal amount, recomputed here
+    from the evaluated households."""
+    spec = _spec(catalog, population={"commune": "21166", "households": 3000, "seed": 2})
+    population = population_for(spec)
+    evaluated = evaluate(catalog, spec, population, national=True)
+    frame = evaluated.frame
+    assert isinstance(frame, pl.DataFrame)
+    eligible = frame.filter((pl.col("rmg_chenove") > 0) & ~pl.col("national__undecided"))
+    assert eligible.height >= SECRECY
+    weights = eligible[WEIGHT]
+    municipal = eligible["rmg_chenove"]
+    national = eligible["national__amount"]
+    expected = (
+        weights * pl.Series([min(a, b) for a, b in zip(national, municipal, strict=True)])
+    ).sum() / (weights * municipal).sum()
+    summary = summarise(catalog, spec, evaluated, population.description)
+    figures = summary["schemes"]["rmg_chenove"]["national"]
+    assert figures["share_of_gap_filled"] == pytest.approx(100 * expected, abs=0.05)
+    assert 0 < figures["share_of_gap_filled"] <= 100
+    assert figures["households_undecided_sample"] == 0  # every input of the rights is drawn
+    # Without the national rights (other seeds, chunks), the section is absent, not wrong.
+    plain = summarise(catalog, spec, evaluate(catalog, spec, population), population.description)
+    assert plain["schemes"]["rmg_chenove"]["national"] is None
+
+
+def test_a_person_scheme_has_no_household_gap(catalog: Catalog) -> None:
+    spec = scenario_from_dict(
+        {
+            "name": "aide jeunes",
+            "date": "2026-06-01",
+            "population": {"commune": "25056", "households": 3000, "seed": 1},
+            "schemes": ["aide_jeunes_besancon"],
+            "seeds": [1],
+        },
+        catalog,
+        "test",
+    )
+    population = population_for(spec)
+    evaluated = evaluate(catalog, spec, population, national=True)
+    summary = summarise(catalog, spec, evaluated, population.description)
+    assert summary["schemes"]["aide_jeunes_besancon"]["national"] is None

@@ -221,6 +221,10 @@ def _results_context(run: CostingRun | None) -> dict[str, Any]:
     return {
         "results": results,
         "scheme_rows": list(results["schemes"].items()),
+        # Results stored before the national rights were evaluated have no "national" entry.
+        "national_rows": [
+            (scheme_id, s) for scheme_id, s in results["schemes"].items() if s.get("national")
+        ],
         "take_up_chart": charts.take_up_bars(results),
         "decile_chart": charts.decile_bars(results),
         "assumptions": [ASSUMPTIONS[k] for k in results.get("assumptions", {}) if k in ASSUMPTIONS],

@@ -238,6 +238,14 @@ def totals_table(summary: dict[str, Any]) -> str:
                 f"{envelope['supports_it_carries']} full supports; target group "
                 f"{_money(envelope['people_in_target'])} persons"
             )
+        national = figures.get("national")
+        if national and national["share_of_gap_filled"] is not None:
+            lines.append(
+                f"  national rights of the eligible households: "
+                f"{_money(national['monthly_national'])} EUR/month "
+                f"({_money(national['households_with_rights'])} households); they already fill "
+                f"{national['share_of_gap_filled']} % of the municipal amount"
+            )
     total = summary["total"]
     lines.append(
         f"{'total':<28} {'':>9} {_money(total['households_helped']):>9} "

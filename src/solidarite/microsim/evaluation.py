@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from solidarite.microsim.results import summarise, totals
+from solidarite.microsim.results import NATIONAL_AMOUNT, NATIONAL_UNDECIDED, summarise, totals
 from solidarite.microsim.scenario import LEVELS, ScenarioSpec
 from solidarite.microsim.store import (
     HOUSEHOLDS_FILE,
@@ -73,10 +73,28 @@ def take_up_draw(scheme_id: str, seed: int) -> pl.Expr:
     return pl.col(HOUSEHOLD_ID).hash(seed=salt).cast(pl.Float64) / float(2**64)
 
 
+def national_rights(catalog: Catalog) -> tuple[str, ...]:
+    """The national rights that pay money (not the CSS's contribution): what already fills a
+    household's gap before the municipality's aid."""
+    return tuple(
+        scheme_id
+        for scheme_id in catalog.order
+        if (scheme := catalog.schemes[scheme_id]).spec.scope == "national"
+        and scheme.spec.amount is not None
+        and scheme.spec.amount.kind == "paid"
+    )
+
+
 def evaluate(
-    catalog: Catalog, spec: ScenarioSpec, population: StoredPopulation, seed: int | None = None
+    catalog: Catalog,
+    spec: ScenarioSpec,
+    population: StoredPopulation,
+    seed: int | None = None,
+    national: bool = False,
 ) -> Evaluated:
-    """The engine over a population; take-up drawn with `seed` (the population's by default)."""
+    """The engine over a population; take-up drawn with `seed` (the population's by default).
+    With `national`, the national rights too (`national__amount`, `national__undecided`): how
+    much of the gap they already fill (their Polars plan costs seconds, so only the main run)."""
     household_inputs = [
         v.name
         for v in catalog.variables.inputs("household")
@@ -91,7 +109,7 @@ def evaluate(
         spec.date,
         spec.overrides,
         source=population.name,
-        only=spec.schemes,
+        only=[*spec.schemes, *(national_rights(catalog) if national else ())],
     )
     used = spec.population.seed if seed is None else seed
     return evaluated_frame(catalog, spec, population.households, result, used)
@@ -120,6 +138,19 @@ def evaluated_frame(
             .otherwise(0)
             .cast(pl.Int64)
             .alias(f"{scheme_id}__persons")
+        )
+    rights = [s for s in national_rights(catalog) if eligible_name(s) in result.columns]
+    if rights:
+        columns.append(
+            pl.sum_horizontal(
+                pl.when(pl.col(eligible_name(s))).then(pl.col(amount_name(s))).otherwise(0.0)
+                for s in rights
+            ).alias(NATIONAL_AMOUNT)
+        )
+        columns.append(
+            pl.any_horizontal(pl.col(eligible_name(s)).is_null() for s in rights).alias(
+                NATIONAL_UNDECIDED
+            )
         )
     sizes = households.select(HOUSEHOLD_ID, "nb_personnes")
     decided = result.join(sizes, on=HOUSEHOLD_ID, how="left").select(columns)
@@ -191,7 +222,7 @@ def run_scenario(
     report_progress(0.0, "population")
     population = population_for(spec, seeds[0])
     report_progress(1 / steps, "evaluation")
-    main = evaluate(catalog, spec, population, seeds[0])
+    main = evaluate(catalog, spec, population, seeds[0], national=True)
     reference_frame = None
     if reference is not None:
         report_progress(2 / steps, "reference")

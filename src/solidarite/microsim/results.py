@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from solidarite.microsim.evaluation import Evaluated
 
 SECRECY = 5
+# Columns of a main run (evaluation.evaluate(national=True)): the national rights a household
+# is estimated to receive each month, and whether any of them is undecided.
+NATIONAL_AMOUNT = "national__amount"
+NATIONAL_UNDECIDED = "national__undecided"
 OUTSIDE_QPV = "hors_qpv"
 MONTHS_IN_YEAR = 12
 
@@ -215,6 +219,11 @@ def _scheme_figures(
         "median_amount": median,
         "envelope": None,
     }
+    # A household's national rights against a household scheme's amount (the guaranteed income's
+    # gap); a person scheme's beneficiary is not the whole household, so it has none.
+    figures["national"] = (
+        _national_gap(frame, scheme_id) if scheme.spec.entity == "household" else None
+    )
     envelope = scheme.spec.envelope
     if envelope is not None:
         # A support (one beneficiary: a household, or a person for a person scheme) lasts the
@@ -231,6 +240,51 @@ def _scheme_figures(
             "people_in_target": figures["eligible_persons"],
         }
     return figures
+
+
+def _national_gap(frame: pl.LazyFrame, scheme_id: str) -> dict[str, Any] | None:
+    """Among the households the scheme would help (before take-up), how much of the gap it
+    fills the national rights already fill: the sum over them of the smaller of their national
+    rights and the municipal amount, against the municipal amount. Only households whose
+    national rights are decided count; cells under the secrecy threshold are hidden."""
+    if NATIONAL_AMOUNT not in frame.collect_schema().names():
+        return None
+    weight = pl.col(WEIGHT)
+    municipal = pl.col(scheme_id)
+    national = pl.col(NATIONAL_AMOUNT)
+    eligible = municipal > 0
+    decided = eligible & ~pl.col(NATIONAL_UNDECIDED)
+    sums = (
+        frame.select(
+            undecided_sample=(eligible & pl.col(NATIONAL_UNDECIDED)).sum(),
+            sample=decided.sum(),
+            with_rights_sample=(decided & (national > 0)).sum(),
+            households=(weight * decided).sum(),
+            with_rights=(weight * (decided & (national > 0))).sum(),
+            municipal=(weight * municipal * decided).sum(),
+            national=(weight * national * decided).sum(),
+            filled=(weight * pl.min_horizontal(national, municipal) * decided).sum(),
+        )
+        .collect(engine="streaming")
+        .row(0, named=True)
+    )
+    sample = int(sums["sample"])
+    shown = not secret(sample) and sample > 0
+    gap = float(sums["municipal"] or 0)
+    return {
+        "households_decided": _hidden(sample, round(float(sums["households"]), 1)),
+        "households_undecided_sample": int(sums["undecided_sample"]),
+        "households_with_rights": _hidden(
+            int(sums["with_rights_sample"]), round(float(sums["with_rights"]), 1)
+        ),
+        "monthly_national": round(float(sums["national"]), 2) if shown else None,
+        "mean_national": (
+            round(float(sums["national"]) / float(sums["households"]), 2) if shown else None
+        ),
+        "share_of_gap_filled": round(100 * float(sums["filled"]) / gap, 1)
+        if shown and gap
+        else None,
+    }
 
 
 def summarise(

@@ -158,6 +158,8 @@ def generate(
     persons = _share_resources(rng, persons, monthly, standard_of_living, targets)
     iris, qpv = _places(rng, targets, rank, size)
     residence = np.minimum(np.floor(rng.exponential(117, n)), 1200).astype(np.int64)
+    # Drawn last: the draws above (and so every earlier figure) stay the same.
+    housing = _national_inputs(rng, targets, standard_of_living)
     frame = pl.DataFrame(
         {
             HOUSEHOLD_ID: np.arange(n, dtype=np.int64),
@@ -170,9 +172,40 @@ def generate(
             QPV: qpv,
             "uc": uc,
             "nb_personnes": size.astype(np.int64),
+            **housing,
         }
     )
     return SyntheticPopulation(frame, persons, targets.code, seed)
+
+
+def _national_inputs(
+    rng: np.random.Generator, targets: CommuneTargets, standard_of_living: np.ndarray
+) -> dict[str, np.ndarray]:
+    """What the national rights read besides resources (targets.ASSUMPTIONS["housing"]):
+    owners drawn with the owner-occupier share split by the poverty rates of owners and tenants,
+    housing benefit for poor tenants, the tax bracket by rank against the taxed share. A commune
+    without these figures gets none of them (the national rights then stay undecided)."""
+    needed = ("owner_occupier_share", "poverty_rate_60_owners", "share_taxed_households")
+    if any(name not in targets.figures for name in needed):
+        return {}
+    n = standard_of_living.size
+    poor = standard_of_living < targets.poverty_line_60
+    owners = targets.value("owner_occupier_share") / 100
+    rate = max(targets.value("poverty_rate_60") / 100, 1e-6)
+    poor_owner = min(1.0, owners * targets.value("poverty_rate_60_owners") / 100 / rate)
+    other_owner = min(
+        1.0, owners * (1 - targets.value("poverty_rate_60_owners") / 100) / (1 - rate)
+    )
+    owner = rng.random(n) < np.where(poor, poor_owner, other_owner)
+    taxed_share = targets.value("share_taxed_households") / 100
+    order = np.argsort(np.argsort(standard_of_living, kind="stable"), kind="stable")
+    taxed = order >= n * (1 - taxed_share)
+    high = standard_of_living >= targets.value("d9_disposable_income_per_cu")
+    return {
+        "statut_logement": np.where(owner, "proprietaire", "locataire"),
+        "percoit_aide_logement": ~owner & poor,
+        "tranche_imposition": np.select([~taxed, high], ["tranche_0", "au_dela"], "tranche_11"),
+    }
 
 
 def _persons(
@@ -280,6 +313,13 @@ def _share_resources(
         .with_columns(_share=pl.col("_share") / pl.col("_share").sum().over(HOUSEHOLD_ID))
         .with_columns(
             revenus_mensuels=(pl.col("_monthly") * pl.col("_share")).round(0),
+            # Earnings: the resources of adults of working age who work (neither unemployed
+            # nor studying); pensions, unemployment benefit and the rest otherwise.
+            revenus_activite_mensuels=pl.when(
+                pl.col("age").is_between(18, 64) & ~pl.col("etudiant") & ~pl.col("_unemployed")
+            )
+            .then((pl.col("_monthly") * pl.col("_share")).round(0))
+            .otherwise(0.0),
             percoit_rsa=pl.col("_poor")
             & (pl.col("age") >= 25)
             & role.is_in(["demandeur", "conjoint"]),

@@ -169,6 +169,19 @@ ASSUMPTIONS: dict[str, dict[str, str]] = {
         "half of the unemployed (census 2022 rates by age); CEJ: 10 % of 18-25 year-olds "
         "neither working nor studying; AAH: 3 % of 20-64 year-olds.",
     },
+    "housing": {
+        "fr": "Logement : propriétaires tirés selon la part des propriétaires occupants (RP "
+        "2022), répartie entre ménages pauvres et non pauvres par les taux de pauvreté des "
+        "propriétaires et des locataires (Filosofi 2021) ; les autres sont locataires ; une "
+        "aide au logement pour les locataires pauvres. Tranche d'imposition : les ménages les "
+        "plus aisés, dans la part des ménages imposés (Filosofi), à 11 %, ou au-delà au-dessus "
+        "de D9. Revenus d'activité : les ressources des 18-64 ans ni au chômage ni étudiants.",
+        "en": "Housing: owners drawn with the owner-occupier share (census 2022), split between "
+        "poor and other households by the poverty rates of owners and tenants (Filosofi 2021); "
+        "the others rent; housing benefit for poor tenants. Tax bracket: the best-off "
+        "households, within the share of taxed households (Filosofi), at 11 %, or above it "
+        "over D9. Earnings: the resources of 18-64 year-olds neither unemployed nor studying.",
+    },
     "residence": {
         "fr": "Ancienneté dans la commune : loi exponentielle de moyenne 117 mois (5 % des "
         "ménages arrivés depuis moins de 6 mois, 10 % depuis moins d'un an).",
