@@ -258,3 +258,33 @@ def test_the_recap_lists_every_answer_and_changing_one_keeps_the_others(client: 
 def test_changing_a_question_that_is_not_one_is_not_found(client: Client, key: str) -> None:
     _run(client, 1, YOUNG_BESANCON)
     assert client.get(reverse("simulator_change", args=[key])).status_code == 404
+
+
+def test_each_answer_page_evaluates_the_household_once(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, item 5: the page shown evaluates; posting its answers reads the page's
+    questions back from the session and evaluates nothing (it used to evaluate twice)."""
+    catalog = get_catalog()
+    calls: list[int] = []
+    evaluate = type(catalog).evaluate
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return evaluate(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(catalog), "evaluate", counted)
+    client.post(reverse("simulator_start"), {"size": "1"})
+    page = client.get(reverse("simulator_questions"))
+    assert len(calls) == 1
+    data = {
+        name: _default(field, "non") if "commune" not in name else "25056"
+        for name, field in page.context["form"].fields.items()
+    }
+    response = client.post(reverse("simulator_questions"), data)
+    assert response.status_code == 302
+    assert len(calls) == 1  # posting the answers: no evaluation
+    client.get(response["Location"])
+    assert len(calls) == 2  # the next page: one
+    # A stale page (another step) is not taken for the pending one: it is evaluated again.
+    assert client.post(reverse("simulator_step", args=[1]), data).status_code == 302

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from solidarite.cases.models import CaseFile
-from solidarite.rules.household import relevant_inputs
+from solidarite.rules.household import needed_schemes, relevant_inputs
 from solidarite.rules.model import AmountSpec
+from solidarite.rules.outcomes import age_at
 from solidarite.rules.results import SchemeResult
 from solidarite.rules.territory import OTHER
 from solidarite.schemes.services import get_catalog, translated
@@ -43,6 +44,43 @@ def rights_questions(file: CaseFile) -> frozenset[str]:
 
 def evaluate_situation(scheme_id: str, situation: dict[str, Any], on: dt.date) -> SchemeResult:
     return get_catalog().evaluate(situation, on, only=[scheme_id]).get(scheme_id, 0)
+
+
+def evaluate_months(
+    scheme_id: str, situation: dict[str, Any], dates: list[dt.date]
+) -> list[SchemeResult]:
+    """The scheme's result at each date, evaluated once per distinct period: dates with the
+    same parameter values, the same schemes in force and the same ages (in years, or in
+    months when a scheme read reads them) share one evaluation. A contract's twelve months
+    usually need one or two (a revaluation in April, a birthday)."""
+    catalog = get_catalog()
+    needed = sorted(needed_schemes(catalog.schemes, {scheme_id}))
+    inputs = relevant_inputs(catalog.schemes, scheme_id)
+    months = any(
+        v.spec.age_of is not None and v.spec.age_of.unit == "months" and v.name in inputs
+        for v in catalog.variables.by_name.values()
+    )
+    births = [
+        dt.date.fromisoformat(str(person["date_naissance"]))
+        for person in situation.get("persons", [])
+        if person.get("date_naissance")
+    ]
+    found: dict[str, SchemeResult] = {}
+    results = []
+    for date in dates:
+        values = catalog.values_at(date, {})
+        ages = [age_at(min(birth, date), date) for birth in births]
+        key = repr(
+            (
+                [(s, sorted(values[s].items())) for s in needed],
+                [catalog.schemes[s].in_force(date) for s in needed],
+                [age if months else age[0] for age in ages],
+            )
+        )
+        if key not in found:
+            found[key] = evaluate_situation(scheme_id, situation, date)
+        results.append(found[key])
+    return results
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from solidarite.cases.decision import evaluate_situation
+from solidarite.cases.decision import evaluate_months
 from solidarite.cases.models import CaseFile
 from solidarite.payments import envelopes, states
 from solidarite.payments.models import BatchStatus, Payment, PaymentKind, PaymentStatus
@@ -35,11 +35,15 @@ def monthly_amounts(file: CaseFile, start: dt.date) -> list[tuple[dt.date, Decim
     spec = get_catalog().schemes[file.scheme_id].spec
     months = spec.max_duration_months or 12
     snapshot_amount = (file.decision_snapshot or {}).get("amount") or 0
+    dues = [start + relativedelta(months=i) for i in range(months)]
+    # The file's scheme only, once per distinct period (not the catalog at each due date).
+    results = (
+        evaluate_months(file.scheme_id, file.decision_inputs, dues) if file.decision_inputs else []
+    )
     rows = []
-    for i in range(months):
-        due = start + relativedelta(months=i)
-        if file.decision_inputs:
-            result = evaluate_situation(file.scheme_id, file.decision_inputs, due)
+    for i, due in enumerate(dues):
+        if results:
+            result = results[i]
             value = result.amount if result.in_force and result.amount else 0
         else:
             value = snapshot_amount

@@ -17,6 +17,9 @@ class Answers:
     # The pages already answered, in order, each as its question keys (key_text): the
     # "previous" button and the browser's Back return to them with their answers.
     pages: list[list[str]] = field(default_factory=list)
+    # The new page last shown (its step and question keys): its answers are read against it,
+    # so that posting them does not evaluate the household a second time.
+    pending: tuple[int, list[str]] | None = None
 
     @property
     def started(self) -> bool:
@@ -87,7 +90,14 @@ def load(request: HttpRequest) -> Answers:
         persons=[dict(p) for p in data.get("persons", [])],
         skipped=list(data.get("skipped", [])),
         pages=[list(page) for page in data.get("pages", [])],
+        pending=_pending(data.get("pending")),
     )
+
+
+def _pending(raw: Any) -> tuple[int, list[str]] | None:
+    if not isinstance(raw, list | tuple) or len(raw) != 2 or not isinstance(raw[0], int):
+        return None
+    return raw[0], [str(key) for key in raw[1]]
 
 
 def save(request: HttpRequest, answers: Answers) -> None:
@@ -96,6 +106,7 @@ def save(request: HttpRequest, answers: Answers) -> None:
         "persons": answers.persons,
         "skipped": answers.skipped,
         "pages": answers.pages,
+        "pending": list(answers.pending) if answers.pending else None,
     }
 
 

@@ -65,17 +65,24 @@ def questions(request: HttpRequest, step: int | None = None) -> HttpResponse:
     elif step < 1 or step > len(answers.pages) + 1:
         return redirect("simulator_step", step=len(answers.pages) + 1)
     catalog = get_catalog()
-    result = _evaluate(answers)
+    # One evaluation per page: the page shown reads it; posting its answers reads the page's
+    # questions back (an answered page, or the new page last shown) and evaluates nothing.
+    result: HouseholdResult | None = None
+    initial: dict[str, Any] = {}
     if step <= len(answers.pages):
         page = _page_questions(answers, answers.pages[step - 1])
         initial = {
             session_answers.key_text(q.key): initial_value(q, answers.value(q.key)) for q in page
         }
+    elif request.method == "POST" and answers.pending and answers.pending[0] == step:
+        page = _page_questions(answers, answers.pending[1])
     else:
+        result = _evaluate(answers)
         page = next_page(deciding_questions(catalog, answers, result))
-        initial = {}
         if not page:
             return redirect("simulator_results")
+        answers.pending = (step, [session_answers.key_text(q.key) for q in page])
+        session_answers.save(request, answers)
     form = QuestionsForm(page, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         for key, value in form.answers():
@@ -85,8 +92,11 @@ def questions(request: HttpRequest, step: int | None = None) -> HttpResponse:
             *answers.pages[: step - 1],
             [session_answers.key_text(q.key) for q in page],
         ]
+        answers.pending = None
         session_answers.save(request, answers)
         return redirect("simulator_step", step=step + 1)
+    if result is None:
+        result = _evaluate(answers)
     # Progress in schemes a resident understands: a scheme counts once, when its answer is
     # known for every member it concerns.
     schemes = {r.scheme_id for r in result.results}

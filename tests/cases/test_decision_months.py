@@ -1,0 +1,56 @@
+"""Issue 13, item 5: a payment schedule evaluates the file's scheme once per distinct period,
+with the same amounts as evaluating it at every due date."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from solidarite.cases import decision
+
+SITUATION = {
+    "household": {"commune_residence": "25056"},
+    "persons": [
+        {
+            "date_naissance": "2000-09-15",
+            "role": "demandeur",
+            "percoit_rsa": False,
+            "percoit_garantie_jeunes": False,
+            "percoit_are": False,
+            "revenus_mensuels": 0,
+        }
+    ],
+}
+
+
+def test_one_evaluation_per_distinct_period_and_the_same_amounts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Born 15 September 2000: 25 until 14 September 2026, then too old for the youth aid; the
+    # RSA the aid reads is revalued on 1 April.
+    dates = [dt.date(2026, 1, 20) + relativedelta(months=i) for i in range(12)]
+    each = [decision.evaluate_situation("aide_jeunes_besancon", SITUATION, d) for d in dates]
+    calls: list[dt.date] = []
+    original = decision.evaluate_situation
+
+    def counted(scheme_id: str, situation: dict[str, Any], on: dt.date) -> Any:
+        calls.append(on)
+        return original(scheme_id, situation, on)
+
+    monkeypatch.setattr(decision, "evaluate_situation", counted)
+    once = decision.evaluate_months("aide_jeunes_besancon", SITUATION, dates)
+    assert [(r.eligible, r.amount) for r in once] == [(r.eligible, r.amount) for r in each]
+    assert [r.eligible for r in once].count(True) == 8  # January to August
+    # A new period starts with a revaluation (the RSA and CEJ in April, the prime d'activité's
+    # three reference months) or a birthday; the months between share an evaluation.
+    assert dt.date(2026, 4, 20) in calls
+    assert dt.date(2026, 9, 20) in calls
+    assert len(calls) < len(dates)
+    catalog = decision.get_catalog()
+    needed = decision.needed_schemes(catalog.schemes, {"aide_jeunes_besancon"})
+    for date in sorted(set(dates) - set(calls)):
+        last = max(c for c in calls if c < date)
+        assert all(
+            catalog.values_at(date, {})[s] == catalog.values_at(last, {})[s] for s in needed
+        ), date
