@@ -121,7 +121,8 @@ class Catalog:
             )
         order = self.ordered
         if only is not None:
-            needed = household_engine.needed_schemes(self.schemes, set(only))
+            answered = frozenset(name for name, is_known in known.items() if is_known)
+            needed = household_engine.needed_schemes(self.schemes, set(only), answered)
             order = tuple(scheme for scheme in order if scheme.id in needed)
         state = household_engine.run(
             self.variables, order, self.space, answers, persons, date, values
@@ -190,7 +191,9 @@ class Catalog:
         values = self.values_at(date, self.scheme_overrides(overrides or {}))
         schemes = self.ordered
         if only is not None:
-            needed = household_engine.needed_schemes(self.schemes, set(only))
+            # An answered-else-computed column with every answer given needs no fallback: a
+            # population that says who receives RSA does not compute the RSA for it.
+            needed = household_engine.needed_schemes(self.schemes, set(only), complete)
             schemes = tuple(scheme for scheme in self.ordered if scheme.id in needed)
         return population_engine.population_plan(
             self.variables,

@@ -115,6 +115,11 @@ def _in(a: Any, options: frozenset[Any]) -> Any:
     return None if a is None else a in options
 
 
+def _else(answer: Any, computed: Any) -> Any:
+    """Answered, else computed (`when_unanswered`): the answer wins whenever there is one."""
+    return computed if answer is None else answer
+
+
 def _pick(predicate: Any, then: Any, otherwise: Any) -> Any:
     return then if predicate is True else otherwise
 
@@ -193,6 +198,7 @@ HELPERS: dict[str, Any] = {
     "_in": _in,
     "_pick": _pick,
     "_coalesce": _coalesce,
+    "_else": _else,
     "_greatest": _greatest,
     "_least": _least,
     "_abs": _unary(abs),
@@ -320,13 +326,16 @@ def build(variables: VariableSet, schemes: Sequence[Scheme]) -> Program:
             lines.append(f"    H[{variable.name!r}] = {text}")
     commune = variables.commune_variable()
     for scheme in schemes:
-        lines += _scheme_lines(scheme, source, commune.name if commune else None)
+        lines += _scheme_lines(scheme, source, commune.name if commune else None, variables)
     lines.append("    return R")
     text = "\n".join(lines)
     namespace: dict[str, Any] = dict(HELPERS, K=source.constants)
     exec(compile(text, "<solidarite catalog>", "exec"), namespace)  # our own generated source
     by_id = {scheme.id: scheme for scheme in schemes}
-    leaves = {scheme.id: relevant_inputs(by_id, scheme.id) for scheme in schemes}
+    # An answered-else-computed input never stops the fast path: unanswered, the scheme reads
+    # the right it falls back on, whose own answers are among the leaves.
+    optional = {v.name for v in variables.by_name.values() if v.spec.when_unanswered}
+    leaves = {scheme.id: relevant_inputs(by_id, scheme.id) - optional for scheme in schemes}
     return Program(namespace["run"], leaves, text)
 
 
@@ -348,7 +357,9 @@ def _aggregate_lines(
     return [f"    _v = {values}", f"    H[{name!r}] = {pick}(_v) if _v else None"]
 
 
-def _scheme_lines(scheme: Scheme, source: _Source, commune: str | None) -> list[str]:
+def _scheme_lines(
+    scheme: Scheme, source: _Source, commune: str | None, variables: VariableSet
+) -> list[str]:
     sid = scheme.id
     lines = [f"    Q = V[{sid!r}]"]
 
@@ -364,6 +375,17 @@ def _scheme_lines(scheme: Scheme, source: _Source, commune: str | None) -> list[
             return f"_num({value})" if parameter.dtype.is_numeric() else value
         if name == TERRITORY:
             return f"_in(E[{commune!r}], C[{sid!r}])"
+        if name in scheme.fallbacks:
+            computed = source.expression(scheme.fallbacks[name].tree, local)
+            return f"_else(E[{name!r}], {computed})"
+        if name in scheme.recomputed:
+            # A derived variable over an answered-else-computed input, as this scheme sees it.
+            formula = variables.by_name[name].formula
+            assert formula is not None
+            text = source.expression(formula.tree, local)
+            if variables.by_name[name].spec.type == "float":
+                text = f"_round({text}, {outcomes.FLOAT_DECIMALS})"
+            return text
         return f"E[{name!r}]"
 
     conditions = ", ".join(source.expression(c.formula.tree, local) for c in scheme.conditions)

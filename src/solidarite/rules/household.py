@@ -356,8 +356,11 @@ def _spread(values: tuple[Any, ...], limit: int = 12) -> tuple[Any, ...]:
     return tuple(values[round(i * step)] for i in range(limit))
 
 
-def needed_schemes(by_id: Mapping[str, Scheme], scheme_ids: set[str]) -> frozenset[str]:
-    """The schemes and every scheme they read, transitively."""
+def needed_schemes(
+    by_id: Mapping[str, Scheme], scheme_ids: set[str], answered: frozenset[str] = frozenset()
+) -> frozenset[str]:
+    """The schemes and every scheme they read, transitively (not the national rights behind
+    answered-else-computed inputs that are answered everywhere: `answered`)."""
     seen: set[str] = set()
     pending = list(scheme_ids)
     while pending:
@@ -365,7 +368,7 @@ def needed_schemes(by_id: Mapping[str, Scheme], scheme_ids: set[str]) -> frozens
         if current in seen or current not in by_id:
             continue
         seen.add(current)
-        pending += by_id[current].reads_schemes
+        pending += by_id[current].reads_schemes_given(answered)
     return frozenset(seen)
 
 

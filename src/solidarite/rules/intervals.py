@@ -397,26 +397,38 @@ def null_test(a: Value, negate: bool) -> Value:
 Lookup = Callable[[str], Value]
 
 
-def evaluate(node: Node, lookup: Lookup) -> Value:
-    """The value of an expression tree, whichever back-end `lookup` gives values for."""
+Keep = Callable[[Value], Value]
+
+
+def evaluate(node: Node, lookup: Lookup, keep: Keep | None = None) -> Value:
+    """The value of an expression tree, whichever back-end `lookup` gives values for.
+
+    `keep`, when given, sees the value of every operation as it is built: the population
+    back-end turns a large one into columns, so that the interval rules, which read an operand's
+    bounds several times, do not copy whole sub-trees into their parents (the prime d'activité's
+    plan grew to millions of nodes with unknown answers)."""
     if isinstance(node, Column):
         return lookup(node.name)
     if isinstance(node, Constant):
         return constant(node.value)
     if isinstance(node, Case):
-        predicate = evaluate(node.predicate, lookup)
+        predicate = evaluate(node.predicate, lookup, keep)
         # A predicate already decided (a known answer, a parameter) needs one branch only:
         # large schemes (the prime d'activité's three months) skip what cannot be taken.
         take_then = can_be_true(predicate)
         take_otherwise = s.or_(can_be_false(predicate), predicate.null)
         if take_then is False and take_otherwise is True:
-            return evaluate(node.otherwise, lookup)
+            return evaluate(node.otherwise, lookup, keep)
         if take_otherwise is False and take_then is True:
-            return evaluate(node.then, lookup)
-        return case(predicate, evaluate(node.then, lookup), evaluate(node.otherwise, lookup))
-    if isinstance(node, InList):
-        return in_list(evaluate(node.arg, lookup), node.values)
-    return _call(node, [evaluate(arg, lookup) for arg in node.args])
+            return evaluate(node.then, lookup, keep)
+        result = case(
+            predicate, evaluate(node.then, lookup, keep), evaluate(node.otherwise, lookup, keep)
+        )
+    elif isinstance(node, InList):
+        result = in_list(evaluate(node.arg, lookup, keep), node.values)
+    else:
+        result = _call(node, [evaluate(arg, lookup, keep) for arg in node.args])
+    return keep(result) if keep is not None else result
 
 
 _COMPARISONS = frozenset({"=", "<>", "<", "<=", ">", ">="})

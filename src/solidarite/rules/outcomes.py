@@ -66,6 +66,7 @@ def scheme_lookup(
     variables: VariableSet,
     values: Mapping[str, Resolved],
     lookup: iv.Lookup,
+    keep: iv.Keep | None = None,
 ) -> iv.Lookup:
     """Names as a scheme's expressions see them: its parameters and scales, its territory, then
     variables and other schemes' results."""
@@ -77,7 +78,7 @@ def scheme_lookup(
             return cache[name]
         parameter = scheme.parameters.get(name)
         if parameter is not None and parameter.base is not None:
-            base = iv.evaluate(parameter.base.tree, local)
+            base = iv.evaluate(parameter.base.tree, local, keep)
             assert parameter.spec.scale is not None
             result = iv.scale(
                 base, brackets_of(values[name]), parameter.spec.scale.type == "marginal"
@@ -87,12 +88,18 @@ def scheme_lookup(
         elif name == TERRITORY and commune is not None:
             result = iv.in_list(lookup(commune.name), tuple(sorted(scheme.communes)))
         elif name in scheme.fallbacks:
-            result = answered_else(lookup(name), iv.evaluate(scheme.fallbacks[name].tree, local))
+            answer = lookup(name)
+            # Answered everywhere: the right it falls back on is not read (nor evaluated).
+            result = (
+                answer
+                if iv.is_point(answer)
+                else answered_else(answer, iv.evaluate(scheme.fallbacks[name].tree, local, keep))
+            )
         elif name in scheme.recomputed:
             # A derived variable that reads an answered-else-computed input, seen by this scheme.
             variable = variables.by_name[name]
             assert variable.formula is not None
-            result = iv.evaluate(variable.formula.tree, local)
+            result = iv.evaluate(variable.formula.tree, local, keep)
             if variable.spec.type == "float":
                 result = rounded(result)
         else:
@@ -126,9 +133,10 @@ def scheme_outcome(
     variables: VariableSet,
     values: Mapping[str, Resolved],
     lookup: iv.Lookup,
+    keep: iv.Keep | None = None,
 ) -> Outcome:
-    local = scheme_lookup(scheme, variables, values, lookup)
-    conditions = tuple(iv.evaluate(c.formula.tree, local) for c in scheme.conditions)
+    local = scheme_lookup(scheme, variables, values, lookup, keep)
+    conditions = tuple(iv.evaluate(c.formula.tree, local, keep) for c in scheme.conditions)
     sure = s.all_([iv.surely_true(c) for c in conditions])
     if all(iv.is_point(c) and c.kind == "bool" for c in conditions):
         possible = sure  # known answers: one expression, which later steps recognise
@@ -136,7 +144,7 @@ def scheme_outcome(
         possible = s.all_([iv.can_be_true(c) for c in conditions])
     if scheme.amount is None:
         return Outcome(conditions, sure, possible, None, None)
-    amount = iv.as_number(iv.evaluate(scheme.amount.tree, local))
+    amount = iv.as_number(iv.evaluate(scheme.amount.tree, local, keep))
     if amount.kind == "null" or amount.value is False:
         amount = iv.constant(0.0)  # surely NULL: no money
     if sure is possible and iv.is_point(amount):

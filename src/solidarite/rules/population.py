@@ -11,6 +11,7 @@ scheme, `<id>__beneficiaries`.
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as default
 
 import polars as pl
 
@@ -30,20 +31,69 @@ def beneficiaries_column(scheme_id: str) -> str:
     return f"{scheme_id}__beneficiaries"
 
 
+TEMPORARY = "_t"  # prefix of the columns `Frame.keep` makes
+KEEP_ABOVE = 2_000  # characters of an expression's text beyond which it becomes a column
+
+
 @dataclass
 class Frame:
     """A lazy frame and the values its columns hold."""
 
     lazy: pl.LazyFrame
     env: dict[str, Value]
+    # Operations turned into columns by `keep`, waiting for the next `add`: (depth, name, expr).
+    staged: list[tuple[int, str, pl.Expr]] = default(default_factory=list)
+    depth: dict[str, int] = default(default_factory=dict)
 
     def add(self, named: Sequence[tuple[str, Value]]) -> None:
+        self._flush()
         exprs: list[pl.Expr] = []
         for name, value in named:
             parts, self.env[name] = _materialise(name, value)
             exprs += parts
         if exprs:
             self.lazy = self.lazy.with_columns(exprs)
+
+    def keep(self, value: Value) -> Value:
+        """A large operation's bounds as columns (`iv.evaluate(keep=...)`): the rules that read
+        them then copy a column name, not a sub-tree. One `with_columns` per depth."""
+        parts: dict[str, Scalar] = {}
+        changed = False
+        for part in ("lo", "hi", "null", "value"):
+            component = getattr(value, part)
+            if part == "hi" and value.hi is value.lo and "lo" in parts:
+                parts["hi"] = parts["lo"]
+                continue
+            if (
+                isinstance(component, pl.Expr)
+                and not component.meta.is_column()
+                and len(str(component)) > KEEP_ABOVE
+                and component.meta.root_names()
+            ):
+                name = f"{TEMPORARY}{len(self.depth)}@{part}"
+                roots = component.meta.root_names()
+                self.depth[name] = 1 + max(self.depth.get(r, 0) for r in roots)
+                self.staged.append((self.depth[name], name, component.alias(name)))
+                parts[part] = pl.col(name)
+                changed = True
+            else:
+                parts[part] = component
+        if not changed:
+            return value
+        return Value(
+            value.kind,
+            parts["lo"],
+            parts["hi"],
+            parts["null"],
+            parts["value"],
+            value.domain,
+            value.certain,
+        )
+
+    def _flush(self) -> None:
+        for depth in sorted({d for d, _, _ in self.staged}):
+            self.lazy = self.lazy.with_columns(e for d, _, e in self.staged if d == depth)
+        self.staged.clear()
 
 
 def _columnar(expr: pl.Expr) -> pl.Expr:
@@ -356,7 +406,8 @@ def population_plan(
                 named
                 for scheme in level
                 for named in _published(
-                    scheme, _outcome(scheme, variables, values, date, home.env.__getitem__)
+                    scheme,
+                    _outcome(scheme, variables, values, date, home.env.__getitem__, home.keep),
                 )
             ]
         )
@@ -368,7 +419,9 @@ def population_plan(
     household_columns = [
         c
         for c in home.lazy.collect_schema().names()
-        if c != HOUSEHOLD_ID and c not in people.lazy.collect_schema().names()
+        if c != HOUSEHOLD_ID
+        and c not in people.lazy.collect_schema().names()
+        and not c.startswith(TEMPORARY)
     ]
     members = Frame(
         people.lazy.join(
@@ -387,7 +440,10 @@ def population_plan(
                 named
                 for scheme in level
                 for named in _published(
-                    scheme, _outcome(scheme, variables, values, date, members.env.__getitem__)
+                    scheme,
+                    _outcome(
+                        scheme, variables, values, date, members.env.__getitem__, members.keep
+                    ),
                 )
             ]
         )
@@ -421,10 +477,11 @@ def _outcome(
     values: Mapping[str, Mapping[str, Resolved]],
     date: dt.date,
     lookup: iv.Lookup,
+    keep: iv.Keep | None = None,
 ) -> Outcome:
     if not scheme.in_force(date):
         return outcomes.not_in_force(scheme)
-    return outcomes.scheme_outcome(scheme, variables, values[scheme.id], lookup)
+    return outcomes.scheme_outcome(scheme, variables, values[scheme.id], lookup, keep)
 
 
 def _published(scheme: Scheme, outcome: Outcome) -> list[tuple[str, Value]]:

@@ -148,6 +148,15 @@ class Scheme:
         parts = (*self.formulas, *self.fallbacks.values())
         return frozenset().union(*(f.schemes for f in parts))
 
+    def reads_schemes_given(self, answered: frozenset[str]) -> frozenset[str]:
+        """The schemes read when the answered-else-computed inputs in `answered` have an
+        answer everywhere: their fallbacks are not needed."""
+        parts = (
+            *self.formulas,
+            *(f for name, f in self.fallbacks.items() if name not in answered),
+        )
+        return frozenset().union(*(f.schemes for f in parts))
+
     @property
     def inputs(self) -> frozenset[str]:
         """Every input the scheme's result can depend on, other schemes' aside."""
