@@ -111,19 +111,20 @@ class Catalog:
         answers, persons = validated(self.models, self.variables, household, source)
         values = self.values_at(date, by_scheme)
         known = compiled.known_answers(self.variables, answers, persons)
-        if fast and compiled.applies(self.program, known, self.order):
-            # Every answer any scheme can read is known: the compiled fast path.
-            found = compiled.results(self, self.program, answers, persons, date, values)
-            return HouseholdResult(
-                date,
-                tuple(sorted(found, key=self._result_order)),
-                _missing_inputs(self.variables, answers, persons),
-            )
         order = self.ordered
         if only is not None:
             answered = frozenset(name for name, is_known in known.items() if is_known)
             needed = household_engine.needed_schemes(self.schemes, set(only), answered)
             order = tuple(scheme for scheme in order if scheme.id in needed)
+        program = self.program if only is None else self._program_for(order)
+        if fast and compiled.applies(program, known, [scheme.id for scheme in order]):
+            # Every answer the schemes can read is known: the compiled fast path.
+            found = compiled.results(self, program, answers, persons, date, values, order)
+            return HouseholdResult(
+                date,
+                tuple(sorted(found, key=self._result_order)),
+                _missing_inputs(self.variables, answers, persons),
+            )
         state = household_engine.run(
             self.variables, order, self.space, answers, persons, date, values
         )
@@ -148,6 +149,18 @@ class Catalog:
     def program(self) -> compiled.Program:
         """The catalog as one Python function, for households whose answers are all known."""
         return compiled.build(self.variables, self.ordered)
+
+    def _program_for(self, schemes: tuple[Scheme, ...]) -> compiled.Program:
+        """The compiled function of a part of the catalog (`evaluate(only=...)`), built once."""
+        key = tuple(scheme.id for scheme in schemes)
+        found = self._programs.get(key)
+        if found is None:
+            found = self._programs[key] = compiled.build(self.variables, schemes)
+        return found
+
+    @cached_property
+    def _programs(self) -> dict[tuple[str, ...], compiled.Program]:
+        return {}
 
     @cached_property
     def _position(self) -> dict[str, int]:

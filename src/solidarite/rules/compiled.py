@@ -115,11 +115,6 @@ def _in(a: Any, options: frozenset[Any]) -> Any:
     return None if a is None else a in options
 
 
-def _else(answer: Any, computed: Any) -> Any:
-    """Answered, else computed (`when_unanswered`): the answer wins whenever there is one."""
-    return computed if answer is None else answer
-
-
 def _pick(predicate: Any, then: Any, otherwise: Any) -> Any:
     return then if predicate is True else otherwise
 
@@ -198,7 +193,6 @@ HELPERS: dict[str, Any] = {
     "_in": _in,
     "_pick": _pick,
     "_coalesce": _coalesce,
-    "_else": _else,
     "_greatest": _greatest,
     "_least": _least,
     "_abs": _unary(abs),
@@ -289,8 +283,10 @@ class Program:
     """The catalog as one compiled Python function, and what it needs to apply."""
 
     function: Callable[..., Any]
-    leaves: Mapping[str, frozenset[str]]  # per scheme: the answers it can read
+    leaves: Mapping[str, frozenset[str]]  # per scheme: the answers it always reads
     source: str
+    # per scheme and answered-else-computed input: the answers read when it is unanswered
+    fallback_leaves: Mapping[str, Mapping[str, frozenset[str]]]
 
 
 def build(variables: VariableSet, schemes: Sequence[Scheme]) -> Program:
@@ -332,11 +328,27 @@ def build(variables: VariableSet, schemes: Sequence[Scheme]) -> Program:
     namespace: dict[str, Any] = dict(HELPERS, K=source.constants)
     exec(compile(text, "<solidarite catalog>", "exec"), namespace)  # our own generated source
     by_id = {scheme.id: scheme for scheme in schemes}
-    # An answered-else-computed input never stops the fast path: unanswered, the scheme reads
-    # the right it falls back on, whose own answers are among the leaves.
-    optional = {v.name for v in variables.by_name.values() if v.spec.when_unanswered}
-    leaves = {scheme.id: relevant_inputs(by_id, scheme.id) - optional for scheme in schemes}
-    return Program(namespace["run"], leaves, text)
+    # An answered-else-computed input never stops the fast path by itself: answered, it is
+    # read; unanswered, the right it falls back on is, and then its answers are needed too.
+    optional = frozenset(v.name for v in variables.by_name.values() if v.spec.when_unanswered)
+    leaves: dict[str, frozenset[str]] = {}
+    fallbacks: dict[str, dict[str, frozenset[str]]] = {}
+    for scheme in schemes:
+        own = frozenset().union(*(f.inputs for f in scheme.formulas))
+        reads = frozenset().union(*(f.schemes for f in scheme.formulas))
+        leaves[scheme.id] = (
+            own.union(*(relevant_inputs(by_id, r) for r in reads if r in by_id)) - optional
+        )
+        fallbacks[scheme.id] = {
+            name: (
+                formula.inputs.union(
+                    *(relevant_inputs(by_id, r) for r in formula.schemes if r in by_id)
+                )
+                - optional
+            )
+            for name, formula in scheme.fallbacks.items()
+        }
+    return Program(namespace["run"], leaves, text, fallbacks)
 
 
 def _aggregate_lines(
@@ -377,7 +389,8 @@ def _scheme_lines(
             return f"_in(E[{commune!r}], C[{sid!r}])"
         if name in scheme.fallbacks:
             computed = source.expression(scheme.fallbacks[name].tree, local)
-            return f"_else(E[{name!r}], {computed})"
+            # Lazy: answered, the right it falls back on is never read (it may not be run).
+            return f"(E[{name!r}] if E[{name!r}] is not None else {computed})"
         if name in scheme.recomputed:
             # A derived variable over an answered-else-computed input, as this scheme sees it.
             formula = variables.by_name[name].formula
@@ -425,8 +438,16 @@ def _scheme_lines(
 
 
 def applies(program: Program, known: Mapping[str, bool], scheme_ids: Sequence[str]) -> bool:
-    """Every answer each scheme can read is known (for every member)."""
-    return all(known.get(name, False) for sid in scheme_ids for name in program.leaves[sid])
+    """Every answer each scheme can read is known (for every member): an answered-else-computed
+    input is answered, or the answers of what it falls back on are."""
+    return all(
+        all(known.get(name, False) for name in program.leaves[sid])
+        and all(
+            known.get(optional, False) or all(known.get(name, False) for name in needed)
+            for optional, needed in program.fallback_leaves[sid].items()
+        )
+        for sid in scheme_ids
+    )
 
 
 def known_answers(
@@ -490,15 +511,17 @@ def results(
     persons: Sequence[Env],
     date: dt.date,
     values: Mapping[str, Mapping[str, Resolved]],
+    schemes: Sequence[Scheme] | None = None,
 ) -> list[SchemeResult]:
-    """Run the compiled catalog and shape each scheme's result with its explanation."""
+    """Run the compiled catalog (or the part `schemes` it was built for) and shape each
+    scheme's result with its explanation."""
     home = household_env(catalog.variables, household)
     members = [person_env(catalog.variables, p, date) for p in persons]
     covered = {s.id: s.communes for s in catalog.ordered}
     in_force = {s.id for s in catalog.ordered if s.in_force(date)}
     raw = program.function(home, members, date, values, covered, in_force)
     found: list[SchemeResult] = []
-    for scheme in catalog.ordered:
+    for scheme in catalog.ordered if schemes is None else schemes:
         for member, conditions, ok, amount, bases, env in raw[scheme.id]:
             if not scheme.in_force(date):
                 found.append(not_in_force(scheme, member, date))
