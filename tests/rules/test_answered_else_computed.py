@@ -210,3 +210,21 @@ def test_a_right_that_reads_what_it_decides_is_a_cycle(tmp_path: Path) -> None:
         'schemes/minimum.yaml:14: conditions: "percoit_minimum" (when_unanswered in '
         'variables.yaml): "minimum__eligible": a scheme cannot read its own result'
     ) in str(raised.value)
+
+
+def test_a_population_without_any_member_still_reads_the_fallback(catalog: Catalog) -> None:
+    """Found by the property test: with no member at all, every person column is both
+    complete and absent; the plan must still evaluate the right the fallback reads."""
+    frames = (
+        pl.DataFrame(
+            [{"household_id": 0, "commune": "25056"}],
+            schema={"household_id": pl.Int64, "commune": pl.String},
+        ),
+        pl.DataFrame(
+            [],
+            schema={"household_id": pl.Int64, "age": pl.Int64, "percoit_minimum": pl.Boolean},
+        ),
+    )
+    row = catalog.evaluate_population(*frames, date=DATE, only=["direct"]).row(0, named=True)
+    assert row["direct__eligible"] is False  # nobody to help
+    assert row["direct__beneficiaries"] == 0

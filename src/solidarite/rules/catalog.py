@@ -206,7 +206,8 @@ class Catalog:
         if only is not None:
             # An answered-else-computed column with every answer given needs no fallback: a
             # population that says who receives RSA does not compute the RSA for it.
-            needed = household_engine.needed_schemes(self.schemes, set(only), complete)
+            # (An empty column is both complete and absent: absent wins, as in the plan.)
+            needed = household_engine.needed_schemes(self.schemes, set(only), complete - absent)
             schemes = tuple(scheme for scheme in self.ordered if scheme.id in needed)
         return population_engine.population_plan(
             self.variables,
