@@ -78,17 +78,7 @@ class Frame:
                 changed = True
             else:
                 parts[part] = component
-        if not changed:
-            return value
-        return Value(
-            value.kind,
-            parts["lo"],
-            parts["hi"],
-            parts["null"],
-            parts["value"],
-            value.domain,
-            value.certain,
-        )
+        return _with_parts(value, parts) if changed else value
 
     def _flush(self) -> None:
         for depth in sorted({d for d, _, _ in self.staged}):
@@ -118,7 +108,12 @@ def _materialise(name: str, value: Value) -> tuple[list[pl.Expr], Value]:
             parts[field] = pl.col(column)
         else:
             parts[field] = component
-    return exprs, Value(
+    return exprs, _with_parts(value, parts)
+
+
+def _with_parts(value: Value, parts: dict[str, Scalar]) -> Value:
+    """The same value with its bounds and flags replaced (by columns that hold them)."""
+    return Value(
         value.kind,
         parts["lo"],
         parts["hi"],
