@@ -16,6 +16,16 @@ def test_schemes_list_and_detail(client: Client) -> None:
     assert detail["conditions"][0]["expression"] == "age BETWEEN age_minimum AND age_maximum"
 
 
+def test_a_contribution_is_not_money_paid(client: Client) -> None:
+    """The complémentaire santé solidaire's amount is what the household pays (0 when free)."""
+    schemes = {s["id"]: s for s in client.get("/api/v1/schemes").json()}
+    assert schemes["css"]["amount_kind"] == "contribution"
+    assert schemes["css"]["pays_money"] is False
+    assert schemes["rsa"]["amount_kind"] == "paid"
+    assert schemes["rsa"]["pays_money"] is True
+    assert schemes["pack_rentree_solidaire"]["amount_kind"] is None
+
+
 def test_unknown_scheme_is_a_json_404(client: Client) -> None:
     response = client.get("/api/v1/schemes/inconnu")
     assert response.status_code == 404

@@ -41,6 +41,9 @@ class SchemeSummary(Schema):
     max_duration_months: int | None
     intake: Literal["referral", "application", "automatic"]
     pays_money: bool
+    # "contribution": the amount is what the household pays (the CSS's participation, 0 when
+    # free), not money it receives.
+    amount_kind: Literal["paid", "contribution"] | None
 
 
 class ParameterOut(Schema):

@@ -90,7 +90,8 @@ def _summary(scheme: Scheme) -> dict[str, Any]:
         "end": spec.end,
         "max_duration_months": spec.max_duration_months,
         "intake": spec.intake.mode,
-        "pays_money": spec.amount is not None,
+        "pays_money": spec.amount is not None and spec.amount.kind == "paid",
+        "amount_kind": spec.amount.kind if spec.amount else None,
     }
 
 
