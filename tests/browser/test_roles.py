@@ -54,6 +54,9 @@ def test_the_case_worker_verifies_before_deciding_and_reads_the_contract(page: A
     form.get_by_role("button", name="Vérifier avec le moteur").click()
     page.wait_for_url("**/decision/")
     assert page.get_by_role("heading", name="Réponse du moteur avec ces réponses").is_visible()
+    # Issue 14: the person's national rights beside the decision (axe checks the table too).
+    rights = page.get_by_role("table", name="Droits nationaux estimés")
+    assert rights.get_by_role("rowheader", name="Revenu de solidarité active (RSA)").is_visible()
     accessible(page)
     form = page.locator("form", has=page.get_by_role("button", name="Enregistrer la décision"))
     form.get_by_label("Éligible", exact=True).check()
