@@ -42,13 +42,42 @@ def test_one_evaluation_per_distinct_period_and_the_same_amounts(
     once = decision.evaluate_months("aide_jeunes_besancon", SITUATION, dates)
     assert [(r.eligible, r.amount) for r in once] == [(r.eligible, r.amount) for r in each]
     assert [r.eligible for r in once].count(True) == 8  # January to August
-    # A new period starts with a revaluation (the RSA and CEJ in April, the prime d'activité's
-    # three reference months) or a birthday; the months between share an evaluation.
-    assert dt.date(2026, 4, 20) in calls
-    assert dt.date(2026, 9, 20) in calls
+    # Every "receives..." is answered: the rights behind them are not read, so only the
+    # birthday starts a new period (the youth aid's own parameters do not change in 2026).
+    assert calls == [dt.date(2026, 1, 20), dt.date(2026, 9, 20)]
+
+
+def test_an_unanswered_rsa_brings_its_revaluations_into_the_periods(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not answered, "receives RSA" reads the computed RSA (and what it reads): a date whose
+    parameters of those schemes differ starts a period; the others share it, same amounts."""
+    situation = {
+        "household": SITUATION["household"],
+        "persons": [{k: v for k, v in SITUATION["persons"][0].items() if k != "percoit_rsa"}],
+    }
+    dates = [dt.date(2026, 1, 20) + relativedelta(months=i) for i in range(12)]
+    each = [decision.evaluate_situation("aide_jeunes_besancon", situation, d) for d in dates]
+    calls: list[dt.date] = []
+    original = decision.evaluate_situation
+
+    def counted(scheme_id: str, situation: dict[str, Any], on: dt.date) -> Any:
+        calls.append(on)
+        return original(scheme_id, situation, on)
+
+    monkeypatch.setattr(decision, "evaluate_situation", counted)
+    once = decision.evaluate_months("aide_jeunes_besancon", situation, dates)
+    assert [(r.eligible, r.amount) for r in once] == [(r.eligible, r.amount) for r in each]
+    assert dt.date(2026, 4, 20) in calls  # the RSA's revaluation
+    assert dt.date(2026, 9, 20) in calls  # the birthday
     assert len(calls) < len(dates)
     catalog = decision.get_catalog()
-    needed = decision.needed_schemes(catalog.schemes, {"aide_jeunes_besancon"})
+    # "Receives the CEJ" is answered: the CEJ is not read, the RSA is.
+    needed = decision.needed_schemes(
+        catalog.schemes, {"aide_jeunes_besancon"}, frozenset({"percoit_garantie_jeunes"})
+    )
+    assert "rsa" in needed
+    assert "cej" not in needed
     for date in sorted(set(dates) - set(calls)):
         last = max(c for c in calls if c < date)
         assert all(

@@ -54,7 +54,15 @@ def evaluate_months(
     months when a scheme read reads them) share one evaluation. A contract's twelve months
     usually need one or two (a revaluation in April, a birthday)."""
     catalog = get_catalog()
-    needed = sorted(needed_schemes(catalog.schemes, {scheme_id}))
+    persons = situation.get("persons", [])
+    # The national rights behind an answered "receives RSA" are not read (evaluate(only=)
+    # leaves them out too): their revaluations do not start a new period.
+    answered = frozenset(
+        v.name
+        for v in catalog.variables.by_name.values()
+        if v.spec.when_unanswered and persons and all(p.get(v.name) is not None for p in persons)
+    )
+    needed = sorted(needed_schemes(catalog.schemes, {scheme_id}, answered))
     inputs = relevant_inputs(catalog.schemes, scheme_id)
     months = any(
         v.spec.age_of is not None and v.spec.age_of.unit == "months" and v.name in inputs
@@ -62,7 +70,7 @@ def evaluate_months(
     )
     births = [
         dt.date.fromisoformat(str(person["date_naissance"]))
-        for person in situation.get("persons", [])
+        for person in persons
         if person.get("date_naissance")
     ]
     found: dict[str, SchemeResult] = {}
@@ -95,7 +103,7 @@ class NationalRight:
     contribution: bool  # the amount is what the household pays (the CSS), 0 when free
 
 
-def _pays(amount: AmountSpec | None) -> bool:
+def _is_contribution(amount: AmountSpec | None) -> bool:
     return amount is not None and amount.kind == "contribution"
 
 
@@ -112,7 +120,7 @@ def check_situation(
             item.eligible,
             item.amount,
             catalog.schemes[item.scheme_id].spec.contact or "",
-            _pays(catalog.schemes[item.scheme_id].spec.amount),
+            _is_contribution(catalog.schemes[item.scheme_id].spec.amount),
         )
         for item in result.results
         if catalog.schemes[item.scheme_id].spec.scope == "national"
