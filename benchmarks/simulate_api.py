@@ -3,8 +3,10 @@
     .venv/bin/python benchmarks/simulate_api.py [--workers 2] [--connections 50] [--seconds 20]
 
 Starts gunicorn on a free loopback port (SQLite in a temporary folder, production-like settings),
-then Debian's `wrk` (apt-get install wrk) with 50 concurrent connections posting a household that
-leaves some schemes undecided, so every answer carries explanations and deciding variables.
+then Debian's `wrk` (apt-get install wrk) with 50 concurrent connections posting one household,
+once per row: `open` leaves most answers unknown (the interval engine and the search for the
+deciding questions), `complete` answers everything (the compiled evaluator, explanations
+included).
 Traffic stays on 127.0.0.1 and the run stops by itself. Never part of the test suite.
 """
 
@@ -20,14 +22,55 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
-BODY = {
-    "household": {"commune_residence": "25056"},
-    "persons": [{"age": 19, "revenus_mensuels": 0}, {"age": 45, "percoit_rsa": True}],
-    "date": "2024-03-01",
+NO = {
+    "percoit_rsa": False,
+    "percoit_garantie_jeunes": False,
+    "percoit_are": False,
+    "percoit_aah": False,
+    "etudiant": False,
+    "eleve_cm1_chenove": False,
+    "agent_municipal_chenove": False,
+}
+BODIES = {
+    # A first page: most answers unknown, so the interval engine answers and searches the
+    # questions that would decide each open result (national rights included).
+    "open": {
+        "household": {"commune_residence": "25056"},
+        "persons": [{"age": 19, "revenus_mensuels": 0}, {"age": 45, "percoit_rsa": True}],
+        "date": "2024-03-01",
+    },
+    # The last page: every answer given, so the compiled evaluator answers the whole catalog.
+    "complete": {
+        "household": {
+            "commune_residence": "25056",
+            "duree_residence_mois": 24,
+            "statut_logement": "locataire",
+            "percoit_aide_logement": True,
+            "tranche_imposition": "tranche_0",
+        },
+        "persons": [
+            {
+                **NO,
+                "role": "demandeur",
+                "age": 19,
+                "revenus_mensuels": 0,
+                "revenus_activite_mensuels": 0,
+            },
+            {
+                **NO,
+                "role": "autre_membre",
+                "age": 45,
+                "revenus_mensuels": 650,
+                "revenus_activite_mensuels": 650,
+            },
+        ],
+        "date": "2024-03-01",
+    },
 }
 LUA = """
 wrk.method = "POST"
@@ -66,6 +109,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--household", choices=("open", "complete", "both"), default="both")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -102,45 +146,52 @@ def main() -> None:
         )
         try:
             _wait(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
-            script = Path(var) / "post.lua"
-            script.write_text(LUA % json.dumps(BODY))
-            warm = [
-                "wrk",
-                "-t2",
-                "-c10",
-                "-d3s",
-                "-s",
-                str(script),
-                f"http://127.0.0.1:{port}/api/v1/simulate",
+            rows = [
+                _load(port, Path(var), name, body, args.connections, args.seconds)
+                for name, body in BODIES.items()
+                if args.household in (name, "both")
             ]
-            subprocess.run(warm, check=True, capture_output=True)
-            run = subprocess.run(
-                [
-                    "wrk",
-                    "-t2",
-                    f"-c{args.connections}",
-                    f"-d{args.seconds}s",
-                    "--timeout",
-                    "10s",
-                    "-s",
-                    str(script),
-                    f"http://127.0.0.1:{port}/api/v1/simulate",
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
         finally:
             server.terminate()
             server.wait(timeout=10)
-    line = next(row for row in run.stdout.splitlines() if row.startswith("RESULT"))
-    requests, errors, _, p50, p95, p99, rps = line.split()[1:]
-    print("| workers | connections | requests/s | p50 | p95 | p99 | errors |")
-    print("|---|---|---|---|---|---|---|")
-    print(
-        f"| {args.workers} | {args.connections} | {float(rps):.0f} | {float(p50) / 1000:.1f} ms | "
-        f"{float(p95) / 1000:.1f} ms | {float(p99) / 1000:.1f} ms | {errors} of {requests} |"
+    print("| household | workers | connections | requests/s | p50 | p95 | p99 | errors |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, line in rows:
+        requests, errors, _, p50, p95, p99, rps = line.split()[1:]
+        print(
+            f"| {name} | {args.workers} | {args.connections} | {float(rps):.0f} | "
+            f"{float(p50) / 1000:.1f} ms | {float(p95) / 1000:.1f} ms | "
+            f"{float(p99) / 1000:.1f} ms | {errors} of {requests} |"
+        )
+
+
+def _load(
+    port: int, var: Path, name: str, body: dict[str, Any], connections: int, seconds: int
+) -> tuple[str, str]:
+    """Warm up, then `connections` clients posting `body` for `seconds`: wrk's RESULT line."""
+    script = var / f"post-{name}.lua"
+    script.write_text(LUA % json.dumps(body))
+    url = f"http://127.0.0.1:{port}/api/v1/simulate"
+    subprocess.run(
+        ["wrk", "-t2", "-c10", "-d3s", "-s", str(script), url], check=True, capture_output=True
     )
+    run = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return name, next(row for row in run.stdout.splitlines() if row.startswith("RESULT"))
 
 
 if __name__ == "__main__":

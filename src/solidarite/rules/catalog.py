@@ -111,20 +111,18 @@ class Catalog:
         answers, persons = validated(self.models, self.variables, household, source)
         values = self.values_at(date, by_scheme)
         known = compiled.known_answers(self.variables, answers, persons)
-        order = self.ordered
-        if only is not None:
-            answered = frozenset(name for name, is_known in known.items() if is_known)
-            needed = household_engine.needed_schemes(self.schemes, set(only), answered)
-            order = tuple(scheme for scheme in order if scheme.id in needed)
+        unknown = frozenset(name for name, is_known in known.items() if not is_known)
+        order = self.ordered if only is None else self._order_for(frozenset(only), unknown)
         program = self.program if only is None else self._program_for(order)
-        if fast and compiled.applies(program, known, [scheme.id for scheme in order]):
+        if fast and program.applies_to(known, unknown):
             # Every answer the schemes can read is known: the compiled fast path.
             found = compiled.results(self, program, answers, persons, date, values, order)
-            return HouseholdResult(
-                date,
-                tuple(sorted(found, key=self._result_order)),
-                _missing_inputs(self.variables, answers, persons),
-            )
+            if found is not None:
+                return HouseholdResult(
+                    date,
+                    tuple(sorted(found, key=self._result_order)),
+                    _missing_inputs(self.variables, answers, persons),
+                )
         state = household_engine.run(
             self.variables, order, self.space, answers, persons, date, values
         )
@@ -149,6 +147,27 @@ class Catalog:
     def program(self) -> compiled.Program:
         """The catalog as one Python function, for households whose answers are all known."""
         return compiled.build(self.variables, self.ordered)
+
+    def _order_for(self, only: frozenset[str], unknown: frozenset[str]) -> tuple[Scheme, ...]:
+        """The schemes `only` needs, in order: with the national rights behind an
+        answered-else-computed input only when it is unanswered (kept per answered set)."""
+        answered = self._answered_else - unknown
+        found = self._orders.get((only, answered))
+        if found is None:
+            if len(self._orders) > 1024:
+                self._orders.clear()
+            needed = household_engine.needed_schemes(self.schemes, set(only), answered)
+            found = tuple(scheme for scheme in self.ordered if scheme.id in needed)
+            self._orders[(only, answered)] = found
+        return found
+
+    @cached_property
+    def _orders(self) -> dict[tuple[frozenset[str], frozenset[str]], tuple[Scheme, ...]]:
+        return {}
+
+    @cached_property
+    def _answered_else(self) -> frozenset[str]:
+        return frozenset(v.name for v in self.variables.by_name.values() if v.spec.when_unanswered)
 
     def _program_for(self, schemes: tuple[Scheme, ...]) -> compiled.Program:
         """The compiled function of a part of the catalog (`evaluate(only=...)`), built once."""
@@ -282,12 +301,14 @@ def _missing_inputs(
 ) -> dict[str, tuple[int | None, ...]]:
     """Unknown inputs: household ones as (None,), person ones with the members that lack them."""
     missing: dict[str, tuple[int | None, ...]] = {
-        v.name: (None,) for v in variables.inputs("household") if answers.get(v.name) is None
+        name: (None,)
+        for name, _, _ in variables.answer_fields["household"]
+        if answers.get(name) is None
     }
-    for variable in variables.inputs("person"):
-        lacking = tuple(i for i, p in enumerate(persons) if p.get(variable.name) is None)
+    for name, _, _ in variables.answer_fields["person"]:
+        lacking = tuple(i for i, p in enumerate(persons) if p.get(name) is None)
         if lacking:
-            missing[variable.name] = lacking
+            missing[name] = lacking
     return missing
 
 

@@ -11,8 +11,10 @@ matters goes through the interval engine instead. Property tests require the sam
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import polars as pl
 
 from solidarite.rules import intervals as iv
 from solidarite.rules import outcomes
@@ -21,7 +23,7 @@ from solidarite.rules.household import relevant_inputs
 from solidarite.rules.model import Bracket
 from solidarite.rules.outcomes import brackets_of
 from solidarite.rules.results import ConditionResult, Explained, SchemeResult
-from solidarite.rules.scalars import round_half_away
+from solidarite.rules.scalars import round_half_away, round_plain
 from solidarite.rules.schemes import (
     TERRITORY,
     Resolved,
@@ -202,6 +204,8 @@ HELPERS: dict[str, Any] = {
     "_single": _single,
     "_marginal": _marginal,
     "_round": lambda a, d: None if a is None else round_half_away(_num(a), d),
+    "_rh": round_plain,
+    "_zero": lambda a: 0.0 if a is None else _num(a),
 }
 _BINARY = {
     "+": "_add",
@@ -226,8 +230,47 @@ _UNARY = {
 }
 
 
+class Code(NamedTuple):
+    """Generated Python for one expression, with what is statically known of its value: its
+    kind ("num", "bool", "text", "null" for the NULL literal, "any") and whether it can be NULL.
+    Operands known never to be NULL get Python's own operators instead of the NULL-aware helpers:
+    the same results (the property tests hold both to the interval engine), a fraction of the
+    function calls."""
+
+    text: str
+    kind: str
+    nullable: bool
+
+
+_KINDS = {
+    "int": "num",
+    "float": "num",
+    "bool": "bool",
+    "enum": "text",
+    "text": "text",
+    "commune": "text",
+    "date": "any",
+}
+_NATIVE_COMPARE = {"<": "<", "<=": "<=", "=": "==", ">": ">", ">=": ">=", "<>": "!="}
+
+
+def _merge(a: str, b: str) -> str:
+    """The kind of a value that is either an `a` or a `b` (NULL takes the other's kind)."""
+    if a == "null":
+        return b
+    if b == "null" or a == b:
+        return a
+    return "any"
+
+
+def _solid(*codes: Code, kind: str | None = None) -> bool:
+    """Every operand is never NULL (and of `kind` when given): Python's operators apply."""
+    return all(not c.nullable and (kind is None or c.kind == kind) for c in codes)
+
+
 class _Source:
-    """Python source for the trees, with constants kept aside (never printed into code)."""
+    """Python source for the trees, with constants kept aside (never printed into code, except
+    finite numbers and booleans, whose `repr` is exact)."""
 
     def __init__(self) -> None:
         self.constants: list[Any] = []
@@ -236,46 +279,107 @@ class _Source:
         self.constants.append(value)
         return f"K[{len(self.constants) - 1}]"
 
-    def expression(self, node: Node, name: Callable[[str], str]) -> str:
+    def expression(self, node: Node, name: Callable[[str], Code]) -> Code:
         if isinstance(node, Column):
             return name(node.name)
         if isinstance(node, Constant):
-            value = node.value
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                value = float(value)
-            return self.constant(value)
+            return self._literal(node.value)
         if isinstance(node, Case):
-            parts = (self.expression(n, name) for n in (node.predicate, node.then, node.otherwise))
-            return f"_pick({', '.join(parts)})"
+            parts = (node.predicate, node.then, node.otherwise)
+            p, t, o = (self.expression(n, name) for n in parts)
+            test = p.text if _solid(p, kind="bool") else f"{p.text} is True"
+            return Code(
+                f"({t.text} if {test} else {o.text})",
+                _merge(t.kind, o.kind),
+                t.nullable or o.nullable,
+            )
         if isinstance(node, InList):
             options = frozenset(
                 str(v) if isinstance(v, str) else float(v) if not isinstance(v, bool) else v
                 for v in node.values
             )
-            return f"_in({self.expression(node.arg, name)}, {self.constant(options)})"
+            arg = self.expression(node.arg, name)
+            if _solid(arg):
+                return Code(f"({arg.text} in {self.constant(options)})", "bool", False)
+            return Code(f"_in({arg.text}, {self.constant(options)})", "bool", True)
         args = [self.expression(arg, name) for arg in node.args]
         return self._call(node, args)
 
-    def _call(self, node: Call, args: list[str]) -> str:
-        op = node.op
-        if op in _BINARY:
-            return f"{_BINARY[op]}({args[0]}, {args[1]})"
-        if op in (">", ">="):
-            return f"{_BINARY['<' if op == '>' else '<=']}({args[1]}, {args[0]})"
-        if op == "<>":
-            return f"_not(_eq({args[0]}, {args[1]}))"
+    def _literal(self, value: Any) -> Code:
+        if value is None:
+            return Code("None", "null", True)
+        if isinstance(value, bool):
+            return Code(repr(value), "bool", False)
+        if isinstance(value, int | float):
+            number = float(value)
+            text = f"({number!r})" if math.isfinite(number) else self.constant(number)
+            return Code(text, "num", False)
+        return Code(self.constant(value), "text", False)
+
+    def _call(self, node: Call, args: list[Code]) -> Code:
+        op, texts = node.op, [a.text for a in args]
+        if op in ("+", "-", "*"):
+            if _solid(*args, kind="num"):
+                return Code(f"({texts[0]} {op} {texts[1]})", "num", False)
+            return Code(f"{_BINARY[op]}({texts[0]}, {texts[1]})", "num", not _solid(*args))
+        if op in ("/", "%"):
+            return Code(f"{_BINARY[op]}({texts[0]}, {texts[1]})", "num", True)
+        if op in _NATIVE_COMPARE:
+            if _solid(*args):
+                return Code(f"({texts[0]} {_NATIVE_COMPARE[op]} {texts[1]})", "bool", False)
+            if op == "<>":
+                return Code(f"_not(_eq({texts[0]}, {texts[1]}))", "bool", True)
+            if op in (">", ">="):
+                texts.reverse()
+            return Code(f"{_BINARY[op.replace('>', '<')]}({texts[0]}, {texts[1]})", "bool", True)
+        if op in ("and", "or"):
+            if _solid(*args, kind="bool"):
+                return Code(f"({texts[0]} {op} {texts[1]})", "bool", False)
+            nullable = not _solid(*args)
+            return Code(f"{_BINARY[op]}({texts[0]}, {texts[1]})", "bool", nullable)
+        return self._function(node, op, args, texts)
+
+    def _function(self, node: Call, op: str, args: list[Code], texts: list[str]) -> Code:
+        (first, *_) = args
+        if op == "not":
+            if _solid(first):
+                return Code(f"(not {first.text})", "bool", False)
+            return Code(f"_not({first.text})", "bool", True)
+        if op == "cast_float" and first.kind == "num":
+            return first
+        if op == "cast_bool" and first.kind == "bool":
+            return first
         if op in _UNARY:
-            return f"{_UNARY[op]}({args[0]})"
-        if op in ("coalesce", "greatest", "least"):
-            return f"_{op}({', '.join(args)})"
+            kind = "bool" if op in ("not", "cast_bool") else "num"
+            return Code(f"{_UNARY[op]}({first.text})", kind, first.nullable)
+        if op == "coalesce":
+            if _solid(first):
+                return first
+            kind = args[0].kind
+            for arg in args[1:]:
+                kind = _merge(kind, arg.kind)
+            nullable = all(a.nullable for a in args)
+            return Code(f"_coalesce({', '.join(texts)})", kind, nullable)
+        if op in ("greatest", "least"):
+            nullable = all(a.nullable for a in args)
+            if _solid(*args, kind="num"):
+                pick = "max" if op == "greatest" else "min"
+                return Code(f"{pick}({', '.join(texts)})", "num", False)
+            return Code(f"_{op}({', '.join(texts)})", "num", nullable)
         if op == "is_null":
-            return f"({args[0]} is None)"
+            return Code(f"({first.text} is None)", "bool", False)
         if op == "is_not_null":
-            return f"({args[0]} is not None)"
+            return Code(f"({first.text} is not None)", "bool", False)
         if op == "round":
             digits = node.args[1].value if isinstance(node.args[1], Constant) else 0
-            return f"_round({args[0]}, {int(digits or 0)})"
+            return _rounded(first, int(digits or 0))
         raise ValueError(f"operator {op!r} has no compiled rule")
+
+
+def _rounded(code: Code, digits: int) -> Code:
+    if _solid(code, kind="num"):
+        return Code(f"_rh({code.text}, {digits})", "num", False)
+    return Code(f"_round({code.text}, {digits})", "num", code.nullable)
 
 
 @dataclass(frozen=True)
@@ -287,49 +391,103 @@ class Program:
     source: str
     # per scheme and answered-else-computed input: the answers read when it is unanswered
     fallback_leaves: Mapping[str, Mapping[str, frozenset[str]]]
+    schemes: tuple[Scheme, ...] = ()
+    covered: Mapping[str, Any] = field(default_factory=dict)  # per scheme: its communes
+    _in_force: dict[dt.date, frozenset[str]] = field(default_factory=dict, compare=False)
+    _shapes: dict[str, "_Shape"] = field(default_factory=dict, compare=False)
+    _applies: dict[frozenset[str], bool] = field(default_factory=dict, compare=False)
+
+    def applies_to(self, known: Mapping[str, bool], unknown: frozenset[str]) -> bool:
+        """`applies` to every scheme of the program, kept per set of unknown answers (`known`
+        says the same as `unknown`, as a mapping)."""
+        found = self._applies.get(unknown)
+        if found is None:
+            if len(self._applies) > 1024:
+                self._applies.clear()
+            found = self._applies[unknown] = applies(self, known, [s.id for s in self.schemes])
+        return found
+
+    def shape(self, catalog: "Catalog", scheme: Scheme) -> "_Shape":
+        """What the scheme's results share (a program belongs to one catalog: kept)."""
+        found = self._shapes.get(scheme.id)
+        if found is None:
+            found = self._shapes[scheme.id] = _Shape.of(catalog, scheme)
+        return found
+
+    def in_force(self, date: dt.date) -> frozenset[str]:
+        """The program's schemes in force on `date` (a few dates recur: kept)."""
+        found = self._in_force.get(date)
+        if found is None:
+            if len(self._in_force) > 64:
+                self._in_force.clear()
+            found = self._in_force[date] = frozenset(s.id for s in self.schemes if s.in_force(date))
+        return found
 
 
 def build(variables: VariableSet, schemes: Sequence[Scheme]) -> Program:
     """Generate and compile the function `run(H, P, D, V, C, F)`: household env H, member envs
     P, date D, parameter values V per scheme, covered communes C per scheme, schemes in force F
     (a scheme out of force gives nothing, to the schemes that read it too). It fills the envs and
-    returns, per scheme, the list of (member, condition values, eligible, amount, scale bases)."""
+    returns, per scheme, the list of (member, condition values, eligible, amount, scale bases).
+
+    Only the variables the schemes read are computed. The function runs only when `applies`
+    (every answer the schemes always read is known): those inputs are typed never NULL, which
+    lets most operations be Python's own."""
+    leaves, fallbacks = _leaves(variables, schemes)
+    known = frozenset().union(*leaves.values())
+    types: dict[str, tuple[str, bool]] = {
+        v.name: (_KINDS[v.spec.type], v.name not in known)
+        for v in variables.by_name.values()
+        if v.formula is None or v.spec.age_of is not None
+    }
+    read = _variables_read(variables, schemes)
+    person_level = {v.name for v in variables.by_name.values() if v.entity == "person"}
     source = _Source()
     lines = ["def run(H, P, D, V, C, F):", "    R = {}"]
 
-    def person(name: str) -> str:
-        return f"p[{name!r}]"
+    def typed(prefix: str) -> Callable[[str], Code]:
+        def name(column: str) -> Code:
+            kind, nullable = types.get(column, ("any", True))
+            return Code(f"{prefix}[{column!r}]", kind, nullable)
 
-    def household(name: str) -> str:
-        return f"H[{name!r}]"
+        return name
 
-    def rounded(variable: Variable, text: str) -> str:
-        return (
-            f"_round({text}, {outcomes.FLOAT_DECIMALS})" if variable.spec.type == "float" else text
-        )
+    def rounded(variable: Variable, code: Code) -> Code:
+        return _rounded(code, outcomes.FLOAT_DECIMALS) if variable.spec.type == "float" else code
 
     for level in variables.person_formulas:
-        for variable in level:
+        for variable in (v for v in level if v.name in read):
             assert variable.formula is not None
-            text = rounded(variable, source.expression(variable.formula.tree, person))
-            lines += ["    for p in P:", f"        p[{variable.name!r}] = {text}"]
-    for variable in variables.aggregates:
-        lines += _aggregate_lines(variable, source, person)
+            code = rounded(variable, source.expression(variable.formula.tree, typed("p")))
+            types[variable.name] = (code.kind, code.nullable)
+            lines += ["    for p in P:", f"        p[{variable.name!r}] = {code.text}"]
+    for variable in (v for v in variables.aggregates if v.name in read):
+        lines += _aggregate_lines(variable, source, typed("p"), types)
     for level in variables.household_formulas:
-        for variable in level:
+        for variable in (v for v in level if v.name in read):
             assert variable.formula is not None
-            text = rounded(variable, source.expression(variable.formula.tree, household))
-            lines.append(f"    H[{variable.name!r}] = {text}")
+            code = rounded(variable, source.expression(variable.formula.tree, typed("H")))
+            types[variable.name] = (code.kind, code.nullable)
+            lines.append(f"    H[{variable.name!r}] = {code.text}")
     commune = variables.commune_variable()
     for scheme in schemes:
-        lines += _scheme_lines(scheme, source, commune.name if commune else None, variables)
+        place = commune.name if commune else None
+        lines += _scheme_lines(scheme, source, place, variables, types, person_level)
     lines.append("    return R")
     text = "\n".join(lines)
     namespace: dict[str, Any] = dict(HELPERS, K=source.constants)
     exec(compile(text, "<solidarite catalog>", "exec"), namespace)  # our own generated source
+    covered = {scheme.id: scheme.communes for scheme in schemes}
+    return Program(namespace["run"], leaves, text, fallbacks, tuple(schemes), covered)
+
+
+def _leaves(
+    variables: VariableSet, schemes: Sequence[Scheme]
+) -> tuple[dict[str, frozenset[str]], dict[str, dict[str, frozenset[str]]]]:
+    """Per scheme, the answers it always reads, and per answered-else-computed input the
+    answers read when it is unanswered. Such an input never stops the fast path by itself:
+    answered, it is read; unanswered, the right it falls back on is, and its answers too."""
     by_id = {scheme.id: scheme for scheme in schemes}
-    # An answered-else-computed input never stops the fast path by itself: answered, it is
-    # read; unanswered, the right it falls back on is, and then its answers are needed too.
     optional = frozenset(v.name for v in variables.by_name.values() if v.spec.when_unanswered)
     leaves: dict[str, frozenset[str]] = {}
     fallbacks: dict[str, dict[str, frozenset[str]]] = {}
@@ -348,92 +506,172 @@ def build(variables: VariableSet, schemes: Sequence[Scheme]) -> Program:
             )
             for name, formula in scheme.fallbacks.items()
         }
-    return Program(namespace["run"], leaves, text, fallbacks)
+    return leaves, fallbacks
+
+
+def _variables_read(variables: VariableSet, schemes: Sequence[Scheme]) -> frozenset[str]:
+    """The variables the schemes' expressions read, and the variables those read, all the way
+    down: a program for part of the catalog computes nothing else."""
+    pending: list[str] = []
+    for scheme in schemes:
+        parts = [f.parsed for f in (*scheme.formulas, *scheme.fallbacks.values())]
+        parts += [p.base for p in scheme.parameters.values() if p.base is not None]
+        for part in parts:
+            pending += part.names
+        for name in scheme.recomputed:
+            pending += variables.by_name[name].reads
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in variables.by_name:
+            continue
+        seen.add(name)
+        pending += variables.by_name[name].reads
+    return frozenset(seen)
 
 
 def _aggregate_lines(
-    variable: Variable, source: _Source, person: Callable[[str], str]
+    variable: Variable,
+    source: _Source,
+    person: Callable[[str], Code],
+    types: dict[str, tuple[str, bool]],
 ) -> list[str]:
     spec = variable.spec.aggregate
     assert spec is not None
-    where = source.expression(variable.where.tree, person) if variable.where else "True"
+    where = source.expression(variable.where.tree, person) if variable.where else None
+    if where is None:
+        members = "for p in P"
+    elif _solid(where, kind="bool"):
+        members = f"for p in P if {where.text}"
+    else:
+        members = f"for p in P if {where.text} is True"
     name = variable.name
     if spec.function == "count":
-        return [f"    H[{name!r}] = float(sum(1 for p in P if {where} is True))"]
+        types[name] = ("num", False)
+        if where is None:
+            return [f"    H[{name!r}] = float(len(P))"]
+        return [f"    H[{name!r}] = float(len([0 {members}]))"]
     assert variable.formula is not None
     of = source.expression(variable.formula.tree, person)
-    values = f"[_num(v) for v in ({of} for p in P if {where} is True) if v is not None]"
+    if _solid(of, kind="num"):
+        values = f"[{of.text} {members}]"
+    else:
+        values = f"[_num(v) for v in ({of.text} {members}) if v is not None]"
     if spec.function == "sum":
+        types[name] = ("num", False)
         return [f"    H[{name!r}] = float(sum({values}))"]
+    types[name] = ("num", True)
     pick = "max" if spec.function == "max" else "min"
     return [f"    _v = {values}", f"    H[{name!r}] = {pick}(_v) if _v else None"]
 
 
 def _scheme_lines(
-    scheme: Scheme, source: _Source, commune: str | None, variables: VariableSet
+    scheme: Scheme,
+    source: _Source,
+    commune: str | None,
+    variables: VariableSet,
+    types: dict[str, tuple[str, bool]],
+    person_level: set[str],
 ) -> list[str]:
+    """The scheme's block: skipped out of force (the parameters may have no value then), its
+    results written to the envs for the schemes that read them."""
     sid = scheme.id
-    lines = [f"    Q = V[{sid!r}]"]
 
-    def local(name: str) -> str:
+    def env(name: str) -> Code:
+        # A person scheme's E is the member's own values; the household's are read from H.
+        kind, nullable = types.get(name, ("any", True))
+        member_level = scheme.spec.entity == "household" or name in person_level
+        return Code(f"{'E' if member_level else 'H'}[{name!r}]", kind, nullable)
+
+    def local(name: str) -> Code:
         parameter = scheme.parameters.get(name)
         if parameter is not None and parameter.base is not None:
             assert parameter.spec.scale is not None
             helper = "_marginal" if parameter.spec.scale.type == "marginal" else "_single"
             base = source.expression(parameter.base.tree, local)
-            return f"{helper}({base}, Q[{name!r}])"
+            return Code(f"{helper}({base.text}, Q[{name!r}])", "num", base.nullable)
         if parameter is not None:
-            value = f"Q[{name!r}]"
-            return f"_num({value})" if parameter.dtype.is_numeric() else value
+            # A scheme in force has every parameter valued (`results` checks before running).
+            if parameter.dtype.is_numeric():
+                return Code(f"_num(Q[{name!r}])", "num", False)
+            kind = "bool" if parameter.dtype == pl.Boolean else "text"
+            return Code(f"Q[{name!r}]", kind, False)
         if name == TERRITORY:
-            return f"_in(E[{commune!r}], C[{sid!r}])"
+            place = env(commune or "")
+            if _solid(place):
+                return Code(f"({place.text} in C[{sid!r}])", "bool", False)
+            return Code(f"_in({place.text}, C[{sid!r}])", "bool", True)
         if name in scheme.fallbacks:
             computed = source.expression(scheme.fallbacks[name].tree, local)
             # Lazy: answered, the right it falls back on is never read (it may not be run).
-            return f"(E[{name!r}] if E[{name!r}] is not None else {computed})"
+            answer = env(name).text
+            return Code(
+                f"({answer} if {answer} is not None else {computed.text})",
+                _merge(env(name).kind, computed.kind),
+                computed.nullable,
+            )
         if name in scheme.recomputed:
             # A derived variable over an answered-else-computed input, as this scheme sees it.
             formula = variables.by_name[name].formula
             assert formula is not None
-            text = source.expression(formula.tree, local)
+            code = source.expression(formula.tree, local)
             if variables.by_name[name].spec.type == "float":
-                text = f"_round({text}, {outcomes.FLOAT_DECIMALS})"
-            return text
-        return f"E[{name!r}]"
+                code = _rounded(code, outcomes.FLOAT_DECIMALS)
+            return code
+        return env(name)
 
-    conditions = ", ".join(source.expression(c.formula.tree, local) for c in scheme.conditions)
-    amount = source.expression(scheme.amount.tree, local) if scheme.amount else "None"
+    # Each condition is True, False or None (NULL), whatever its expression gives: `all` then
+    # counts only True, and the results are looked up by these values (`_Shape.conditions`).
+    conditions = [
+        code if code.kind == "bool" else Code(f"({code.text} is True)", "bool", False)
+        for code in (source.expression(c.formula.tree, local) for c in scheme.conditions)
+    ]
+    amount = source.expression(scheme.amount.tree, local) if scheme.amount else None
     bases = ", ".join(
-        f"({name!r}, {source.expression(p.base.tree, local)})"
+        f"({name!r}, {source.expression(p.base.tree, local).text})"
         for name, p in scheme.parameters.items()
         if p.base is not None
     )
-    envs = (
-        "[(None, H)]"
-        if scheme.spec.entity == "household"
-        else "[(i, {**H, **p}) for i, p in enumerate(P)]"
-    )
-    target = "H" if scheme.spec.entity == "household" else "P[i]"
-    lines += [
+    envs = "((None, H),)" if scheme.spec.entity == "household" else "enumerate(P)"
+    target = "E"
+    nothing = "None" if amount is None else "0.0"
+    lines = [
         f"    R[{sid!r}] = out = []",
-        f"    for i, E in {envs}:",
-        f"        c = ({conditions},)",
-        f"        ok = {sid!r} in F and all(x is True for x in c)",
-        f"        b = ({bases + ',' if bases else ''})",
+        f"    if {sid!r} not in F:",
+        f"        for i, E in {envs}:",
+        f"            out.append((i, (), False, {nothing}, (), E))",
+        f"            {target}[{eligible_name(sid)!r}] = False",
     ]
-    if scheme.amount is not None:
+    if amount is not None:
+        lines.append(f"            {target}[{amount_name(sid)!r}] = 0.0")
+    lines += [
+        "    else:",
+        f"        Q = V[{sid!r}]",
+        f"        for i, E in {envs}:",
+        f"            c = ({''.join(c.text + ', ' for c in conditions)})",
+        "            ok = all(c)",
+        f"            b = ({bases + ',' if bases else ''})",
+    ]
+    if amount is not None:
+        if _solid(amount, kind="num"):
+            value = f"_rh({amount.text}, {outcomes.AMOUNT_DECIMALS})"
+        else:
+            value = f"_round(_zero({amount.text}), {outcomes.AMOUNT_DECIMALS})"
         lines += [
-            f"        a = {amount} if ok else 0.0",
-            f"        m = _round(0.0 if a is None else _num(a), {outcomes.AMOUNT_DECIMALS}) "
-            "if ok else 0.0",
-            f"        {target}[{amount_name(sid)!r}] = m",
+            f"            m = {value} if ok else 0.0",
+            f"            {target}[{amount_name(sid)!r}] = m",
         ]
     else:
-        lines.append("        m = None")
+        lines.append("            m = None")
     lines += [
-        "        out.append((i, c, ok, m, b, E))",
-        f"        {target}[{eligible_name(sid)!r}] = ok",
+        "            out.append((i, c, ok, m, b, E))",
+        f"            {target}[{eligible_name(sid)!r}] = ok",
     ]
+    types[eligible_name(sid)] = ("bool", False)
+    if amount is not None:
+        types[amount_name(sid)] = ("num", False)
+    if scheme.spec.entity == "person":
+        person_level |= {eligible_name(sid), amount_name(sid)}
     return lines
 
 
@@ -455,51 +693,44 @@ def known_answers(
 ) -> dict[str, bool]:
     """Which inputs are answered everywhere they are read (an age counts as answered when the
     birth date is)."""
-    known = {v.name: household.get(v.name) is not None for v in variables.inputs("household")}
-    for variable in variables.inputs("person"):
-        known[variable.name] = all(p.get(variable.name) is not None for p in persons)
-    for variable in variables.ages():
-        age_of = variable.spec.age_of
-        assert age_of is not None
-        known[variable.name] = all(
-            p.get(age_of.birth_date) is not None
-            or (age_of.unit == "years" and p.get(variable.name) is not None)
-            for p in persons
+    known = {
+        name: household.get(name) is not None for name, _, _ in variables.answer_fields["household"]
+    }
+    for name, _, _ in variables.answer_fields["person"]:
+        known[name] = all(p.get(name) is not None for p in persons)
+    for name, birth, in_years in variables.age_fields:
+        known[name] = all(
+            p.get(birth) is not None or (in_years and p.get(name) is not None) for p in persons
         )
-        known[age_of.birth_date] = True  # read only through the ages above
+    for _, birth, _ in variables.age_fields:
+        known[birth] = True  # read only through the ages above
     return known
 
 
 def person_env(variables: VariableSet, person: Env, date: dt.date) -> Env:
     env: Env = {}
-    for variable in variables.inputs("person"):
-        if variable.spec.type == "date":
+    for name, numeric, is_date in variables.answer_fields["person"]:
+        if is_date:
             continue
-        value = person.get(variable.name)
-        env[variable.name] = (
-            float(value) if variable.spec.type in ("int", "float") and value is not None else value
-        )
-    for variable in variables.ages():
-        age_of = variable.spec.age_of
-        assert age_of is not None
-        birth = person.get(age_of.birth_date)
+        value = person.get(name)
+        env[name] = float(value) if numeric and value is not None else value
+    for name, birth_date, in_years in variables.age_fields:
+        birth = person.get(birth_date)
         if birth is not None:
             years, months = outcomes.age_at(min(birth, date), date)
-            env[variable.name] = float(years if age_of.unit == "years" else months)
-        elif person.get(variable.name) is not None:
-            env[variable.name] = float(person[variable.name])
+            env[name] = float(years if in_years else months)
+        elif person.get(name) is not None:
+            env[name] = float(person[name])
         else:
-            env[variable.name] = None  # never read when the fast path applies
+            env[name] = None  # never read when the fast path applies
     return env
 
 
 def household_env(variables: VariableSet, household: Env) -> Env:
     env: Env = {}
-    for variable in variables.inputs("household"):
-        value = household.get(variable.name)
-        env[variable.name] = (
-            float(value) if variable.spec.type in ("int", "float") and value is not None else value
-        )
+    for name, numeric, _ in variables.answer_fields["household"]:
+        value = household.get(name)
+        env[name] = float(value) if numeric and value is not None else value
     return env
 
 
@@ -512,61 +743,125 @@ def results(
     date: dt.date,
     values: Mapping[str, Mapping[str, Resolved]],
     schemes: Sequence[Scheme] | None = None,
-) -> list[SchemeResult]:
+) -> list[SchemeResult] | None:
     """Run the compiled catalog (or the part `schemes` it was built for) and shape each
-    scheme's result with its explanation."""
+    scheme's result with its explanation; None when a scheme in force has a parameter without
+    a value on `date` (the interval engine answers then: the function assumes values)."""
+    in_force = program.in_force(date)
+    if not _valued(values, in_force):
+        return None
     home = household_env(catalog.variables, household)
     members = [person_env(catalog.variables, p, date) for p in persons]
-    covered = {s.id: s.communes for s in catalog.ordered}
-    in_force = {s.id for s in catalog.ordered if s.in_force(date)}
-    raw = program.function(home, members, date, values, covered, in_force)
+    raw = program.function(home, members, date, values, program.covered, in_force)
     found: list[SchemeResult] = []
     for scheme in catalog.ordered if schemes is None else schemes:
+        if scheme.id not in in_force:
+            found += (not_in_force(scheme, member, date) for member, *_ in raw[scheme.id])
+            continue
+        shape = program.shape(catalog, scheme)
+        own = values[scheme.id]
+        parameters = _plain_parameters(own)
         for member, conditions, ok, amount, bases, env in raw[scheme.id]:
-            if not scheme.in_force(date):
-                found.append(not_in_force(scheme, member, date))
-                continue
+            # A member's values, then the household's (`env` of a household scheme is `home`).
+            values_of = (env, home)
             found.append(
-                _result(catalog, scheme, member, conditions, ok, amount, env, bases, values)
+                _result(
+                    scheme, member, conditions, ok, amount, values_of, bases, own, parameters, shape
+                )
             )
     return found
 
 
+_VALUED: dict[int, tuple[Mapping[str, Any], frozenset[str], bool]] = {}
+
+
+def _valued(values: Mapping[str, Mapping[str, Resolved]], in_force: frozenset[str]) -> bool:
+    """Every scheme in force has a value for each of its parameters (per cached set of values,
+    see `Catalog.values_at`, and set of schemes in force)."""
+    found = _VALUED.get(id(values))
+    if found is None or found[0] is not values or found[1] is not in_force:
+        if len(_VALUED) > 4096:
+            _VALUED.clear()
+        complete = all(
+            value is not None for sid in in_force if sid in values for value in values[sid].values()
+        )
+        found = _VALUED[id(values)] = (values, in_force, complete)
+    return found[2]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What every result of one scheme shares, built once per program: each condition's two
+    possible results, the assumptions read, and each name its amount reads as an explanation
+    line waiting for its value."""
+
+    statuses: tuple[tuple[ConditionResult, ConditionResult], ...]
+    assumptions: tuple[str, ...]
+    explained: tuple[tuple[str, Explained], ...]
+    _seen: dict[tuple[bool | None, ...], tuple[ConditionResult, ...]] = field(
+        default_factory=dict, compare=False
+    )
+
+    def conditions(self, values: tuple[bool | None, ...]) -> tuple[ConditionResult, ...]:
+        """The conditions' results for their values (True, False or None: at most 3^n)."""
+        found = self._seen.get(values)
+        if found is None:
+            found = self._seen[values] = tuple(
+                passed if value is True else failed
+                for (passed, failed), value in zip(self.statuses, values, strict=True)
+            )
+        return found
+
+    @classmethod
+    def of(cls, catalog: "Catalog", scheme: Scheme) -> "_Shape":
+        statuses = tuple(
+            (ConditionResult(c.id, c.label, "passed"), ConditionResult(c.id, c.label, "failed"))
+            for c in scheme.conditions
+        )
+        names = sorted(scheme.amount.parsed.names) if scheme.amount is not None else []
+        lines = tuple((name, explained(catalog, scheme, name, iv.NULL)) for name in names)
+        return cls(statuses, assumptions_read(scheme), lines)
+
+
+def _shown(value: Any) -> dict[str, Any]:
+    """`explain.shown` of a known plain value, without building an interval."""
+    if value is None or isinstance(value, bool | str):
+        return {"value": value}
+    return {"value": float(value)}
+
+
 def _result(
-    catalog: "Catalog",
     scheme: Scheme,
     member: int | None,
     conditions: tuple[Any, ...],
     ok: bool,
     amount: float | None,
-    env: Env,
+    env: tuple[Env, Env],
     bases: tuple[tuple[str, Any], ...],
-    values: Mapping[str, Mapping[str, Resolved]],
+    own: Mapping[str, Resolved],
+    parameters: dict[str, Any],
+    shape: _Shape,
 ) -> SchemeResult:
-    own = values[scheme.id]
     explanation: tuple[Explained, ...] = ()
-    if scheme.amount is not None:
+    if shape.explained:
         base_of = dict(bases)
         explanation = tuple(
-            _explained(catalog, scheme, name, env, own, base_of)
-            for name in sorted(scheme.amount.parsed.names)
+            _explained(scheme, name, template, env, own, base_of)
+            for name, template in shape.explained
         )
     return SchemeResult(
-        scheme_id=scheme.id,
-        version=scheme.spec.version,
-        person_index=member,
-        in_force=True,
-        eligible=ok,
-        amount=amount,
-        conditions=tuple(
-            passed if value is True else failed
-            for (passed, failed), value in zip(_statuses(scheme), conditions, strict=True)
-        ),
-        parameters=_plain_parameters(own),
-        unknown_variables=(),
-        amount_range=None if amount is None or not math.isfinite(amount) else (amount, amount),
-        explanation=explanation,
-        assumptions=assumptions_read(scheme),
+        scheme.id,
+        scheme.spec.version,
+        member,
+        True,
+        ok,
+        amount,
+        shape.conditions(conditions),
+        parameters,
+        (),
+        None if amount is None or not math.isfinite(amount) else (amount, amount),
+        explanation,
+        shape.assumptions,
     )
 
 
@@ -583,46 +878,37 @@ def _plain_parameters(own: Mapping[str, Resolved]) -> dict[str, Any]:
     return found[1]
 
 
-_STATUSES: dict[int, tuple[Scheme, tuple[tuple[ConditionResult, ConditionResult], ...]]] = {}
-
-
-def _statuses(scheme: Scheme) -> tuple[tuple[ConditionResult, ConditionResult], ...]:
-    """Each condition's two possible results, built once per scheme (they are immutable)."""
-    found = _STATUSES.get(id(scheme))
-    if found is None or found[0] is not scheme:  # the scheme is kept: its id stays its own
-        found = _STATUSES[id(scheme)] = (
-            scheme,
-            tuple(
-                (
-                    ConditionResult(c.id, c.label, "passed"),
-                    ConditionResult(c.id, c.label, "failed"),
-                )
-                for c in scheme.conditions
-            ),
-        )
-    return found[1]
-
-
 def _explained(
-    catalog: "Catalog",
     scheme: Scheme,
     name: str,
-    env: Env,
+    template: Explained,
+    env: tuple[Env, Env],
     own: Mapping[str, Resolved],
     bases: Mapping[str, Any],
 ) -> Explained:
     parameter = scheme.parameters.get(name)
-    if parameter is None:
-        return explained(catalog, scheme, name, iv.constant(env.get(name)))
-    if parameter.base is None:
-        return explained(catalog, scheme, name, iv.constant(own[name]))
-    assert parameter.spec.scale is not None
-    brackets = own[name]
-    assert isinstance(brackets, tuple)
-    base = bases.get(name)
-    apply = _marginal if parameter.spec.scale.type == "marginal" else _single
     bracket = None
-    if isinstance(base, int | float) and not isinstance(base, bool):
-        bracket = iv.bracket_reached(float(base), brackets_of(brackets))
-    value = apply(None if base is None else _num(base), brackets)
-    return explained(catalog, scheme, name, iv.constant(value), bracket)
+    if parameter is None:
+        member, household = env
+        value = member[name] if name in member else household.get(name)
+    elif parameter.base is None:
+        value = own[name]
+    else:
+        assert parameter.spec.scale is not None
+        brackets = own[name]
+        assert isinstance(brackets, tuple)
+        base = bases.get(name)
+        apply = _marginal if parameter.spec.scale.type == "marginal" else _single
+        if isinstance(base, int | float) and not isinstance(base, bool):
+            bracket = iv.bracket_reached(float(base), brackets_of(brackets))
+        value = apply(None if base is None else _num(base), brackets)
+    return Explained(
+        template.name,
+        template.kind,
+        template.label,
+        template.unit,
+        _shown(value),
+        template.assumption,
+        template.source,
+        bracket,
+    )

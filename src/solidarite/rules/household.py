@@ -25,6 +25,7 @@ Answers = dict[str, Any]
 Key = tuple[str, int | None]  # (scheme id, member index or None for a household scheme)
 Slot = tuple[str, int | None]  # (input name, member index or None for a household input)
 PAIR_PROBE_LIMIT = 6  # unknown answers tried two by two when none decides alone
+NATIONAL_PROBE_LIMIT = 12  # values tried for an answer whose change goes through a national right
 
 
 @dataclass(frozen=True)
@@ -104,29 +105,105 @@ def run(
 ) -> State:
     """Every variable and every scheme's outcome for one household."""
     members = [_person_env(variables, space, person, date) for person in persons]
-    for level in variables.person_formulas:
-        for variable in level:
-            assert variable.formula is not None
-            for env in members:
-                env[variable.name] = _typed(
-                    variable, iv.evaluate(variable.formula.tree, env.__getitem__)
-                )
     home: dict[str, Value] = {}
     for variable in variables.inputs("household"):
         raw = household.get(variable.name)
         home[variable.name] = (
             space.unknown[variable.name] if raw is None else known_value(variable, raw)
         )
+    _derive(variables, home, members)
+    return State(home, members, _outcomes(variables, order, values, date, home, members))
+
+
+def rerun(
+    variables: VariableSet,
+    order: Sequence[Scheme],
+    space: Domains,
+    base: State,
+    assignment: Mapping[Slot, Any],
+    date: dt.date,
+    values: Mapping[str, Mapping[str, Resolved]],
+    reads: Mapping[str, frozenset[str]],
+) -> State:
+    """`run` once more with the answers of `assignment` given (a probe of `deciding`): what
+    does not read them keeps its value and outcome from `base`, computed without them. `reads`
+    holds each scheme's inputs, the schemes it reads included (`relevant_inputs`)."""
+    names = frozenset(name for name, _ in assignment)
+    home = dict(base.household)
+    members = [dict(env) for env in base.persons]
+    by_name = variables.by_name
+    for (name, member), answer in assignment.items():
+        if member is None:
+            home[name] = known_value(by_name[name], answer)
+        else:
+            members[member][name] = known_value(by_name[name], answer)
+            for age in variables.ages():  # an age in months follows an age in years
+                if age.spec.age_of and age.spec.age_of.unit == "months" and name in age.inputs:
+                    members[member][age.name] = _months_from_years(
+                        variables, members[member], age, space
+                    )
+    _derive(variables, home, members, names)
+    found = _outcomes(variables, order, values, date, home, members, base.outcomes, names, reads)
+    return State(home, members, found)
+
+
+def _derive(
+    variables: VariableSet,
+    home: dict[str, Value],
+    members: list[dict[str, Value]],
+    changed: frozenset[str] | None = None,
+) -> None:
+    """The derived variables (only those reading an input in `changed`, when given)."""
+    for level in variables.person_formulas:
+        for variable in level:
+            assert variable.formula is not None
+            if changed is not None and not variable.inputs & changed:
+                continue
+            for env in members:
+                env[variable.name] = _typed(
+                    variable, iv.evaluate(variable.formula.tree, env.__getitem__)
+                )
     for variable in variables.aggregates:
-        home[variable.name] = _typed(variable, aggregate(variable, members))
+        if changed is None or variable.inputs & changed:
+            home[variable.name] = _typed(variable, aggregate(variable, members))
     for level in variables.household_formulas:
         for variable in level:
             assert variable.formula is not None
+            if changed is not None and not variable.inputs & changed:
+                continue
             home[variable.name] = _typed(
                 variable, iv.evaluate(variable.formula.tree, home.__getitem__)
             )
+
+
+def _outcomes(
+    variables: VariableSet,
+    order: Sequence[Scheme],
+    values: Mapping[str, Mapping[str, Resolved]],
+    date: dt.date,
+    home: dict[str, Value],
+    members: list[dict[str, Value]],
+    base: Mapping[Key, Outcome] | None = None,
+    changed: frozenset[str] = frozenset(),
+    reads: Mapping[str, frozenset[str]] | None = None,
+) -> dict[Key, Outcome]:
+    """Each scheme's outcome, published for the schemes after it. With `base`, a scheme that
+    reads none of the `changed` inputs keeps its base outcome (published there already)."""
     results: dict[Key, Outcome] = {}
     for scheme in order:
+        keys = (
+            [(scheme.id, None)]
+            if scheme.spec.entity == "household"
+            else [(scheme.id, index) for index in range(len(members))]
+        )
+        if (
+            base is not None
+            and reads is not None
+            and not reads[scheme.id] & changed
+            and all(key in base for key in keys)
+        ):
+            results.update((key, base[key]) for key in keys)
+            continue
         in_force = scheme.in_force(date)
         if scheme.spec.entity == "household":
             outcome = (
@@ -145,7 +222,7 @@ def run(
             )
             results[(scheme.id, index)] = outcome
             outcomes.publish(env, scheme, outcome)
-    return State(home, members, results)
+    return results
 
 
 def _chain(first: dict[str, Value], second: dict[str, Value]) -> iv.Lookup:
@@ -295,7 +372,7 @@ def deciding(
     # earnings).
     open_ids = {key[0] for key in open_keys}
     relevant = {key: relevant_inputs(by_id, key[0], open_ids) for key in open_keys}
-    slots = _missing_slots(variables, household, persons)
+    slots = missing_slots(variables, household, persons)
     found: dict[Key, set[str]] = {key: set() for key in open_keys}
     # A national right reads nearly every answer (composition, ages, every income, housing):
     # probing each one for it would take seconds a page, so it lists the unknown answers it
@@ -306,25 +383,33 @@ def deciding(
         found[key] = set(relevant[key] & missing)
     open_keys = [key for key in open_keys if key not in national]
 
+    reads = {scheme.id: relevant_inputs(by_id, scheme.id) for scheme in order}
+
     def changed(assignment: dict[Slot, Any], keys: list[Key]) -> set[Key]:
-        trial_household = dict(household)
-        trial_persons = [dict(p) for p in persons]
-        for (name, member), answer in assignment.items():
-            if member is None:
-                trial_household[name] = answer
-            else:
-                trial_persons[member][name] = answer
-        # A probe only needs the schemes it asks about and those they read: evaluating the
-        # whole catalog for each probe made the deciding questions most of a request's time.
+        # A probe only needs the schemes it asks about and those they read, and of those only
+        # what reads the probed answers changes: the rest is the household's state already.
         needed = needed_schemes(by_id, {k[0] for k in keys})
         trial_order = [scheme for scheme in order if scheme.id in needed]
-        trial = run(variables, trial_order, space, trial_household, trial_persons, date, values)
+        trial = rerun(variables, trial_order, space, state, assignment, date, values, reads)
         return {k for k in keys if signature(trial.outcomes[k]) != signature(state.outcomes[k])}
+
+    def through_national(slot: Slot, keys: list[Key]) -> bool:
+        """Answering the slot changes a national right these results read."""
+        return any(
+            by_id[sid].spec.scope == "national" and slot[0] in reads[sid]
+            for sid in needed_schemes(by_id, {k[0] for k in keys})
+        )
 
     for slot in slots:
         keys = [k for k in open_keys if slot[0] in relevant[k]]
         remaining = set(keys)
-        for answer in space.probes.get(slot[0], ()):
+        probes = space.probes.get(slot[0], ())
+        if keys and through_national(slot, keys):
+            # Each probe then evaluates a national right again (milliseconds each), and an
+            # income has hundreds of candidate values: a spread of them is tried. A value
+            # missed here still gets asked: the national right lists every unknown it reads.
+            probes = _spread(probes, NATIONAL_PROBE_LIMIT)
+        for answer in probes:
             if not remaining:
                 break
             for key in changed({slot: answer}, sorted(remaining, key=str)):
@@ -392,7 +477,7 @@ def relevant_inputs(
     return frozenset(inputs)
 
 
-def _missing_slots(
+def missing_slots(
     variables: VariableSet, household: Answers, persons: Sequence[Answers]
 ) -> list[Slot]:
     slots: list[Slot] = [

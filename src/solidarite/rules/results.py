@@ -23,7 +23,10 @@ class ConditionResult:
         return {"id": self.id, "label": self.label.model_dump(), "status": self.status}
 
 
-@dataclass(frozen=True, slots=True)
+# Results are never changed once built, but they are not `frozen`: a frozen dataclass sets
+# each field through `object.__setattr__`, which made building them four times slower, and one
+# household's evaluation builds one per scheme and member (docs/performance.md).
+@dataclass(slots=True)
 class Explained:
     """One value an amount was computed from."""
 
@@ -49,7 +52,7 @@ class Explained:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SchemeResult:
     """One scheme for one household (household schemes) or one member (person schemes)."""
 

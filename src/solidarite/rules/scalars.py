@@ -187,12 +187,18 @@ def trunc(a: Scalar) -> Scalar:
 
 def round_half_away(a: Scalar, decimals: int) -> Scalar:
     """Round half away from zero, the same float operations in both back-ends."""
-    factor = 10.0**decimals
     if not is_expr(a):
-        scaled = abs(a) * factor + 0.5
-        if not math.isfinite(scaled):
-            return a  # too large to carry decimals anyway (and floor(inf) would raise)
-        rounded = math.floor(scaled) / factor
-        return rounded if a >= 0 else -rounded
+        return round_plain(a, decimals)
+    factor = 10.0**decimals
     magnitude = (a.abs() * factor + 0.5).floor() / factor
     return pl.when(a >= 0).then(magnitude).otherwise(-magnitude)
+
+
+def round_plain(a: Any, decimals: int) -> Any:
+    """`round_half_away` on a Python number (the compiled one-household path calls it)."""
+    factor = 10.0**decimals
+    scaled = abs(a) * factor + 0.5
+    if not math.isfinite(scaled):
+        return a  # too large to carry decimals anyway (and floor(inf) would raise)
+    rounded = math.floor(scaled) / factor
+    return rounded if a >= 0 else -rounded

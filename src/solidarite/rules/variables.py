@@ -75,6 +75,27 @@ class VariableSet:
             for entity in ("household", "person")
         }
 
+    @cached_property
+    def answer_fields(self) -> dict[str, tuple[tuple[str, bool, bool], ...]]:
+        """Per entity, each input's name, whether it is a number and whether it is a date:
+        one household's answers are read through this, not through the variables each time."""
+        return {
+            entity: tuple(
+                (v.name, v.spec.type in ("int", "float"), v.spec.type == "date")
+                for v in self.inputs(entity)
+            )
+            for entity in ("household", "person")
+        }
+
+    @cached_property
+    def age_fields(self) -> tuple[tuple[str, str, bool], ...]:
+        """Each age variable's name, the birth date it follows and whether it counts years."""
+        return tuple(
+            (v.name, v.spec.age_of.birth_date, v.spec.age_of.unit == "years")
+            for v in self.ages()
+            if v.spec.age_of is not None
+        )
+
     def ages(self) -> list[Variable]:
         """Variables that follow from a birth date (years first, then months)."""
         return self._ages

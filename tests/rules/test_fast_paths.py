@@ -1,0 +1,102 @@
+"""The shortcuts of one household's evaluation give what the long way gives (hypothesis, on the
+project's catalog): the compiled function of a part of the catalog, typed on the answers that
+part always reads, and the probes of the deciding questions, which evaluate again only what
+reads the probed answer."""
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from solidarite.rules import compiled
+from solidarite.rules import household as engine
+from solidarite.rules.inputs import validated
+from tests.rules.test_properties import CATALOG, DATES, LOCAL, _answers, _one_age
+
+# Every answer may be missing (a key left out): the part of the catalog asked for may still
+# have all it reads, and the rest of the household is then unknown to the compiled function.
+SPARSE = st.fixed_dictionaries(
+    {
+        "household": _answers("household", known_only=True),
+        "persons": st.lists(_answers("person", known_only=True).map(_one_age), max_size=3),
+    }
+)
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(household=SPARSE, date=DATES, scheme_id=st.sampled_from(LOCAL))
+def test_a_compiled_part_of_the_catalog_gives_the_interval_engines_json(
+    household: dict[str, Any], date: dt.date, scheme_id: str
+) -> None:
+    fast = CATALOG.evaluate(household, date, only=[scheme_id])
+    slow = CATALOG.evaluate(household, date, only=[scheme_id], fast=False)
+    assert fast.to_dict() == slow.to_dict()
+
+
+def test_the_compiled_part_runs_with_unknown_answers_it_does_not_read() -> None:
+    """The case the property above is for: a youth aid asked alone, every answer it reads
+    given, housing and tax bracket unknown (the national rights read them, not this aid)."""
+    household = {
+        "household": {"commune_residence": "25056"},
+        "persons": [
+            {
+                "age": 20,
+                "revenus_mensuels": 0.0,
+                "percoit_rsa": False,
+                "percoit_garantie_jeunes": False,
+                "percoit_are": False,
+            }
+        ],
+    }
+    date = dt.date(2024, 3, 1)
+    order = CATALOG._order_for(frozenset({"aide_jeunes_besancon"}), frozenset())
+    program = CATALOG._program_for(order)
+    answers, persons = validated(CATALOG.models, CATALOG.variables, household, "household")
+    values = CATALOG.values_at(date, {})
+    known = compiled.known_answers(CATALOG.variables, answers, persons)
+    unknown = frozenset(name for name, is_known in known.items() if not is_known)
+    assert {"statut_logement", "tranche_imposition"} <= unknown
+    assert program.applies_to(known, unknown)  # the compiled function answers
+    result = CATALOG.evaluate(household, date, only=["aide_jeunes_besancon"])
+    assert result.get("aide_jeunes_besancon", 0).eligible is True
+    assert (
+        result.get("aide_jeunes_besancon", 0).amount
+        == values["aide_jeunes_besancon"]["montant_mensuel"]
+    )
+
+
+@st.composite
+def _probe(draw: st.DrawFn) -> tuple[dict[str, Any], engine.Slot, Any]:
+    household = draw(SPARSE)
+    slots = engine.missing_slots(CATALOG.variables, household["household"], household["persons"])
+    if not slots:
+        household["household"].pop("commune_residence", None)
+        slots = [("commune_residence", None)]
+    slot = draw(st.sampled_from(slots))
+    answer = draw(st.sampled_from(CATALOG.space.probes[slot[0]] or (None,)))
+    return household, slot, answer
+
+
+@SETTINGS
+@given(probe=_probe(), date=DATES)
+def test_a_probe_evaluated_again_in_part_equals_a_full_evaluation(
+    probe: tuple[dict[str, Any], engine.Slot, Any], date: dt.date
+) -> None:
+    household, (name, member), answer = probe
+    answers, persons = validated(CATALOG.models, CATALOG.variables, household, "household")
+    values = CATALOG.values_at(date, {})
+    order, space, variables = CATALOG.ordered, CATALOG.space, CATALOG.variables
+    base = engine.run(variables, order, space, answers, persons, date, values)
+    reads = {s.id: engine.relevant_inputs(CATALOG.schemes, s.id) for s in order}
+    again = engine.rerun(
+        variables, order, space, base, {(name, member): answer}, date, values, reads
+    )
+    if member is None:
+        answers = {**answers, name: answer}
+    else:
+        persons = [dict(p) for p in persons]
+        persons[member][name] = answer
+    full = engine.run(variables, order, space, answers, persons, date, values)
+    assert again.outcomes == full.outcomes
