@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
 from ninja.errors import HttpError, ValidationError
 
+from solidarite.api.renderers import FastJSONRenderer
 from solidarite.api.schemas import (
     ErrorOut,
     SchemeDetail,
@@ -30,6 +31,7 @@ api = NinjaAPI(
     description="Aides, variables et simulateur / schemes, variables and simulator",
     urls_namespace="api",
     docs_url="/docs",
+    renderer=FastJSONRenderer(),
 )
 
 

@@ -25,7 +25,7 @@ Answers = dict[str, Any]
 Key = tuple[str, int | None]  # (scheme id, member index or None for a household scheme)
 Slot = tuple[str, int | None]  # (input name, member index or None for a household input)
 PAIR_PROBE_LIMIT = 6  # unknown answers tried two by two when none decides alone
-NATIONAL_PROBE_LIMIT = 12  # values tried for an answer whose change goes through a national right
+NATIONAL_PROBE_LIMIT = 6  # values tried for an answer whose change goes through a national right
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,11 @@ from solidarite.rules.model import Labels
 Status = Literal["passed", "failed", "unknown"]
 
 
+def _labels(labels: Labels) -> dict[str, str]:
+    """`labels.model_dump()`, without pydantic's serializer: a simulator answer holds hundreds."""
+    return {"fr": labels.fr, "en": labels.en}
+
+
 def status_of(value: bool | None) -> Status:
     return "unknown" if value is None else ("passed" if value else "failed")
 
@@ -20,7 +25,7 @@ class ConditionResult:
     status: Status
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label.model_dump(), "status": self.status}
+        return {"id": self.id, "label": _labels(self.label), "status": self.status}
 
 
 # Results are never changed once built, but they are not `frozen`: a frozen dataclass sets
@@ -43,7 +48,7 @@ class Explained:
         return {
             "name": self.name,
             "kind": self.kind,
-            "label": self.label.model_dump(),
+            "label": _labels(self.label),
             "unit": self.unit,
             **self.shown,
             "assumption": self.assumption,

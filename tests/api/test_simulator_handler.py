@@ -1,0 +1,79 @@
+"""The simulator's endpoint has its own, shorter middleware chain (`solidarite.core.lean`), as
+gunicorn serves it: called here through `solidarite.wsgi.application`, not the test client."""
+
+import io
+import json
+import sys
+from typing import Any
+
+import pytest
+
+from solidarite.wsgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HOUSEHOLD = {
+    "household": {"commune_residence": "25056"},
+    "persons": [{"age": 19, "revenus_mensuels": 0}],
+    "date": "2024-03-01",
+}
+
+
+def _call(
+    method: str, path: str, body: bytes = b"", query: str = ""
+) -> tuple[str, dict[str, str], bytes]:
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    found: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc: Any = None) -> None:
+        found["status"], found["headers"] = status, dict(headers)
+
+    content = b"".join(application(environ, start_response))
+    return found["status"], found["headers"], content
+
+
+def test_the_simulator_answers_with_its_security_headers_and_no_cookie() -> None:
+    status, headers, content = _call("POST", "/api/v1/simulate", json.dumps(HOUSEHOLD).encode())
+    assert status == "200 OK"
+    assert headers["Content-Type"].startswith("application/json")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "Set-Cookie" not in headers
+    youth = next(r for r in json.loads(content)["results"] if r["scheme"] == "aide_jeunes_besancon")
+    assert youth["eligible"] is None  # undecided: the questions follow
+    assert "percoit_are" in youth["unknown_variables"]
+
+
+def test_the_simulators_body_guard_still_refuses_a_large_body() -> None:
+    body = b'{"household": {}, "persons": [], "x": "' + b"a" * 300_000 + b'"}'
+    status, _, content = _call("POST", "/api/v1/simulate", body)
+    assert status.startswith("413")
+    assert "request body too large" in json.loads(content)["detail"][0]["msg"]
+
+
+def test_the_simulators_bad_input_is_a_422_naming_the_field() -> None:
+    body = json.dumps({"household": {}, "persons": [{"age": "old"}]}).encode()
+    status, _, content = _call("POST", "/api/v1/simulate", body)
+    assert status.startswith("422")
+    assert "age" in json.loads(content)["detail"][0]["loc"]
+
+
+def test_every_other_url_keeps_the_sites_middleware() -> None:
+    """The directory reads `request.user` (set by the authentication middleware): it answers
+    through `application`, so the dispatch sent it to the whole chain."""
+    status, _, content = _call("GET", "/api/v1/places", query="q=epicerie")
+    assert status == "200 OK"
+    assert isinstance(json.loads(content), list)
