@@ -30,6 +30,7 @@ from solidarite.rules.schemes import (
     Scheme,
     amount_name,
     eligible_name,
+    variables_read,
 )
 from solidarite.rules.tree import Call, Case, Column, Constant, InList, Node
 from solidarite.rules.variables import Variable, VariableSet
@@ -440,7 +441,7 @@ def build(variables: VariableSet, schemes: Sequence[Scheme]) -> Program:
         for v in variables.by_name.values()
         if v.formula is None or v.spec.age_of is not None
     }
-    read = _variables_read(variables, schemes)
+    read = variables_read(variables, schemes)
     person_level = {v.name for v in variables.by_name.values() if v.entity == "person"}
     source = _Source()
     lines = ["def run(H, P, D, V, C, F):", "    R = {}"]
@@ -507,27 +508,6 @@ def _leaves(
             for name, formula in scheme.fallbacks.items()
         }
     return leaves, fallbacks
-
-
-def _variables_read(variables: VariableSet, schemes: Sequence[Scheme]) -> frozenset[str]:
-    """The variables the schemes' expressions read, and the variables those read, all the way
-    down: a program for part of the catalog computes nothing else."""
-    pending: list[str] = []
-    for scheme in schemes:
-        parts = [f.parsed for f in (*scheme.formulas, *scheme.fallbacks.values())]
-        parts += [p.base for p in scheme.parameters.values() if p.base is not None]
-        for part in parts:
-            pending += part.names
-        for name in scheme.recomputed:
-            pending += variables.by_name[name].reads
-    seen: set[str] = set()
-    while pending:
-        name = pending.pop()
-        if name in seen or name not in variables.by_name:
-            continue
-        seen.add(name)
-        pending += variables.by_name[name].reads
-    return frozenset(seen)
 
 
 def _aggregate_lines(

@@ -23,7 +23,13 @@ from solidarite.rules.inputs import HOUSEHOLD_ID
 from solidarite.rules.intervals import Value
 from solidarite.rules.outcomes import Outcome
 from solidarite.rules.scalars import Scalar
-from solidarite.rules.schemes import Resolved, Scheme, amount_name, eligible_name
+from solidarite.rules.schemes import (
+    Resolved,
+    Scheme,
+    amount_name,
+    eligible_name,
+    variables_read,
+)
 from solidarite.rules.variables import Variable, VariableSet
 
 
@@ -350,8 +356,15 @@ def _bases(
     date: dt.date,
     complete: frozenset[str],
     absent: frozenset[str],
+    read: frozenset[str] | None = None,
 ) -> tuple[Frame, Frame]:
-    """Households with their inputs, aggregates and formulas; persons with theirs."""
+    """Households with their inputs, aggregates and formulas; persons with theirs (of the
+    derived variables, only those in `read` when given: each aggregate is a grouped operation
+    over every person, the most expensive part of a plan)."""
+
+    def wanted(level: Sequence[Variable]) -> list[Variable]:
+        return [v for v in level if read is None or v.name in read]
+
     people = Frame(persons, {})
     people.add(
         [
@@ -362,21 +375,22 @@ def _bases(
     )
     people.add(_ages(variables, space, date, people.env, complete, absent))
     for level in variables.person_formulas:
-        people.add([(v.name, _formula_value(v, people.env)) for v in level])
+        people.add([(v.name, _formula_value(v, people.env)) for v in wanted(level)])
     home = Frame(households, {})
     home.add([(v.name, _input(v, space, complete, absent)) for v in variables.inputs("household")])
-    if variables.aggregates:
+    aggregates = wanted(variables.aggregates)
+    if aggregates:
         parts: list[pl.Expr] = []
-        by_variable = {v.name: _aggregate(v, people.env) for v in variables.aggregates}
+        by_variable = {v.name: _aggregate(v, people.env) for v in aggregates}
         for variable_parts in by_variable.values():
             parts += variable_parts
         per_household = people.lazy.group_by(HOUSEHOLD_ID).agg(parts)
         home.lazy = home.lazy.join(
             per_household, on=HOUSEHOLD_ID, how="left", maintain_order="left"
         )
-        home.add([(v.name, _aggregate_value(v, by_variable[v.name])) for v in variables.aggregates])
+        home.add([(v.name, _aggregate_value(v, by_variable[v.name])) for v in aggregates])
     for level in variables.household_formulas:
-        home.add([(v.name, _formula_value(v, home.env)) for v in level])
+        home.add([(v.name, _formula_value(v, home.env)) for v in wanted(level)])
     return home, people
 
 
@@ -393,7 +407,8 @@ def population_plan(
 ) -> pl.LazyFrame:
     """`complete` names the input columns with no missing answer, `absent` those with no
     answer at all: both make a smaller plan with the same results."""
-    home, people = _bases(variables, space, households, persons, date, complete, absent)
+    read = variables_read(variables, order)
+    home, people = _bases(variables, space, households, persons, date, complete, absent, read)
     outputs: list[pl.Expr] = [pl.col(HOUSEHOLD_ID)]
     for level in _levels([x for x in order if x.spec.entity == "household"]):
         home.add(

@@ -3,7 +3,7 @@ checked against the variables and the other schemes before anything runs."""
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -500,3 +500,24 @@ def _value_kind(value: ParameterValue | list[Bracket]) -> pl.DataType:
     if isinstance(value, str):
         return pl.String()
     return pl.Float64()
+
+
+def variables_read(variables: VariableSet, schemes: Sequence[Scheme]) -> frozenset[str]:
+    """The variables the schemes' expressions read, and the variables those read, all the way
+    down: an evaluation of part of the catalog computes nothing else (both back-ends)."""
+    pending: list[str] = []
+    for scheme in schemes:
+        parts = [f.parsed for f in (*scheme.formulas, *scheme.fallbacks.values())]
+        parts += [p.base for p in scheme.parameters.values() if p.base is not None]
+        for part in parts:
+            pending += part.names
+        for name in scheme.recomputed:
+            pending += variables.by_name[name].reads
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in variables.by_name:
+            continue
+        seen.add(name)
+        pending += variables.by_name[name].reads
+    return frozenset(seen)
