@@ -84,15 +84,34 @@ def _probe(draw: st.DrawFn) -> tuple[dict[str, Any], engine.Slot, Any]:
 def test_a_probe_evaluated_again_in_part_equals_a_full_evaluation(
     probe: tuple[dict[str, Any], engine.Slot, Any], date: dt.date
 ) -> None:
-    household, (name, member), answer = probe
+    household, slot, answer = probe
+    _probe_equals_full_evaluation(household, slot, answer, date)
+
+
+def test_probing_the_commune_and_an_age_equals_a_full_evaluation() -> None:
+    """The two answers that reach furthest: the commune (every territory) and an age in years
+    (the age in months that follows it, the aggregates by age)."""
+    household = {
+        "household": {},
+        "persons": [{"revenus_mensuels": 0.0}, {"age": 40, "role": "demandeur"}],
+    }
+    date = dt.date(2024, 3, 1)
+    _probe_equals_full_evaluation(household, ("commune_residence", None), "25056", date)
+    _probe_equals_full_evaluation(household, ("commune_residence", None), "21166", date)
+    for age in (2, 19, 25, 70):
+        _probe_equals_full_evaluation(household, ("age", 0), age, date)
+
+
+def _probe_equals_full_evaluation(
+    household: dict[str, Any], slot: engine.Slot, answer: Any, date: dt.date
+) -> None:
+    name, member = slot
     answers, persons = validated(CATALOG.models, CATALOG.variables, household, "household")
     values = CATALOG.values_at(date, {})
     order, space, variables = CATALOG.ordered, CATALOG.space, CATALOG.variables
     base = engine.run(variables, order, space, answers, persons, date, values)
     reads = {s.id: engine.relevant_inputs(CATALOG.schemes, s.id) for s in order}
-    again = engine.rerun(
-        variables, order, space, base, {(name, member): answer}, date, values, reads
-    )
+    again = engine.rerun(variables, order, space, base, {slot: answer}, date, values, reads)
     if member is None:
         answers = {**answers, name: answer}
     else:
@@ -100,3 +119,5 @@ def test_a_probe_evaluated_again_in_part_equals_a_full_evaluation(
         persons[member][name] = answer
     full = engine.run(variables, order, space, answers, persons, date, values)
     assert again.outcomes == full.outcomes
+    assert again.household == full.household
+    assert again.persons == full.persons
