@@ -121,3 +121,22 @@ def _probe_equals_full_evaluation(
     assert again.outcomes == full.outcomes
     assert again.household == full.household
     assert again.persons == full.persons
+
+
+def test_a_municipal_aid_asks_the_answer_that_settles_a_national_right_it_reads() -> None:
+    """The youth aid reads the CEJ only when the person has not said whether she receives it:
+    the aid lists that question, the CEJ lists what it reads (here the tax bracket), and the
+    simulator asks both; the CEJ is not probed again for the aid's questions."""
+    household = {
+        "household": {"commune_residence": "25056"},
+        "persons": [{"age": 19, "revenus_mensuels": 0.0, "percoit_rsa": False}],
+    }
+    result = CATALOG.evaluate(household, dt.date(2024, 3, 1))
+    youth = result.get("aide_jeunes_besancon", 0)
+    cej = result.get("cej", 0)
+    assert youth.eligible is None
+    assert cej.eligible is None
+    assert "percoit_garantie_jeunes" in youth.unknown_variables
+    assert "tranche_imposition" in cej.unknown_variables
+    assert "tranche_imposition" not in youth.unknown_variables
+    assert {"percoit_garantie_jeunes", "tranche_imposition"} <= set(result.deciding_variables())

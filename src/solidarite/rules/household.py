@@ -16,7 +16,7 @@ from solidarite.rules import intervals as iv
 from solidarite.rules import outcomes
 from solidarite.rules.intervals import Value
 from solidarite.rules.outcomes import Outcome
-from solidarite.rules.schemes import Resolved, Scheme
+from solidarite.rules.schemes import Resolved, Scheme, variables_read
 from solidarite.rules.territory import Communes
 from solidarite.rules.tree import constants
 from solidarite.rules.variables import Variable, VariableSet
@@ -25,7 +25,6 @@ Answers = dict[str, Any]
 Key = tuple[str, int | None]  # (scheme id, member index or None for a household scheme)
 Slot = tuple[str, int | None]  # (input name, member index or None for a household input)
 PAIR_PROBE_LIMIT = 6  # unknown answers tried two by two when none decides alone
-NATIONAL_PROBE_LIMIT = 6  # values tried for an answer whose change goes through a national right
 
 
 @dataclass(frozen=True)
@@ -124,10 +123,15 @@ def rerun(
     date: dt.date,
     values: Mapping[str, Mapping[str, Resolved]],
     reads: Mapping[str, frozenset[str]],
+    fixed: frozenset[str] = frozenset(),
+    derived: frozenset[str] | None = None,
 ) -> State:
     """`run` once more with the answers of `assignment` given (a probe of `deciding`): what
     does not read them keeps its value and outcome from `base`, computed without them. `reads`
-    holds each scheme's inputs, the schemes it reads included (`relevant_inputs`)."""
+    holds each scheme's inputs, the schemes it reads included (`relevant_inputs`); the schemes
+    in `fixed` keep their base outcome whatever they read; with `derived`, only those derived
+    variables are computed again (the ones the evaluated schemes read: the others keep their
+    base value, out of date and unread)."""
     names = frozenset(name for name, _ in assignment)
     home = dict(base.household)
     members = [dict(env) for env in base.persons]
@@ -142,8 +146,10 @@ def rerun(
                     members[member][age.name] = _months_from_years(
                         variables, members[member], age, space
                     )
-    _derive(variables, home, members, names)
-    found = _outcomes(variables, order, values, date, home, members, base.outcomes, names, reads)
+    _derive(variables, home, members, names, derived)
+    found = _outcomes(
+        variables, order, values, date, home, members, base.outcomes, names, reads, fixed
+    )
     return State(home, members, found)
 
 
@@ -152,24 +158,32 @@ def _derive(
     home: dict[str, Value],
     members: list[dict[str, Value]],
     changed: frozenset[str] | None = None,
+    wanted: frozenset[str] | None = None,
 ) -> None:
-    """The derived variables (only those reading an input in `changed`, when given)."""
+    """The derived variables (only those reading an input in `changed`, and in `wanted`,
+    when given)."""
+
+    def skip(variable: Variable) -> bool:
+        return (changed is not None and not variable.inputs & changed) or (
+            wanted is not None and variable.name not in wanted
+        )
+
     for level in variables.person_formulas:
         for variable in level:
             assert variable.formula is not None
-            if changed is not None and not variable.inputs & changed:
+            if skip(variable):
                 continue
             for env in members:
                 env[variable.name] = _typed(
                     variable, iv.evaluate(variable.formula.tree, env.__getitem__)
                 )
     for variable in variables.aggregates:
-        if changed is None or variable.inputs & changed:
+        if not skip(variable):
             home[variable.name] = _typed(variable, aggregate(variable, members))
     for level in variables.household_formulas:
         for variable in level:
             assert variable.formula is not None
-            if changed is not None and not variable.inputs & changed:
+            if skip(variable):
                 continue
             home[variable.name] = _typed(
                 variable, iv.evaluate(variable.formula.tree, home.__getitem__)
@@ -186,9 +200,11 @@ def _outcomes(
     base: Mapping[Key, Outcome] | None = None,
     changed: frozenset[str] = frozenset(),
     reads: Mapping[str, frozenset[str]] | None = None,
+    fixed: frozenset[str] = frozenset(),
 ) -> dict[Key, Outcome]:
     """Each scheme's outcome, published for the schemes after it. With `base`, a scheme that
-    reads none of the `changed` inputs keeps its base outcome (published there already)."""
+    reads none of the `changed` inputs, or is `fixed`, keeps its base outcome (published there
+    already)."""
     results: dict[Key, Outcome] = {}
     for scheme in order:
         keys = (
@@ -199,7 +215,7 @@ def _outcomes(
         if (
             base is not None
             and reads is not None
-            and not reads[scheme.id] & changed
+            and (scheme.id in fixed or not reads[scheme.id] & changed)
             and all(key in base for key in keys)
         ):
             results.update((key, base[key]) for key in keys)
@@ -384,32 +400,44 @@ def deciding(
     open_keys = [key for key in open_keys if key not in national]
 
     reads = {scheme.id: relevant_inputs(by_id, scheme.id) for scheme in order}
+    # A municipal aid reads a national right only through an answered-else-computed input (the
+    # youth aid reads the CEJ when the person has not said whether she receives it). While its
+    # questions are probed, the national right keeps the household's result: the aid lists the
+    # input itself, whose answer settles that path, and the national right lists every unknown
+    # answer it reads, so the simulator asks them all. Probing incomes through the prime
+    # d'activité's interval rules took most of a first page's time.
+    fixed = frozenset(key[0] for key in national) | {
+        scheme.id for scheme in order if scheme.spec.scope == "national"
+    }
+
+    derived: dict[tuple[str, ...], frozenset[str]] = {}
 
     def changed(assignment: dict[Slot, Any], keys: list[Key]) -> set[Key]:
         # A probe only needs the schemes it asks about and those they read, and of those only
         # what reads the probed answers changes: the rest is the household's state already.
         needed = needed_schemes(by_id, {k[0] for k in keys})
         trial_order = [scheme for scheme in order if scheme.id in needed]
-        trial = rerun(variables, trial_order, space, state, assignment, date, values, reads)
-        return {k for k in keys if signature(trial.outcomes[k]) != signature(state.outcomes[k])}
-
-    def through_national(slot: Slot, keys: list[Key]) -> bool:
-        """Answering the slot changes a national right these results read."""
-        return any(
-            by_id[sid].spec.scope == "national" and slot[0] in reads[sid]
-            for sid in needed_schemes(by_id, {k[0] for k in keys})
+        evaluated = tuple(scheme.id for scheme in trial_order if scheme.id not in fixed)
+        if evaluated not in derived:
+            derived[evaluated] = variables_read(variables, [by_id[sid] for sid in evaluated])
+        trial = rerun(
+            variables,
+            trial_order,
+            space,
+            state,
+            assignment,
+            date,
+            values,
+            reads,
+            fixed,
+            derived[evaluated],
         )
+        return {k for k in keys if signature(trial.outcomes[k]) != signature(state.outcomes[k])}
 
     for slot in slots:
         keys = [k for k in open_keys if slot[0] in relevant[k]]
         remaining = set(keys)
-        probes = space.probes.get(slot[0], ())
-        if keys and through_national(slot, keys):
-            # Each probe then evaluates a national right again (milliseconds each), and an
-            # income has hundreds of candidate values: a spread of them is tried. A value
-            # missed here still gets asked: the national right lists every unknown it reads.
-            probes = _spread(probes, NATIONAL_PROBE_LIMIT)
-        for answer in probes:
+        for answer in space.probes.get(slot[0], ()):
             if not remaining:
                 break
             for key in changed({slot: answer}, sorted(remaining, key=str)):
