@@ -118,10 +118,6 @@ def _in(a: Any, options: frozenset[Any]) -> Any:
     return None if a is None else a in options
 
 
-def _pick(predicate: Any, then: Any, otherwise: Any) -> Any:
-    return then if predicate is True else otherwise
-
-
 def _coalesce(*values: Any) -> Any:
     for value in values:
         if value is not None:
@@ -194,7 +190,6 @@ HELPERS: dict[str, Any] = {
     "_not": _not,
     "_bool": _bool,
     "_in": _in,
-    "_pick": _pick,
     "_coalesce": _coalesce,
     "_greatest": _greatest,
     "_least": _least,
