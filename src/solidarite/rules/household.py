@@ -392,7 +392,8 @@ def deciding(
     found: dict[Key, set[str]] = {key: set() for key in open_keys}
     # A national right reads nearly every answer (composition, ages, every income, housing):
     # probing each one for it would take seconds a page, so it lists the unknown answers it
-    # reads, as the CAF's own simulator asks them. Municipal schemes are probed exactly.
+    # reads, as the CAF's own simulator asks them. Municipal schemes are probed (with the
+    # national rights they read kept as they are, below).
     missing = {slot[0] for slot in slots}
     national = [key for key in open_keys if by_id[key[0]].spec.scope == "national"]
     for key in national:
@@ -406,9 +407,9 @@ def deciding(
     # input itself, whose answer settles that path, and the national right lists every unknown
     # answer it reads, so the simulator asks them all. Probing incomes through the prime
     # d'activité's interval rules took most of a first page's time.
-    fixed = frozenset(key[0] for key in national) | {
-        scheme.id for scheme in order if scheme.spec.scope == "national"
-    }
+    fixed = frozenset(scheme.id for scheme in order if scheme.spec.scope == "national")
+    # Through a right kept as it is, no answer reaches the aid: those answers are not probed.
+    relevant.update((key, relevant_inputs(by_id, key[0], open_ids - fixed)) for key in open_keys)
 
     derived: dict[tuple[str, ...], frozenset[str]] = {}
 
