@@ -131,7 +131,7 @@ def test_household_aggregates_count_sum_min_max(catalog: Catalog) -> None:
         }
     )
     # The aggregates are visible through a scheme reading them: count children, sum resources.
-    frame = catalog.population_plan(households.lazy(), persons.lazy(), DATE).collect()
+    frame = catalog.evaluate_population(households, persons, DATE)
     assert frame["aide__eligible"].to_list() == [True, False, False]
     assert frame["aide__amount"].to_list() == [300.0, 0.0, 0.0]
     base = catalog.household_variables(households, persons, DATE)

@@ -16,6 +16,7 @@ from solidarite.rules import population as population_engine
 from solidarite.rules.errors import CatalogError, EvaluationError, RuleError
 from solidarite.rules.explain import explain
 from solidarite.rules.inputs import InputModels, input_models, population_frames, validated
+from solidarite.rules.members import Members
 from solidarite.rules.model import (
     OrganisationsFile,
     OrganisationSpec,
@@ -197,28 +198,9 @@ class Catalog:
         """One row per household: `<scheme>__eligible`, `<scheme>__amount` and, for person
         schemes, `<scheme>__beneficiaries`; with `only`, for those schemes and the schemes they
         read (a costing evaluates what it costs, not the whole catalog)."""
-        households, persons = population_frames(
-            self.models, self.variables, households, persons, source
-        )
+        households, persons, members = self._population(households, persons, source)
         complete = complete_columns(households) | complete_columns(persons)
         absent = absent_columns(households) | absent_columns(persons)
-        # The frames are in memory already: the in-memory engine starts faster than streaming.
-        return self.population_plan(
-            households.lazy(), persons.lazy(), date, overrides, complete, absent, only
-        ).collect(engine="in-memory")
-
-    def population_plan(
-        self,
-        households: pl.LazyFrame,
-        persons: pl.LazyFrame,
-        date: dt.date | None = None,
-        overrides: Overrides | None = None,
-        complete: frozenset[str] = frozenset(),
-        absent: frozenset[str] = frozenset(),
-        only: Iterable[str] | None = None,
-    ) -> pl.LazyFrame:
-        """The lazy query behind `evaluate_population`, for callers that stream or sink it.
-        `complete` / `absent` name input columns with no missing answer / no answer at all."""
         date = date or dt.date.today()
         values = self.values_at(date, self.scheme_overrides(overrides or {}))
         schemes = self.ordered
@@ -228,12 +210,13 @@ class Catalog:
             # (An empty column is both complete and absent: absent wins, as in the plan.)
             needed = household_engine.needed_schemes(self.schemes, set(only), complete - absent)
             schemes = tuple(scheme for scheme in self.ordered if scheme.id in needed)
-        return population_engine.population_plan(
+        return population_engine.evaluate(
             self.variables,
             schemes,
             self.space,
             households,
             persons,
+            members,
             date,
             values,
             complete,
@@ -245,18 +228,26 @@ class Catalog:
     ) -> pl.DataFrame:
         """Every household variable (aggregates, consumption units...) per household: its value
         where the answers decide it, null otherwise."""
-        households, persons = population_frames(
-            self.models, self.variables, households, persons, "population"
-        )
+        households, persons, members = self._population(households, persons, "population")
         return population_engine.household_variables(
             self.variables,
             self.space,
-            households.lazy(),
-            persons.lazy(),
+            households,
+            persons,
+            members,
             date or dt.date.today(),
             complete_columns(households) | complete_columns(persons),
             absent_columns(households) | absent_columns(persons),
-        ).collect()
+        )
+
+    def _population(
+        self, households: pl.DataFrame, persons: pl.DataFrame, source: str
+    ) -> tuple[pl.DataFrame, pl.DataFrame, Members]:
+        """The frames checked and typed, and each person's household row."""
+        households, persons = population_frames(
+            self.models, self.variables, households, persons, source
+        )
+        return households, persons, Members.of(households, persons, source)
 
     def scheme_overrides(self, overrides: Overrides) -> dict[str, dict[str, ParameterValue]]:
         """`{"scheme.parameter": value}` checked and grouped by scheme: a scenario."""

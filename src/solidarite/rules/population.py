@@ -21,6 +21,7 @@ from solidarite.rules import scalars as s
 from solidarite.rules.household import Domains, years_sibling
 from solidarite.rules.inputs import HOUSEHOLD_ID
 from solidarite.rules.intervals import Value
+from solidarite.rules.members import Members, Reduction
 from solidarite.rules.outcomes import Outcome
 from solidarite.rules.scalars import Scalar
 from solidarite.rules.schemes import (
@@ -86,10 +87,72 @@ class Frame:
                 parts[part] = component
         return _with_parts(value, parts) if changed else value
 
+    def collect(self, extra: Sequence[pl.Expr] = ()) -> pl.DataFrame:
+        """Every column so far (and `extra`), computed; what follows starts from them.
+
+        A household's values go to its members, and members' values come back, by position
+        (`members.Members`), between two collects. A collect also settles what the data
+        decides (`_settled`)."""
+        self._flush()
+        frame = self.lazy.with_columns(extra).collect(engine="in-memory")
+        self.lazy = frame.lazy()
+        self._settle(frame)
+        return frame
+
+    def _settle(self, frame: pl.DataFrame) -> None:
+        """Values whose flags hold the same answer in every row become constants, and bounds
+        equal in every row become one column: what follows builds the smaller plan of known
+        answers. In the population at hand a consumption unit is never 0, say, so an income per
+        unit, a division, is never NULL there, and the conditions that read it are decided
+        booleans instead of intervals. Sound by construction: the same values, row by row."""
+        checks: dict[str, pl.Expr] = {}
+        for value in self.env.values():
+            for flag in (value.null, value.value, value.lo, value.hi):
+                name = _column_name(flag)
+                if name is not None and frame.schema.get(name) == pl.Boolean:
+                    column = pl.col(name)
+                    checks[f"{name}@all"] = column.all() & (column.null_count() == 0)
+                    checks[f"{name}@none"] = (~column.any()) & (column.null_count() == 0)
+            lo, hi = _column_name(value.lo), _column_name(value.hi)
+            if lo and hi and lo in frame.schema and hi in frame.schema and lo != hi:
+                checks[f"{lo}={hi}"] = pl.col(lo).eq_missing(pl.col(hi)).all()
+        if not checks:
+            return
+        found = frame.select(**checks).row(0, named=True)
+
+        def settled(flag: Scalar) -> Scalar:
+            name = _column_name(flag)
+            if name is None or f"{name}@all" not in found:
+                return flag
+            if found[f"{name}@all"]:
+                return True
+            return False if found[f"{name}@none"] else flag
+
+        for key, value in self.env.items():
+            lo, hi = settled(value.lo), settled(value.hi)
+            if found.get(f"{_column_name(value.lo)}={_column_name(value.hi)}"):
+                hi = lo
+            self.env[key] = Value(
+                value.kind,
+                lo,
+                hi,
+                settled(value.null),
+                settled(value.value),
+                value.domain,
+                value.certain,
+            )
+
     def _flush(self) -> None:
         for depth in sorted({d for d, _, _ in self.staged}):
             self.lazy = self.lazy.with_columns(e for d, _, e in self.staged if d == depth)
         self.staged.clear()
+
+
+def _column_name(component: Scalar) -> str | None:
+    """The column a value's part reads as it is, if it is one."""
+    if isinstance(component, pl.Expr) and component.meta.is_column():
+        return component.meta.output_name()
+    return None
 
 
 def _columnar(expr: pl.Expr) -> pl.Expr:
@@ -241,22 +304,34 @@ def _age_without_birth_date(
     )
 
 
-def _count(flag: Scalar) -> pl.Expr:
+def _as_number(flag: Scalar) -> Scalar:
+    """A member's flag to be summed into a count (`Members.reduce` counts a boolean)."""
+    if isinstance(flag, bool):
+        return 1.0 if flag else 0.0
+    return flag
+
+
+def _where(flag: Scalar, value: Scalar) -> Scalar:
+    """`value` where `flag` holds, null elsewhere: what a filtered minimum or maximum skips."""
     if flag is True:
-        return pl.len().cast(pl.Float64)
+        return value
     if flag is False:
-        return pl.lit(0.0)
-    return s.lit(flag).cast(pl.Float64).sum()
+        return None
+    return pl.when(s.lit(flag)).then(s.lit(value))
 
 
-def _summed(value: Scalar) -> pl.Expr:
-    if isinstance(value, pl.Expr):
-        return value.sum()
-    return pl.lit(float(value)) * pl.len().cast(pl.Float64)
+def _per_member(value: Scalar, name: str) -> pl.Expr:
+    """A member value as a column, one row per member even when it is the same for all."""
+    if isinstance(value, pl.Expr) and value.meta.root_names():
+        return value.alias(name)
+    return pl.repeat(s.lit(value), pl.len()).alias(name)
 
 
-def _aggregate(variable: Variable, env: dict[str, Value]) -> list[pl.Expr]:
-    """Group-by expressions for one aggregate: its parts as `<name>@lo`, `@hi`, ..."""
+Reduced = tuple[str, Scalar, Reduction]  # a column per household: name, per member, how
+
+
+def _aggregate(variable: Variable, env: dict[str, Value]) -> list[Reduced]:
+    """One aggregate as member values reduced per household: `<name>@lo`, `@hi`, ..."""
     spec = variable.spec.aggregate
     assert spec is not None
     where = iv.evaluate(variable.where.tree, env.__getitem__) if variable.where else None
@@ -265,73 +340,84 @@ def _aggregate(variable: Variable, env: dict[str, Value]) -> list[pl.Expr]:
     name = variable.name
     if spec.function == "count":
         if sure is can:  # every member's answer known: one column for both bounds
-            return [_count(sure).alias(f"{name}@lo")]
-        return [_count(sure).alias(f"{name}@lo"), _count(can).alias(f"{name}@hi")]
+            return [(f"{name}@lo", _as_number(sure), "sum")]
+        return [(f"{name}@lo", _as_number(sure), "sum"), (f"{name}@hi", _as_number(can), "sum")]
     assert variable.formula is not None
     value = iv.as_number(iv.evaluate(variable.formula.tree, env.__getitem__))
     if spec.function == "sum" and sure is can and iv.is_point(value):
-        return [_summed(s.where(sure, value.lo, 0.0)).alias(f"{name}@lo")]
+        return [(f"{name}@lo", s.where(sure, value.lo, 0.0), "sum")]
     if spec.function == "sum":
         gate = s.and_(can, value.value)
         exact = s.and_(sure, s.not_(value.null))
         lo = s.where(gate, s.where(exact, value.lo, s.minimum(0.0, value.lo)), 0.0)
         hi = s.where(gate, s.where(exact, value.hi, s.maximum(0.0, value.hi)), 0.0)
-        return [_summed(lo).alias(f"{name}@lo"), _summed(hi).alias(f"{name}@hi")]
-    certain = s.lit(s.and_(sure, s.and_(value.value, s.not_(value.null))))
-    possible = s.lit(s.and_(can, value.value))
-    lo_all, hi_all = s.lit(value.lo), s.lit(value.hi)
+        return [(f"{name}@lo", lo, "sum"), (f"{name}@hi", hi, "sum")]
+    certain = s.and_(sure, s.and_(value.value, s.not_(value.null)))
+    possible = s.and_(can, value.value)
+    # The larger (smaller) of the certain members' values when there is one; otherwise any
+    # possible member's value may be the answer, or none at all.
     if spec.function == "max":
-        lo = (
-            pl.when(certain.any())
-            .then(lo_all.filter(certain).max())
-            .otherwise(lo_all.filter(possible).min())
-        )
-        hi = hi_all.filter(possible).max()
+        bounds: list[Reduced] = [
+            (f"{name}@lo_sure", _where(certain, value.lo), "max"),
+            (f"{name}@lo_maybe", _where(possible, value.lo), "min"),
+            (f"{name}@hi", _where(possible, value.hi), "max"),
+        ]
     else:
-        lo = lo_all.filter(possible).min()
-        hi = (
-            pl.when(certain.any())
-            .then(hi_all.filter(certain).min())
-            .otherwise(hi_all.filter(possible).max())
-        )
+        bounds = [
+            (f"{name}@lo", _where(possible, value.lo), "min"),
+            (f"{name}@hi_sure", _where(certain, value.hi), "min"),
+            (f"{name}@hi_maybe", _where(possible, value.hi), "max"),
+        ]
     return [
-        lo.alias(f"{name}@lo"),
-        hi.alias(f"{name}@hi"),
-        certain.any().not_().alias(f"{name}@null"),
-        possible.any().alias(f"{name}@value"),
+        *bounds,
+        (f"{name}@certain", certain, "any"),
+        (f"{name}@possible", possible, "any"),
     ]
 
 
-def _aggregate_value(variable: Variable, parts: list[pl.Expr]) -> Value:
+def _aggregate_value(variable: Variable, parts: list[Reduced]) -> Value:
     """An aggregate read back from its columns; a household with no member counts and sums 0
     and has no minimum or maximum."""
     name = variable.name
     assert variable.spec.aggregate is not None
-    if variable.spec.aggregate.function in ("count", "sum"):
-        lo = pl.col(f"{name}@lo").fill_null(0.0)
+    function = variable.spec.aggregate.function
+    if function in ("count", "sum"):
+        lo = pl.col(f"{name}@lo")
         if len(parts) == 1:
             return iv.point("num", lo)
-        return iv.number(lo, pl.col(f"{name}@hi").fill_null(0.0))
-    return Value(
-        "num",
-        pl.col(f"{name}@lo"),
-        pl.col(f"{name}@hi"),
-        pl.col(f"{name}@null").fill_null(True),
-        pl.col(f"{name}@value").fill_null(False),
-    )
+        return iv.number(lo, pl.col(f"{name}@hi"))
+    certain = pl.col(f"{name}@certain")
+    if function == "max":
+        lo = pl.when(certain).then(pl.col(f"{name}@lo_sure")).otherwise(pl.col(f"{name}@lo_maybe"))
+        hi = pl.col(f"{name}@hi")
+    else:
+        lo = pl.col(f"{name}@lo")
+        hi = pl.when(certain).then(pl.col(f"{name}@hi_sure")).otherwise(pl.col(f"{name}@hi_maybe"))
+    return Value("num", lo, hi, certain.not_(), pl.col(f"{name}@possible"))
+
+
+def _reduced(
+    people: Frame, members: Members, reductions: Sequence[Reduced]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The people's columns computed, and `reductions` per household."""
+    collected = people.collect([_per_member(expr, name) for name, expr, _ in reductions])
+    names = [name for name, _, _ in reductions]
+    per_household = members.reduce(collected, {name: how for name, _, how in reductions})
+    return collected.drop(names), per_household
 
 
 def household_variables(
     variables: VariableSet,
     space: Domains,
-    households: pl.LazyFrame,
-    persons: pl.LazyFrame,
+    households: pl.DataFrame,
+    persons: pl.DataFrame,
+    members: Members,
     date: dt.date,
     complete: frozenset[str] = frozenset(),
     absent: frozenset[str] = frozenset(),
-) -> pl.LazyFrame:
+) -> pl.DataFrame:
     """Every household variable per household: its value where decided, null otherwise."""
-    home, _ = _bases(variables, space, households, persons, date, complete, absent)
+    home, _ = _bases(variables, space, households, persons, members, date, complete, absent)
     columns = [pl.col(HOUSEHOLD_ID)]
     for variable in variables.by_name.values():
         if variable.entity != "household":
@@ -339,7 +425,7 @@ def household_variables(
         value = home.env[variable.name]
         decided = s.lit(value.point) if value.kind != "null" else pl.lit(False)
         columns.append(pl.when(decided).then(s.lit(value.lo)).otherwise(None).alias(variable.name))
-    return home.lazy.select(columns)
+    return home.collect().select(columns)
 
 
 def _formula_value(variable: Variable, env: dict[str, Value]) -> Value:
@@ -351,21 +437,21 @@ def _formula_value(variable: Variable, env: dict[str, Value]) -> Value:
 def _bases(
     variables: VariableSet,
     space: Domains,
-    households: pl.LazyFrame,
-    persons: pl.LazyFrame,
+    households: pl.DataFrame,
+    persons: pl.DataFrame,
+    members: Members,
     date: dt.date,
     complete: frozenset[str],
     absent: frozenset[str],
     read: frozenset[str] | None = None,
 ) -> tuple[Frame, Frame]:
     """Households with their inputs, aggregates and formulas; persons with theirs (of the
-    derived variables, only those in `read` when given: each aggregate is a grouped operation
-    over every person, the most expensive part of a plan)."""
+    derived variables, only those in `read` when given)."""
 
     def wanted(level: Sequence[Variable]) -> list[Variable]:
         return [v for v in level if read is None or v.name in read]
 
-    people = Frame(persons, {})
+    people = Frame(persons.lazy(), {})
     people.add(
         [
             (v.name, _input(v, space, complete, absent))
@@ -376,39 +462,42 @@ def _bases(
     people.add(_ages(variables, space, date, people.env, complete, absent))
     for level in variables.person_formulas:
         people.add([(v.name, _formula_value(v, people.env)) for v in wanted(level)])
-    home = Frame(households, {})
+    home = Frame(households.lazy(), {})
     home.add([(v.name, _input(v, space, complete, absent)) for v in variables.inputs("household")])
     aggregates = wanted(variables.aggregates)
     if aggregates:
-        parts: list[pl.Expr] = []
         by_variable = {v.name: _aggregate(v, people.env) for v in aggregates}
-        for variable_parts in by_variable.values():
-            parts += variable_parts
-        per_household = people.lazy.group_by(HOUSEHOLD_ID).agg(parts)
-        home.lazy = home.lazy.join(
-            per_household, on=HOUSEHOLD_ID, how="left", maintain_order="left"
+        computed, per_household = _reduced(
+            people, members, [part for parts in by_variable.values() for part in parts]
         )
+        people.lazy = computed.lazy()
+        home.lazy = pl.concat([home.lazy, per_household.lazy()], how="horizontal")
         home.add([(v.name, _aggregate_value(v, by_variable[v.name])) for v in aggregates])
     for level in variables.household_formulas:
         home.add([(v.name, _formula_value(v, home.env)) for v in wanted(level)])
     return home, people
 
 
-def population_plan(
+def evaluate(
     variables: VariableSet,
     order: Sequence[Scheme],
     space: Domains,
-    households: pl.LazyFrame,
-    persons: pl.LazyFrame,
+    households: pl.DataFrame,
+    persons: pl.DataFrame,
+    members: Members,
     date: dt.date,
     values: Mapping[str, Mapping[str, Resolved]],
     complete: frozenset[str] = frozenset(),
     absent: frozenset[str] = frozenset(),
-) -> pl.LazyFrame:
-    """`complete` names the input columns with no missing answer, `absent` those with no
-    answer at all: both make a smaller plan with the same results."""
+) -> pl.DataFrame:
+    """One row per household (see the module). `complete` names the input columns with no
+    missing answer, `absent` those with no answer at all: both make a smaller plan with the
+    same results."""
     read = variables_read(variables, order)
-    home, people = _bases(variables, space, households, persons, date, complete, absent, read)
+    home, people = _bases(
+        variables, space, households, persons, members, date, complete, absent, read
+    )
+    home.collect()  # the household variables, settled before the schemes read them
     outputs: list[pl.Expr] = [pl.col(HOUSEHOLD_ID)]
     for level in _levels([x for x in order if x.spec.entity == "household"]):
         home.add(
@@ -423,49 +512,54 @@ def population_plan(
         )
         for scheme in level:
             outputs += _decided(scheme, home.env)
+    computed = home.collect()
     person_schemes = [scheme for scheme in order if scheme.spec.entity == "person"]
     if not person_schemes:
-        return home.lazy.select(outputs)
+        return computed.select(outputs)
+    own = set(people.lazy.collect_schema().names())
     household_columns = [
         c
-        for c in home.lazy.collect_schema().names()
-        if c != HOUSEHOLD_ID
-        and c not in people.lazy.collect_schema().names()
-        and not c.startswith(TEMPORARY)
+        for c in computed.columns
+        if c != HOUSEHOLD_ID and c not in own and not c.startswith(TEMPORARY)
     ]
-    members = Frame(
-        people.lazy.join(
-            home.lazy.select([HOUSEHOLD_ID, *household_columns]),
-            on=HOUSEHOLD_ID,
-            how="left",
-            maintain_order="left",
+    member_frame = Frame(
+        pl.concat(
+            [people.lazy, members.spread(computed.lazy().select(household_columns))],
+            how="horizontal",
         ),
         people.env | {k: v for k, v in home.env.items() if k not in people.env},
     )
-    totals: list[pl.Expr] = []
+    totals: list[Reduced] = []
     shapes: dict[str, tuple[bool, bool]] = {}
     for level in _levels(person_schemes):
-        members.add(
+        member_frame.add(
             [
                 named
                 for scheme in level
                 for named in _published(
                     scheme,
                     _outcome(
-                        scheme, variables, values, date, members.env.__getitem__, members.keep
+                        scheme,
+                        variables,
+                        values,
+                        date,
+                        member_frame.env.__getitem__,
+                        member_frame.keep,
                     ),
                 )
             ]
         )
         for scheme in level:
-            parts, point_eligible, point_amount = _person_totals(scheme, members.env)
+            parts, point_eligible, point_amount = _person_totals(scheme, member_frame.env)
             totals += parts
             shapes[scheme.id] = (point_eligible, point_amount)
-    per_household = members.lazy.group_by(HOUSEHOLD_ID).agg(totals)
-    result = home.lazy.join(per_household, on=HOUSEHOLD_ID, how="left", maintain_order="left")
+    member_frame.lazy = member_frame.lazy.select(
+        [_per_member(expr, name) for name, expr, _ in totals]
+    )
+    per_household = members.reduce(member_frame.collect(), {name: how for name, _, how in totals})
     for scheme in person_schemes:
         outputs += _household_total(scheme, *shapes[scheme.id])
-    return result.select(outputs)
+    return pl.concat([computed, per_household], how="horizontal").select(outputs)
 
 
 def _levels(schemes: Sequence[Scheme]) -> list[list[Scheme]]:
@@ -539,20 +633,20 @@ def _decided(scheme: Scheme, env: dict[str, Value]) -> list[pl.Expr]:
     return columns
 
 
-def _person_totals(scheme: Scheme, env: dict[str, Value]) -> tuple[list[pl.Expr], bool, bool]:
-    """Group-by parts per household; known answers need one count and one sum."""
+def _person_totals(scheme: Scheme, env: dict[str, Value]) -> tuple[list[Reduced], bool, bool]:
+    """Member values summed per household; known answers need one count and one sum."""
     eligible = env[eligible_name(scheme.id)]
     point_eligible = eligible.lo is eligible.hi
-    parts = [_count(eligible.lo).cast(pl.Int64).alias(beneficiaries_column(scheme.id))]
+    parts: list[Reduced] = [(beneficiaries_column(scheme.id), _as_number(eligible.lo), "sum")]
     if not point_eligible:
-        parts.append(s.lit(eligible.hi).any().alias(f"{scheme.id}@any_possible"))
+        parts.append((f"{scheme.id}@any_possible", eligible.hi, "any"))
     point_amount = True
     if scheme.amount is not None:
         amount = env[amount_name(scheme.id)]
         point_amount = amount.lo is amount.hi
-        parts.append(_summed(amount.lo).alias(f"{scheme.id}@sum_lo"))
+        parts.append((f"{scheme.id}@sum_lo", amount.lo, "sum"))
         if not point_amount:
-            parts.append(_summed(amount.hi).alias(f"{scheme.id}@sum_hi"))
+            parts.append((f"{scheme.id}@sum_hi", amount.hi, "sum"))
     return parts, point_eligible, point_amount
 
 
