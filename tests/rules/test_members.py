@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from solidarite.rules import intervals as iv
 from solidarite.rules.errors import InputError
+from solidarite.rules.inputs import _person_index
 from solidarite.rules.members import Members
 from solidarite.rules.population import Frame
 from tests.rules.test_properties import CATALOG, DATES, HOUSEHOLDS, LOCAL, _population
@@ -153,3 +154,13 @@ def test_a_division_the_data_never_makes_null_is_settled_as_a_known_value() -> N
     undecided.env["z"] = iv.number(pl.col("lo"), pl.col("hi"))
     undecided.collect()
     assert not iv.is_point(undecided.env["z"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(ids=st.lists(st.integers(0, 4), max_size=30), sort=st.booleans())
+def test_a_member_s_rank_in_a_sorted_file_is_the_rank_a_window_gives(
+    ids: list[int], sort: bool
+) -> None:
+    households = pl.Series("household_id", sorted(ids) if sort else ids, dtype=pl.Int64)
+    window = households.to_frame().select(pl.int_range(pl.len()).over("household_id"))
+    assert _person_index(households).to_list() == window.to_series().to_list()

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+import numpy as np
 import polars as pl
 from pydantic import (
     BaseModel,
@@ -256,10 +257,20 @@ def population_frames(
         raise InputError(errors)
     household_frame, person_frame = shaped
     if PERSON_INDEX not in person_frame.columns:
-        person_frame = person_frame.with_columns(
-            pl.int_range(pl.len()).over(HOUSEHOLD_ID).cast(pl.Int64).alias(PERSON_INDEX)
-        )
+        person_frame = person_frame.with_columns(_person_index(person_frame[HOUSEHOLD_ID]))
     return household_frame, person_frame
+
+
+def _person_index(households: pl.Series) -> pl.Series:
+    """Each member's rank in its household, in file order. A file sorted by household (the
+    usual case) ranks by position; a window over a million households costs a second."""
+    if households.null_count() or not households.is_sorted():
+        ranks = households.to_frame().select(pl.int_range(pl.len()).over(HOUSEHOLD_ID))
+        return ranks.to_series().cast(pl.Int64).alias(PERSON_INDEX)
+    ids = households.to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else ids
+    first = np.repeat(starts, np.diff(np.r_[starts, len(ids)]))
+    return pl.Series(PERSON_INDEX, np.arange(len(ids), dtype=np.int64) - first)
 
 
 def _shape_frame(
@@ -288,33 +299,47 @@ def _shape_frame(
     if PERSON_INDEX in frame.columns and entity == "person":
         columns.append(pl.col(PERSON_INDEX).cast(pl.Int64))
     model = models.household if entity == "household" else models.person
-    checks: dict[str, tuple[pl.Expr, pl.Expr]] = {}
+    checks: dict[str, tuple[pl.Expr, pl.Expr, pl.Expr]] = {}
     for name, variable in inputs.items():
         if name not in frame.columns:
             columns.append(pl.lit(None, variable.dtype).alias(name))
             continue
-        cast = pl.col(name).cast(variable.dtype, strict=False)
-        bad = pl.col(name).is_not_null() & cast.is_null()
+        given = pl.col(name)
+        cast = given.cast(variable.dtype, strict=False)
+        typed = frame.schema[name] == variable.dtype  # nothing to convert, nothing can fail to
+        bad = given.is_not_null() & cast.is_null()
+        # `bad` finds the first failing row; `flags` say whether there is one, with column
+        # aggregates where the type allows (a minimum instead of a comparison per row).
+        flags: list[pl.Expr] = [] if typed else [bad.any()]
         spec = variable.spec
         if spec.type in ("int", "float"):
-            number = pl.col(name).cast(pl.Float64, strict=False)
+            number = given.cast(pl.Float64, strict=False)
+            measured = given if typed else number
             bad = bad | number.is_nan() | number.is_infinite()
             if spec.type == "int":
                 bad = bad | (number.round(0) != number)
             if spec.minimum is not None:
                 bad = bad | (number < spec.minimum)
+                flags.append((measured.min() < spec.minimum).fill_null(False))
             if spec.maximum is not None:
                 bad = bad | (number > spec.maximum)
+                flags.append((measured.max() > spec.maximum).fill_null(False))
+            if not typed or frame.schema[name].is_float():
+                flags.append((number.is_nan() | number.is_infinite()).any())
+            if not typed and spec.type == "int":
+                flags.append((number.round(0) != number).any())
         options = spec.values if spec.type == "enum" else None
         if spec.type == "commune":
             options = sorted(models.commune_codes)
         if options is not None:
-            bad = bad | (pl.col(name).is_not_null() & ~pl.col(name).cast(pl.String).is_in(options))
-        checks[name] = (bad, cast)
+            outside = given.is_not_null() & ~given.cast(pl.String).is_in(options)
+            bad = bad | outside
+            flags.append(outside.any())
+        checks[name] = (bad, cast, pl.any_horizontal(flags) if flags else pl.lit(False))
         columns.append(cast.alias(name))
     # One pass over the frame for every column's check; rows are looked up only on failure.
-    flagged = frame.select([bad.any().alias(name) for name, (bad, _) in checks.items()])
-    for name, (bad, cast) in checks.items():
+    flagged = frame.select([flag.alias(name) for name, (_, _, flag) in checks.items()])
+    for name, (bad, cast, _) in checks.items():
         if flagged[name][0]:
             rows = frame.with_row_index("__row").filter(bad).head(1)
             row = rows.with_columns(cast.alias("__cast")).row(0, named=True)

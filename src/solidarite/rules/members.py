@@ -86,11 +86,19 @@ class Members:
         """Per household, each column of `frame` (one row per person) reduced as named; nulls
         are skipped, as in SQL. A household without members sums to 0, has no member for
         `any`, and has no minimum or maximum (null)."""
-        return pl.DataFrame([self._reduce(frame[name], how) for name, how in reductions.items()])
+        # One buffer for every column's running counts: a fresh one per column costs as much
+        # in page faults as the counting itself.
+        counter = np.int32 if frame.height < 2**31 else np.int64  # half the memory to walk
+        scratch: npt.NDArray[np.integer[Any]] = np.zeros(frame.height + 1, dtype=counter)
+        return pl.DataFrame(
+            [self._reduce(frame[name], how, scratch) for name, how in reductions.items()]
+        )
 
-    def _reduce(self, column: pl.Series, how: Reduction) -> pl.Series:
+    def _reduce(
+        self, column: pl.Series, how: Reduction, scratch: npt.NDArray[np.integer[Any]]
+    ) -> pl.Series:
         if how in ("sum", "any") and column.dtype in (pl.Boolean, pl.Null):
-            counts = self._counts(_numbers(column, False).astype(bool, copy=False))
+            counts = self._counts(_numbers(column, False).astype(bool, copy=False), scratch)
             return pl.Series(column.name, counts > 0 if how == "any" else counts.astype(float))
         if how == "sum":
             # In member order, one addition after another: the sum a household's evaluation
@@ -102,16 +110,16 @@ class Members:
         (np.fmin if how == "min" else np.fmax).at(extreme, self.rows, values)
         return pl.Series(column.name, extreme).fill_nan(None)
 
-    def _counts(self, flags: npt.NDArray[np.bool_]) -> npt.NDArray[Any]:
-        """How many members hold each flag: running counts read at the households' bounds
-        when members follow each other, exact in integers."""
+    def _counts(
+        self, flags: npt.NDArray[np.bool_], running: npt.NDArray[np.integer[Any]]
+    ) -> npt.NDArray[Any]:
+        """How many members hold each flag: running counts (in `running`, one more than the
+        members, starting at 0) read at the households' bounds when members follow each other,
+        exact in integers."""
         if self.offsets is None:
             return np.bincount(self.rows[flags], minlength=self.size)
-        counter = np.int32 if len(flags) < 2**31 else np.int64  # half the memory to walk
-        running = np.zeros(len(flags) + 1, dtype=counter)
         np.cumsum(flags, out=running[1:])
-        bounds = running[self.offsets]
-        return np.diff(bounds)
+        return np.diff(running[self.offsets])
 
 
 def _numbers(column: pl.Series, missing: float | bool) -> npt.NDArray[np.float64 | np.bool_]:

@@ -147,22 +147,23 @@ def scheme_outcome(
     amount = iv.as_number(iv.evaluate(scheme.amount.tree, local, keep))
     if amount.kind == "null" or amount.value is False:
         amount = iv.constant(0.0)  # surely NULL: no money
+    # Rounding goes to the amount itself, before the choices below: rounding is monotone and
+    # keeps 0, so the result is the same, and a constant amount (500 EUR) is rounded once
+    # when the plan is built instead of on every row of a population.
+    amount_lo = s.round_half_away(amount.lo, AMOUNT_DECIMALS)
+    amount_hi = (
+        amount_lo if amount.hi is amount.lo else s.round_half_away(amount.hi, AMOUNT_DECIMALS)
+    )
     if sure is possible and iv.is_point(amount):
         # Known answers: one expression for the amount, not two bounds.
-        once = s.round_half_away(s.where(sure, amount.lo, 0.0), AMOUNT_DECIMALS)
+        once = s.where(sure, amount_lo, 0.0)
         return Outcome(conditions, sure, possible, once, once)
     # A NULL amount is no money; a surely-NULL one is 0.
-    lo = s.where(amount.value, s.where(amount.null, s.minimum(0.0, amount.lo), amount.lo), 0.0)
-    hi = s.where(amount.value, s.where(amount.null, s.maximum(0.0, amount.hi), amount.hi), 0.0)
+    lo = s.where(amount.value, s.where(amount.null, s.minimum(0.0, amount_lo), amount_lo), 0.0)
+    hi = s.where(amount.value, s.where(amount.null, s.maximum(0.0, amount_hi), amount_hi), 0.0)
     lo = s.where(possible, s.where(sure, lo, s.minimum(0.0, lo)), 0.0)
     hi = s.where(possible, s.where(sure, hi, s.maximum(0.0, hi)), 0.0)
-    return Outcome(
-        conditions,
-        sure,
-        possible,
-        s.round_half_away(lo, AMOUNT_DECIMALS),
-        s.round_half_away(hi, AMOUNT_DECIMALS),
-    )
+    return Outcome(conditions, sure, possible, lo, hi)
 
 
 def not_in_force(scheme: Scheme) -> Outcome:

@@ -51,6 +51,8 @@ class Frame:
     # Operations turned into columns by `keep`, waiting for the next `add`: (depth, name, expr).
     staged: list[tuple[int, str, pl.Expr]] = default(default_factory=list)
     depth: dict[str, int] = default(default_factory=dict)
+    # The `with_columns` since the last collect, and the columns they read (`rebased`).
+    steps: list[list[pl.Expr]] = default(default_factory=list)
 
     def add(self, named: Sequence[tuple[str, Value]]) -> None:
         self._flush()
@@ -58,8 +60,23 @@ class Frame:
         for name, value in named:
             parts, self.env[name] = _materialise(name, value)
             exprs += parts
+        self._step(exprs)
+
+    def _step(self, exprs: list[pl.Expr]) -> None:
         if exprs:
             self.lazy = self.lazy.with_columns(exprs)
+            self.steps.append(exprs)
+
+    def reads(self) -> set[str]:
+        """The columns the steps since the last collect read."""
+        return {root for step in self.steps for expr in step for root in expr.meta.root_names()}
+
+    def rebased(self, base: pl.LazyFrame) -> None:
+        """The same steps over another base: the members' columns are known only once their
+        schemes are built, and only the household columns they read are copied to them."""
+        self.lazy = base
+        for step in self.steps:
+            self.lazy = self.lazy.with_columns(step)
 
     def keep(self, value: Value) -> Value:
         """A large operation's bounds as columns (`iv.evaluate(keep=...)`): the rules that read
@@ -96,6 +113,7 @@ class Frame:
         self._flush()
         frame = self.lazy.with_columns(extra).collect(engine="in-memory")
         self.lazy = frame.lazy()
+        self.steps.clear()
         self._settle(frame)
         return frame
 
@@ -144,7 +162,7 @@ class Frame:
 
     def _flush(self) -> None:
         for depth in sorted({d for d, _, _ in self.staged}):
-            self.lazy = self.lazy.with_columns(e for d, _, e in self.staged if d == depth)
+            self._step([e for d, _, e in self.staged if d == depth])
         self.staged.clear()
 
 
@@ -523,10 +541,7 @@ def evaluate(
         if c != HOUSEHOLD_ID and c not in own and not c.startswith(TEMPORARY)
     ]
     member_frame = Frame(
-        pl.concat(
-            [people.lazy, members.spread(computed.lazy().select(household_columns))],
-            how="horizontal",
-        ),
+        people.lazy,  # the household columns the schemes read are added below (`rebased`)
         people.env | {k: v for k, v in home.env.items() if k not in people.env},
     )
     totals: list[Reduced] = []
@@ -553,13 +568,26 @@ def evaluate(
             parts, point_eligible, point_amount = _person_totals(scheme, member_frame.env)
             totals += parts
             shapes[scheme.id] = (point_eligible, point_amount)
-    member_frame.lazy = member_frame.lazy.select(
-        [_per_member(expr, name) for name, expr, _ in totals]
+    outputs_per_member = [_per_member(expr, name) for name, expr, _ in totals]
+    copied = member_frame.reads() | {
+        root for expr in outputs_per_member for root in expr.meta.root_names()
+    }
+    shared = [_shared(c, computed.schema[c]) for c in household_columns if c in copied]
+    member_frame.rebased(
+        pl.concat([people.lazy, members.spread(computed.lazy().select(shared))], how="horizontal")
     )
+    member_frame.lazy = member_frame.lazy.select(outputs_per_member)
     per_household = members.reduce(member_frame.collect(), {name: how for name, _, how in totals})
     for scheme in person_schemes:
         outputs += _household_total(scheme, *shapes[scheme.id])
     return pl.concat([computed, per_household], how="horizontal").select(outputs)
+
+
+def _shared(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A household column to copy to each member. A text (a commune code) goes as a category:
+    copying and comparing a number per member costs a seventh of copying the text (the same
+    comparisons, equality and order, as the text)."""
+    return pl.col(column).cast(pl.Categorical) if dtype == pl.String else pl.col(column)
 
 
 def _levels(schemes: Sequence[Scheme]) -> list[list[Scheme]]:
