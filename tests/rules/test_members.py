@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solidarite.rules import intervals as iv
+from solidarite.rules import scalars as s
 from solidarite.rules.errors import InputError
 from solidarite.rules.inputs import _person_index
 from solidarite.rules.members import Members
@@ -164,3 +165,15 @@ def test_a_member_s_rank_in_a_sorted_file_is_the_rank_a_window_gives(
     households = pl.Series("household_id", sorted(ids) if sort else ids, dtype=pl.Int64)
     window = households.to_frame().select(pl.int_range(pl.len()).over("household_id"))
     assert _person_index(households).to_list() == window.to_series().to_list()
+
+
+def test_a_constant_compared_with_a_column_holding_one_value_gives_a_value_per_row() -> None:
+    """Polars 2.1 answers `0 < column` with one row when the column is stored as one value (a
+    CASE whose condition holds everywhere), which broke a collected plan: the constant goes to
+    the right of every comparison (`scalars.lt`)."""
+    frame = pl.DataFrame({"c": [1.0, 2.0]}).with_columns(
+        pl.when(pl.col("c") <= 3.0).then(6.0).otherwise(0.0).alias("a")
+    )
+    for compared in (s.lt(0.0, pl.col("a")), s.le(0.0, pl.col("a")), s.eq(6.0, pl.col("a"))):
+        assert isinstance(compared, pl.Expr)
+        assert frame.select(pl.col("c"), compared.alias("r"))["r"].to_list() == [True, True]

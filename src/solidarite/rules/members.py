@@ -12,6 +12,7 @@ error naming the row, not a silently dropped or doubled member.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -28,11 +29,19 @@ Reduction = Literal["sum", "any", "min", "max"]
 class Members:
     """Each person's household row (`rows`), for `size` households. When each household's
     members follow each other in household order (a file sorted by household, the usual
-    case), `offsets[h]:offsets[h + 1]` are household h's members."""
+    case), `offsets[h]:offsets[h + 1]` are household h's members.
 
-    rows: npt.NDArray[np.int64]
+    The rows are kept in Polars' own index type: a gather with any other integer type converts
+    the three million indices again for every column it copies."""
+
+    rows: pl.Series
     size: int
     offsets: npt.NDArray[np.int64] | None
+
+    @cached_property
+    def positions(self) -> npt.NDArray[np.intp]:
+        """The rows as numpy's index type, for `bincount` and `ufunc.at`."""
+        return self.rows.to_numpy().astype(np.intp)
 
     @classmethod
     def of(cls, households: pl.DataFrame, persons: pl.DataFrame, source: str) -> "Members":
@@ -55,37 +64,44 @@ class Members:
             message = f"household {ranked[first]} is given twice"
             raise InputError([RuleError(source, row + 2, HOUSEHOLD_ID, message)])
         wanted = persons[HOUSEHOLD_ID].to_numpy()
+        index = np.uint32 if pl.get_index_type() == pl.UInt32 else np.uint64
         # Members of a household usually follow each other: each run of ids is looked up once,
         # and not at all when the runs are the households themselves, in order.
-        starts = np.flatnonzero(np.r_[True, wanted[1:] != wanted[:-1]]) if len(wanted) else wanted
+        changes = wanted[1:] != wanted[:-1]
+        starts = np.concatenate(([0], np.flatnonzero(changes) + 1)) if len(wanted) else wanted
         runs = wanted[starts]
-        if order is None and np.array_equal(runs, ranked):
-            found = np.arange(len(ranked))
-        else:
-            found = np.minimum(np.searchsorted(ranked, runs), max(len(ranked) - 1, 0))
-            matched = ranked[found] == runs if len(ranked) else np.zeros(len(runs), bool)
-            if not matched.all():
-                row = int(starts[np.argmin(matched)])
-                message = f"household {wanted[row]} is not in the household table"
-                raise InputError([RuleError(source, row + 2, HOUSEHOLD_ID, message)])
-            if order is not None:
-                found = order[found]
-        rows = np.repeat(found, np.diff(np.r_[starts, len(wanted)])).astype(np.int64, copy=False)
-        offsets = None
-        if rows.size == 0 or bool((rows[1:] >= rows[:-1]).all()):
+        if order is None and np.array_equal(runs, ranked):  # a file sorted by household
+            rows = np.zeros(len(wanted), dtype=index)
+            np.cumsum(changes, dtype=index, out=rows[1:])
+            bounds = np.append(starts, len(wanted)).astype(np.int64)
+            return cls(pl.Series("row", rows), households.height, bounds)
+        found = np.minimum(np.searchsorted(ranked, runs), max(len(ranked) - 1, 0))
+        matched = ranked[found] == runs if len(ranked) else np.zeros(len(runs), bool)
+        if not matched.all():
+            row = int(starts[np.argmin(matched)])
+            message = f"household {wanted[row]} is not in the household table"
+            raise InputError([RuleError(source, row + 2, HOUSEHOLD_ID, message)])
+        if order is not None:
+            found = order[found]
+        lengths = np.diff(starts, append=len(wanted))
+        rows = np.repeat(found.astype(index, copy=False), lengths)
+        offsets: npt.NDArray[np.int64] | None = None
+        if bool((found[1:] > found[:-1]).all()):  # one run per household, in household order
+            counts = np.zeros(households.height, dtype=np.int64)
+            counts[found] = lengths
             offsets = np.zeros(households.height + 1, dtype=np.int64)
-            np.cumsum(np.bincount(rows, minlength=households.height), out=offsets[1:])
-        return cls(rows, households.height, offsets)
+            np.cumsum(counts, out=offsets[1:])
+        return cls(pl.Series("row", rows), households.height, offsets)
 
     def spread(self, households: pl.LazyFrame) -> pl.LazyFrame:
         """The household columns, one row per person (columns nobody reads are not copied:
         the gather stays lazy)."""
-        return households.select(pl.all().gather(pl.Series(self.rows)))
+        return households.select(pl.all().gather(self.rows))
 
     def reduce(self, frame: pl.DataFrame, reductions: dict[str, Reduction]) -> pl.DataFrame:
         """Per household, each column of `frame` (one row per person) reduced as named; nulls
         are skipped, as in SQL. A household without members sums to 0, has no member for
-        `any`, and has no minimum or maximum (null)."""
+        `any`, and has no minimum or maximum (null). A sum of flags is a count, an integer."""
         # One buffer for every column's running counts: a fresh one per column costs as much
         # in page faults as the counting itself.
         counter = np.int32 if frame.height < 2**31 else np.int64  # half the memory to walk
@@ -99,15 +115,15 @@ class Members:
     ) -> pl.Series:
         if how in ("sum", "any") and column.dtype in (pl.Boolean, pl.Null):
             counts = self._counts(_numbers(column, False).astype(bool, copy=False), scratch)
-            return pl.Series(column.name, counts > 0 if how == "any" else counts.astype(float))
+            return pl.Series(column.name, counts > 0 if how == "any" else counts)
         if how == "sum":
             # In member order, one addition after another: the sum a household's evaluation
             # makes (a difference of running sums would not be exact).
-            sums = np.bincount(self.rows, weights=_numbers(column, 0.0), minlength=self.size)
+            sums = np.bincount(self.positions, weights=_numbers(column, 0.0), minlength=self.size)
             return pl.Series(column.name, sums)
         extreme = np.full(self.size, np.nan)
         values = column.cast(pl.Float64).to_numpy()  # null -> NaN, which fmin and fmax skip
-        (np.fmin if how == "min" else np.fmax).at(extreme, self.rows, values)
+        (np.fmin if how == "min" else np.fmax).at(extreme, self.positions, values)
         return pl.Series(column.name, extreme).fill_nan(None)
 
     def _counts(
@@ -117,7 +133,7 @@ class Members:
         members, starting at 0) read at the households' bounds when members follow each other,
         exact in integers."""
         if self.offsets is None:
-            return np.bincount(self.rows[flags], minlength=self.size)
+            return np.bincount(self.positions[flags], minlength=self.size)
         np.cumsum(flags, out=running[1:])
         return np.diff(running[self.offsets])
 

@@ -117,6 +117,14 @@ class Frame:
         self._settle(frame)
         return frame
 
+    def select(self, columns: Sequence[pl.Expr]) -> pl.DataFrame:
+        """Only `columns`, computed: what a plan's other columns needed is not kept. (Added,
+        then selected by name: a column the optimiser folds to a literal still fills every
+        row.)"""
+        self._flush()
+        names = [column.meta.output_name() for column in columns]
+        return self.lazy.with_columns(columns).select(names).collect(engine="in-memory")
+
     def _settle(self, frame: pl.DataFrame) -> None:
         """Values whose flags hold the same answer in every row become constants, and bounds
         equal in every row become one column: what follows builds the smaller plan of known
@@ -256,14 +264,15 @@ def _ages(
         # The birth date wins over an age also given; born after the date counts as 0.
         known = pl.col(age_of.birth_date).is_not_null()
         birth = pl.min_horizontal(pl.col(age_of.birth_date), pl.lit(date))
-        before = (pl.lit(date.month) < birth.dt.month()) | (
-            (pl.lit(date.month) == birth.dt.month()) & (pl.lit(date.day) < birth.dt.day())
+        # Constants on the right of comparisons (see `scalars.lt`).
+        before = (birth.dt.month() > date.month) | (
+            (birth.dt.month() == date.month) & (birth.dt.day() > date.day)
         )
         years = (pl.lit(date.year) - birth.dt.year()).cast(pl.Float64) - before.cast(pl.Float64)
         months = (
             (pl.lit(date.year) - birth.dt.year()) * 12
             + (pl.lit(date.month) - birth.dt.month().cast(pl.Int32))
-            - (pl.lit(date.day) < birth.dt.day()).cast(pl.Int32)
+            - (birth.dt.day() > date.day).cast(pl.Int32)
         ).cast(pl.Float64)
         unknown = space.unknown[variable.name]
         if age_of.unit == "years":
@@ -400,10 +409,10 @@ def _aggregate_value(variable: Variable, parts: list[Reduced]) -> Value:
     assert variable.spec.aggregate is not None
     function = variable.spec.aggregate.function
     if function in ("count", "sum"):
-        lo = pl.col(f"{name}@lo")
+        lo = pl.col(f"{name}@lo").cast(pl.Float64)  # a count is an integer (`Members.reduce`)
         if len(parts) == 1:
             return iv.point("num", lo)
-        return iv.number(lo, pl.col(f"{name}@hi"))
+        return iv.number(lo, pl.col(f"{name}@hi").cast(pl.Float64))
     certain = pl.col(f"{name}@certain")
     if function == "max":
         lo = pl.when(certain).then(pl.col(f"{name}@lo_sure")).otherwise(pl.col(f"{name}@lo_maybe"))
@@ -414,14 +423,11 @@ def _aggregate_value(variable: Variable, parts: list[Reduced]) -> Value:
     return Value("num", lo, hi, certain.not_(), pl.col(f"{name}@possible"))
 
 
-def _reduced(
-    people: Frame, members: Members, reductions: Sequence[Reduced]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The people's columns computed, and `reductions` per household."""
-    collected = people.collect([_per_member(expr, name) for name, expr, _ in reductions])
-    names = [name for name, _, _ in reductions]
-    per_household = members.reduce(collected, {name: how for name, _, how in reductions})
-    return collected.drop(names), per_household
+def _reduced(people: Frame, members: Members, reductions: Sequence[Reduced]) -> pl.DataFrame:
+    """`reductions` per household. The people's own columns stay a plan: kept, a national
+    right's interval columns over every person would double the peak memory."""
+    inputs = people.select([_per_member(expr, name) for name, expr, _ in reductions])
+    return members.reduce(inputs, {name: how for name, _, how in reductions})
 
 
 def household_variables(
@@ -485,10 +491,9 @@ def _bases(
     aggregates = wanted(variables.aggregates)
     if aggregates:
         by_variable = {v.name: _aggregate(v, people.env) for v in aggregates}
-        computed, per_household = _reduced(
+        per_household = _reduced(
             people, members, [part for parts in by_variable.values() for part in parts]
         )
-        people.lazy = computed.lazy()
         home.lazy = pl.concat([home.lazy, per_household.lazy()], how="horizontal")
         home.add([(v.name, _aggregate_value(v, by_variable[v.name])) for v in aggregates])
     for level in variables.household_formulas:
@@ -530,14 +535,13 @@ def evaluate(
         )
         for scheme in level:
             outputs += _decided(scheme, home.env)
-    computed = home.collect()
     person_schemes = [scheme for scheme in order if scheme.spec.entity == "person"]
     if not person_schemes:
-        return computed.select(outputs)
+        return home.select(outputs)
     own = set(people.lazy.collect_schema().names())
     household_columns = [
         c
-        for c in computed.columns
+        for c in home.lazy.collect_schema().names()
         if c != HOUSEHOLD_ID and c not in own and not c.startswith(TEMPORARY)
     ]
     member_frame = Frame(
@@ -569,18 +573,23 @@ def evaluate(
             totals += parts
             shapes[scheme.id] = (point_eligible, point_amount)
     outputs_per_member = [_per_member(expr, name) for name, expr, _ in totals]
-    copied = member_frame.reads() | {
+    read_by_members = member_frame.reads() | {
         root for expr in outputs_per_member for root in expr.meta.root_names()
     }
-    shared = [_shared(c, computed.schema[c]) for c in household_columns if c in copied]
+    copied = [c for c in household_columns if c in read_by_members]
+    # The households' results and the columns their members read, and nothing else: the
+    # intermediate columns of a large plan (a national right's intervals) are never kept.
+    computed = home.select([*outputs, *(pl.col(c) for c in copied)])
+    shared = [_shared(c, computed.schema[c]) for c in copied]
     member_frame.rebased(
         pl.concat([people.lazy, members.spread(computed.lazy().select(shared))], how="horizontal")
     )
     member_frame.lazy = member_frame.lazy.select(outputs_per_member)
     per_household = members.reduce(member_frame.collect(), {name: how for name, _, how in totals})
+    decided = [pl.col(expr.meta.output_name()) for expr in outputs]
     for scheme in person_schemes:
-        outputs += _household_total(scheme, *shapes[scheme.id])
-    return pl.concat([computed, per_household], how="horizontal").select(outputs)
+        decided += _household_total(scheme, *shapes[scheme.id])
+    return pl.concat([computed, per_household], how="horizontal").select(decided)
 
 
 def _shared(column: str, dtype: pl.DataType) -> pl.Expr:
@@ -633,7 +642,7 @@ def _decided(scheme: Scheme, env: dict[str, Value]) -> list[pl.Expr]:
             columns.append(
                 s.lit(amount.lo).cast(pl.Float64).alias(amount_name(scheme.id))
                 if amount.lo is amount.hi
-                else pl.when(s.lit(amount.lo) == s.lit(amount.hi))
+                else pl.when(s.lit(s.eq(amount.lo, amount.hi)))
                 .then(s.lit(amount.lo))
                 .otherwise(None)
                 .cast(pl.Float64)
@@ -652,7 +661,7 @@ def _decided(scheme: Scheme, env: dict[str, Value]) -> list[pl.Expr]:
     if scheme.amount is not None:
         amount = env[amount_name(scheme.id)]
         columns.append(
-            pl.when(s.lit(amount.lo) == s.lit(amount.hi))
+            pl.when(s.lit(s.eq(amount.lo, amount.hi)))
             .then(s.lit(amount.lo))
             .otherwise(None)
             .cast(pl.Float64)

@@ -80,22 +80,31 @@ def where(condition: Scalar, then: Scalar, otherwise: Scalar) -> Scalar:
 
 
 # --- comparisons --------------------------------------------------------------------------------
+# A constant is compared on the right: Polars 2.1 gives one row instead of a column for
+# `constant < column` when the column holds one value in every row (a column it stores as a
+# single value, as a CASE whose condition always holds makes); `column > constant` is right.
 def lt(a: Scalar, b: Scalar) -> Scalar:
     if a is b and is_expr(a):
         return False
-    return bool(a < b) if both_python(a, b) else lit(a) < lit(b)
+    if both_python(a, b):
+        return bool(a < b)
+    return lit(b) > lit(a) if is_expr(b) and not is_expr(a) else lit(a) < lit(b)
 
 
 def le(a: Scalar, b: Scalar) -> Scalar:
     if a is b and is_expr(a):
         return True  # a column's known value is not NULL here: NULL never reaches a bound
-    return bool(a <= b) if both_python(a, b) else lit(a) <= lit(b)
+    if both_python(a, b):
+        return bool(a <= b)
+    return lit(b) >= lit(a) if is_expr(b) and not is_expr(a) else lit(a) <= lit(b)
 
 
 def eq(a: Scalar, b: Scalar) -> Scalar:
     if a is b and is_expr(a):
         return True
-    return bool(a == b) if both_python(a, b) else lit(a) == lit(b)
+    if both_python(a, b):
+        return bool(a == b)
+    return lit(b) == lit(a) if is_expr(b) and not is_expr(a) else lit(a) == lit(b)
 
 
 def is_in(value: Scalar, options: frozenset[Any]) -> Scalar:
