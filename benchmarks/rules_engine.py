@@ -149,25 +149,35 @@ def population_worker(size: int, engine: str) -> dict[str, Any]:
     }
 
 
-def _child(size: int, engine: str, repeat: int) -> dict[str, Any]:
-    """The median of `repeat` runs, each in a fresh process."""
-    runs = []
-    for _ in range(repeat):
-        output = subprocess.run(
-            [sys.executable, __file__, "--worker", str(size), engine],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        runs.append(json.loads(output.strip().splitlines()[-1]))
+def _run(size: int, engine: str) -> dict[str, Any]:
+    """One engine on one size, in a fresh process."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--worker", str(size), engine],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         key: statistics.median(run[key] for run in runs)
         for key in ("seconds", "cpu", "peak_mb", "persons")
     }
 
 
+def _child(size: int, engine: str, repeat: int) -> dict[str, Any]:
+    """The median of `repeat` runs, each in a fresh process."""
+    return _median([_run(size, engine) for _ in range(repeat)])
+
+
 def _population_row(size: int, repeat: int) -> str:
-    ours, twin = _child(size, "ours", repeat), _child(size, "twin", repeat)
+    # Ours and the twin take turns, run after run: this shared machine's speed drifts by tens
+    # of percent over a minute, and both engines should see the same drift.
+    pairs = [(_run(size, "ours"), _run(size, "twin")) for _ in range(repeat)]
+    ours, twin = _median([o for o, _ in pairs]), _median([t for _, t in pairs])
     whole = _child(size, "catalog", repeat)
     differing = _same(
         pl.read_parquet(f"/tmp/solidarite-bench-ours-{size}.parquet"),

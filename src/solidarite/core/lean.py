@@ -4,7 +4,10 @@
 write. Running it through the site's whole middleware (sessions, authentication, messages, the
 audit log's signal hooks, login lockout, the acting organisation) cost about a third of each
 answer under load and gave it nothing. It keeps what protects it: the security headers, the
-body guard (size and JSON type), the language, the frame and content-security policies.
+body guard (size and JSON type), the language, the frame and content-security policies. Its
+answer is JSON, never a document: its policies are the strictest and the same for every answer
+(`ApiPolicyMiddleware`), written once rather than built per response. Its URLs are the
+simulator's only (`solidarite.core.lean_urls`): resolving one path does not walk the site's.
 """
 
 from collections.abc import Callable, Iterable
@@ -12,22 +15,46 @@ from typing import Any
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 SIMULATOR_PATH = "/api/v1/simulate"
+SIMULATOR_URLCONF = "solidarite.core.lean_urls"
 SIMULATOR_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "solidarite.core.middleware.ApiBodyGuardMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "solidarite.core.lean.ApiPolicyMiddleware",
 ]
+# A JSON answer loads nothing and is framed by no one.
+API_POLICY = (
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("X-Frame-Options", "DENY"),
+)
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
+class ApiPolicyMiddleware:
+    """The frame and content-security policies of a JSON answer (`API_POLICY`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        for header, value in API_POLICY:
+            response.headers.setdefault(header, value)
+        return response
+
+
 class SimulatorHandler(WSGIHandler):
-    """Django's WSGI handler built with SIMULATOR_MIDDLEWARE instead of settings.MIDDLEWARE."""
+    """Django's WSGI handler built with SIMULATOR_MIDDLEWARE instead of settings.MIDDLEWARE,
+    resolving SIMULATOR_URLCONF instead of the site's URLs."""
+
+    def get_response(self, request: HttpRequest) -> HttpResponseBase:
+        request.urlconf = SIMULATOR_URLCONF
+        return super().get_response(request)
 
     def load_middleware(self, is_async: bool = False) -> None:
         # Django builds the chain from settings.MIDDLEWARE: swapped for the time of building
