@@ -49,7 +49,8 @@ def test_the_simulator_answers_with_its_security_headers_and_no_cookie() -> None
     assert status == "200 OK"
     assert headers["Content-Type"].startswith("application/json")
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    # A JSON answer loads nothing and is framed by no one: the strictest policy, constant.
+    assert headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
     assert headers["X-Frame-Options"] == "DENY"
     assert "Set-Cookie" not in headers
     youth = next(r for r in json.loads(content)["results"] if r["scheme"] == "aide_jeunes_besancon")
