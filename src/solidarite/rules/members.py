@@ -46,23 +46,8 @@ class Members:
     @classmethod
     def of(cls, households: pl.DataFrame, persons: pl.DataFrame, source: str) -> "Members":
         """The household row of every person; the ids are checked (see the module)."""
-        errors: list[RuleError] = []
-        for entity, frame in (("household", households), ("person", persons)):
-            missing = frame[HOUSEHOLD_ID].is_null()
-            if missing.any():
-                row = int(missing.arg_max() or 0) + 2
-                errors.append(RuleError(source, row, HOUSEHOLD_ID, f"a {entity} has no id"))
-        if errors:
-            raise InputError(errors)
-        ids = households[HOUSEHOLD_ID].to_numpy()
-        order = None if households[HOUSEHOLD_ID].is_sorted() else np.argsort(ids, kind="stable")
-        ranked = ids if order is None else ids[order]
-        repeated = np.flatnonzero(ranked[1:] == ranked[:-1])
-        if repeated.size:
-            first = int(repeated[0]) + 1
-            row = first if order is None else int(order[first])
-            message = f"household {ranked[first]} is given twice"
-            raise InputError([RuleError(source, row + 2, HOUSEHOLD_ID, message)])
+        _refuse_missing_ids(households, persons, source)
+        ranked, order = _ranked_ids(households[HOUSEHOLD_ID], source)
         wanted = persons[HOUSEHOLD_ID].to_numpy()
         index = np.uint32 if pl.get_index_type() == pl.UInt32 else np.uint64
         # Members of a household usually follow each other: each run of ids is looked up once,
@@ -75,22 +60,15 @@ class Members:
             np.cumsum(changes, dtype=index, out=rows[1:])
             bounds = np.append(starts, len(wanted)).astype(np.int64)
             return cls(pl.Series("row", rows), households.height, bounds)
-        found = np.minimum(np.searchsorted(ranked, runs), max(len(ranked) - 1, 0))
-        matched = ranked[found] == runs if len(ranked) else np.zeros(len(runs), bool)
-        if not matched.all():
-            row = int(starts[np.argmin(matched)])
-            message = f"household {wanted[row]} is not in the household table"
-            raise InputError([RuleError(source, row + 2, HOUSEHOLD_ID, message)])
-        if order is not None:
-            found = order[found]
+        found = _household_of_runs(ranked, order, runs, starts, source)
         lengths = np.diff(starts, append=len(wanted))
-        rows = np.repeat(found.astype(index, copy=False), lengths)
         offsets: npt.NDArray[np.int64] | None = None
         if bool((found[1:] > found[:-1]).all()):  # one run per household, in household order
             counts = np.zeros(households.height, dtype=np.int64)
             counts[found] = lengths
             offsets = np.zeros(households.height + 1, dtype=np.int64)
             np.cumsum(counts, out=offsets[1:])
+        rows = np.repeat(found.astype(index, copy=False), lengths)
         return cls(pl.Series("row", rows), households.height, offsets)
 
     def spread(self, households: pl.LazyFrame) -> pl.LazyFrame:
@@ -136,6 +114,52 @@ class Members:
             return np.bincount(self.positions[flags], minlength=self.size)
         np.cumsum(flags, out=running[1:])
         return np.diff(running[self.offsets])
+
+
+def _refuse_missing_ids(households: pl.DataFrame, persons: pl.DataFrame, source: str) -> None:
+    errors: list[RuleError] = []
+    for entity, frame in (("household", households), ("person", persons)):
+        missing = frame[HOUSEHOLD_ID].is_null()
+        if missing.any():
+            row = int(missing.arg_max() or 0) + 2
+            errors.append(RuleError(source, row, HOUSEHOLD_ID, f"a {entity} has no id"))
+    if errors:
+        raise InputError(errors)
+
+
+def _ranked_ids(
+    ids: pl.Series, source: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp] | None]:
+    """The household ids in increasing order, and the order that sorts them (None when they
+    already are); an id given twice is an error naming its row."""
+    values = ids.to_numpy()
+    order = None if ids.is_sorted() else np.argsort(values, kind="stable")
+    ranked = values if order is None else values[order]
+    repeated = np.flatnonzero(ranked[1:] == ranked[:-1])
+    if repeated.size:
+        first = int(repeated[0]) + 1
+        row = first if order is None else int(order[first])
+        message = f"household {ranked[first]} is given twice"
+        raise InputError([RuleError(source, row + 2, HOUSEHOLD_ID, message)])
+    return ranked, order
+
+
+def _household_of_runs(
+    ranked: npt.NDArray[np.int64],
+    order: npt.NDArray[np.intp] | None,
+    runs: npt.NDArray[np.int64],
+    starts: npt.NDArray[np.int64],
+    source: str,
+) -> npt.NDArray[np.intp]:
+    """The household row of each run of members; a run whose household is not in the table
+    is an error naming its first member's row."""
+    found = np.minimum(np.searchsorted(ranked, runs), max(len(ranked) - 1, 0))
+    matched = ranked[found] == runs if len(ranked) else np.zeros(len(runs), bool)
+    if not matched.all():
+        row = int(starts[np.argmin(matched)])
+        message = f"household {runs[np.argmin(matched)]} is not in the household table"
+        raise InputError([RuleError(source, row + 2, HOUSEHOLD_ID, message)])
+    return found if order is None else order[found]
 
 
 def _numbers(column: pl.Series, missing: float | bool) -> npt.NDArray[np.float64 | np.bool_]:

@@ -109,7 +109,7 @@ class Frame:
 
         A household's values go to its members, and members' values come back, by position
         (`members.Members`), between two collects. A collect also settles what the data
-        decides (`_settled`)."""
+        decides (`_settle`)."""
         self._flush()
         frame = self.lazy.with_columns(extra).collect(engine="in-memory")
         self.lazy = frame.lazy()
