@@ -177,3 +177,22 @@ def test_a_constant_compared_with_a_column_holding_one_value_gives_a_value_per_r
     for compared in (s.lt(0.0, pl.col("a")), s.le(0.0, pl.col("a")), s.eq(6.0, pl.col("a"))):
         assert isinstance(compared, pl.Expr)
         assert frame.select(pl.col("c"), compared.alias("r"))["r"].to_list() == [True, True]
+
+
+def test_a_whole_amount_the_same_for_every_beneficiary_totals_as_the_count_times_it() -> None:
+    """The youth aid pays 500 EUR to each eligible member: the household's total is the
+    beneficiaries times 500, with no sum per member, and equals the members' amounts added."""
+    date = dt.date(2024, 3, 1)
+    no = {"percoit_rsa": False, "percoit_garantie_jeunes": False, "percoit_are": False}
+    young = [{"age": 19, "revenus_mensuels": 0.0, **no}, {"age": 22, "revenus_mensuels": 0.0, **no}]
+    households = pl.DataFrame({"household_id": [1, 2], "commune_residence": ["25056", "25056"]})
+    persons = pl.DataFrame(
+        [{"household_id": 1, **person} for person in young]
+        + [{"household_id": 2, "age": 40, "revenus_mensuels": 0.0, **no}]
+    )
+    frame = CATALOG.evaluate_population(households, persons, date, only=["aide_jeunes_besancon"])
+    assert frame["aide_jeunes_besancon__beneficiaries"].to_list() == [2, 0]
+    assert frame["aide_jeunes_besancon__amount"].to_list() == [1000.0, 0.0]
+    alone = CATALOG.evaluate({"household": {"commune_residence": "25056"}, "persons": young}, date)
+    paid = [r.amount for r in alone.results if r.scheme_id == "aide_jeunes_besancon"]
+    assert sum(a or 0.0 for a in paid) == frame["aide_jeunes_besancon__amount"][0]

@@ -30,6 +30,9 @@ class Outcome:
     possible: Scalar  # every condition may hold
     amount_lo: Scalar | None
     amount_hi: Scalar | None
+    # The amount when eligible when it is one number for everyone (500 EUR a month): a
+    # population's total is then that number times the beneficiaries, not a sum per member.
+    per_eligible: float | None = None
 
     @property
     def eligible(self) -> Value:
@@ -157,7 +160,8 @@ def scheme_outcome(
     if sure is possible and iv.is_point(amount):
         # Known answers: one expression for the amount, not two bounds.
         once = s.where(sure, amount_lo, 0.0)
-        return Outcome(conditions, sure, possible, once, once)
+        constant = amount_lo if type(amount_lo) is float else None
+        return Outcome(conditions, sure, possible, once, once, constant)
     # A NULL amount is no money; a surely-NULL one is 0.
     lo = s.where(amount.value, s.where(amount.null, s.minimum(0.0, amount_lo), amount_lo), 0.0)
     hi = s.where(amount.value, s.where(amount.null, s.maximum(0.0, amount_hi), amount_hi), 0.0)

@@ -549,29 +549,24 @@ def evaluate(
         people.env | {k: v for k, v in home.env.items() if k not in people.env},
     )
     totals: list[Reduced] = []
-    shapes: dict[str, tuple[bool, bool]] = {}
+    shapes: dict[str, tuple[bool, bool, float | None]] = {}
     for level in _levels(person_schemes):
+        found = {
+            scheme.id: _outcome(
+                scheme, variables, values, date, member_frame.env.__getitem__, member_frame.keep
+            )
+            for scheme in level
+        }
         member_frame.add(
-            [
-                named
-                for scheme in level
-                for named in _published(
-                    scheme,
-                    _outcome(
-                        scheme,
-                        variables,
-                        values,
-                        date,
-                        member_frame.env.__getitem__,
-                        member_frame.keep,
-                    ),
-                )
-            ]
+            [named for scheme in level for named in _published(scheme, found[scheme.id])]
         )
         for scheme in level:
-            parts, point_eligible, point_amount = _person_totals(scheme, member_frame.env)
+            per_eligible = _whole(found[scheme.id].per_eligible)
+            parts, point_eligible, point_amount = _person_totals(
+                scheme, member_frame.env, per_eligible
+            )
             totals += parts
-            shapes[scheme.id] = (point_eligible, point_amount)
+            shapes[scheme.id] = (point_eligible, point_amount, per_eligible)
     outputs_per_member = [_per_member(expr, name) for name, expr, _ in totals]
     read_by_members = member_frame.reads() | {
         root for expr in outputs_per_member for root in expr.meta.root_names()
@@ -670,15 +665,24 @@ def _decided(scheme: Scheme, env: dict[str, Value]) -> list[pl.Expr]:
     return columns
 
 
-def _person_totals(scheme: Scheme, env: dict[str, Value]) -> tuple[list[Reduced], bool, bool]:
-    """Member values summed per household; known answers need one count and one sum."""
+def _whole(amount: float | None) -> float | None:
+    """A constant amount whose multiples are exact (a whole number of euros): adding it k times,
+    as a household's evaluation does, gives exactly k times it."""
+    return amount if amount is not None and amount.is_integer() and 0 <= amount < 2**31 else None
+
+
+def _person_totals(
+    scheme: Scheme, env: dict[str, Value], per_eligible: float | None
+) -> tuple[list[Reduced], bool, bool]:
+    """Member values summed per household; known answers need one count and one sum (none
+    when every beneficiary gets the same whole amount: the count times it)."""
     eligible = env[eligible_name(scheme.id)]
     point_eligible = eligible.lo is eligible.hi
     parts: list[Reduced] = [(beneficiaries_column(scheme.id), _as_number(eligible.lo), "sum")]
     if not point_eligible:
         parts.append((f"{scheme.id}@any_possible", eligible.hi, "any"))
     point_amount = True
-    if scheme.amount is not None:
+    if scheme.amount is not None and per_eligible is None:
         amount = env[amount_name(scheme.id)]
         point_amount = amount.lo is amount.hi
         parts.append((f"{scheme.id}@sum_lo", amount.lo, "sum"))
@@ -687,7 +691,9 @@ def _person_totals(scheme: Scheme, env: dict[str, Value]) -> tuple[list[Reduced]
     return parts, point_eligible, point_amount
 
 
-def _household_total(scheme: Scheme, point_eligible: bool, point_amount: bool) -> list[pl.Expr]:
+def _household_total(
+    scheme: Scheme, point_eligible: bool, point_amount: bool, per_eligible: float | None
+) -> list[pl.Expr]:
     """Any member surely eligible: yes; none possibly: no (also with no member at all)."""
     beneficiaries = pl.col(beneficiaries_column(scheme.id)).fill_null(0).cast(pl.Int64)
     sure = beneficiaries > 0
@@ -697,7 +703,10 @@ def _household_total(scheme: Scheme, point_eligible: bool, point_amount: bool) -
         possible = pl.col(f"{scheme.id}@any_possible").fill_null(False)
         eligible = pl.when(sure).then(True).when(possible.not_()).then(False).otherwise(None)
     columns = [eligible.cast(pl.Boolean).alias(eligible_name(scheme.id)), beneficiaries]
-    if scheme.amount is not None:
+    if scheme.amount is not None and per_eligible is not None:
+        total = beneficiaries.cast(pl.Float64) * per_eligible
+        columns.append(total.alias(amount_name(scheme.id)))
+    elif scheme.amount is not None:
         lo = pl.col(f"{scheme.id}@sum_lo").fill_null(0.0)
         if point_amount:
             columns.append(lo.cast(pl.Float64).alias(amount_name(scheme.id)))
