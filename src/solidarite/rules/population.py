@@ -579,8 +579,9 @@ def evaluate(
     member_frame.rebased(
         pl.concat([people.lazy, members.spread(computed.lazy().select(shared))], how="horizontal")
     )
-    member_frame.lazy = member_frame.lazy.select(outputs_per_member)
-    per_household = members.reduce(member_frame.collect(), {name: how for name, _, how in totals})
+    per_household = members.reduce(
+        member_frame.select(outputs_per_member), {name: how for name, _, how in totals}
+    )
     decided = [pl.col(expr.meta.output_name()) for expr in outputs]
     for scheme in person_schemes:
         decided += _household_total(scheme, *shapes[scheme.id])
