@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 from pydantic import (
     BaseModel,
@@ -268,9 +269,17 @@ def _person_index(households: pl.Series) -> pl.Series:
         ranks = households.to_frame().select(pl.int_range(pl.len()).over(HOUSEHOLD_ID))
         return ranks.to_series().cast(pl.Int64).alias(PERSON_INDEX)
     ids = households.to_numpy()
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else ids
-    first = np.repeat(starts, np.diff(np.r_[starts, len(ids)]))
+    starts = run_starts(ids)
+    first = np.repeat(starts, np.diff(starts, append=len(ids)))
     return pl.Series(PERSON_INDEX, np.arange(len(ids), dtype=np.int64) - first)
+
+
+def run_starts(ids: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
+    """Where each run of equal ids begins: in a file sorted by household, each household's
+    first member."""
+    if not len(ids):
+        return np.zeros(0, dtype=np.intp)
+    return np.concatenate(([0], np.flatnonzero(ids[1:] != ids[:-1]) + 1))
 
 
 def _shape_frame(

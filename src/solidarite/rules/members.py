@@ -20,7 +20,7 @@ import numpy.typing as npt
 import polars as pl
 
 from solidarite.rules.errors import InputError, RuleError
-from solidarite.rules.inputs import HOUSEHOLD_ID
+from solidarite.rules.inputs import HOUSEHOLD_ID, run_starts
 
 Reduction = Literal["sum", "any", "min", "max"]
 
@@ -52,12 +52,12 @@ class Members:
         index = np.uint32 if pl.get_index_type() == pl.UInt32 else np.uint64
         # Members of a household usually follow each other: each run of ids is looked up once,
         # and not at all when the runs are the households themselves, in order.
-        changes = wanted[1:] != wanted[:-1]
-        starts = np.concatenate(([0], np.flatnonzero(changes) + 1)) if len(wanted) else wanted
+        starts = run_starts(wanted)
         runs = wanted[starts]
         if order is None and np.array_equal(runs, ranked):  # a file sorted by household
             rows = np.zeros(len(wanted), dtype=index)
-            np.cumsum(changes, dtype=index, out=rows[1:])
+            rows[starts[1:]] = 1
+            np.cumsum(rows, out=rows)
             bounds = np.append(starts, len(wanted)).astype(np.int64)
             return cls(pl.Series("row", rows), households.height, bounds)
         found = _household_of_runs(ranked, order, runs, starts, source)
@@ -148,7 +148,7 @@ def _household_of_runs(
     ranked: npt.NDArray[np.int64],
     order: npt.NDArray[np.intp] | None,
     runs: npt.NDArray[np.int64],
-    starts: npt.NDArray[np.int64],
+    starts: npt.NDArray[np.intp],
     source: str,
 ) -> npt.NDArray[np.intp]:
     """The household row of each run of members; a run whose household is not in the table
