@@ -6,11 +6,13 @@ reads the probed answer."""
 import datetime as dt
 from typing import Any
 
+import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solidarite.rules import compiled
 from solidarite.rules import household as engine
+from solidarite.rules.compiled_results import shape_of
 from solidarite.rules.inputs import validated
 from tests.rules.test_properties import CATALOG, DATES, LOCAL, _answers, _one_age
 
@@ -140,3 +142,21 @@ def test_a_municipal_aid_asks_the_answer_that_settles_a_national_right_it_reads(
     assert "tranche_imposition" in cej.unknown_variables
     assert "tranche_imposition" not in youth.unknown_variables
     assert {"percoit_garantie_jeunes", "tranche_imposition"} <= set(result.deciding_variables())
+
+
+def test_an_explanation_line_kept_for_one_value_is_never_given_for_an_equal_one() -> None:
+    """The API's answer keeps each explanation line's JSON per value (`compiled_results._Line`).
+    Python finds True equal to 1.0 and -0.0 equal to 0.0; their JSON differs."""
+    line = next(line for shape in _shapes() for line in shape.lines)
+    written = [orjson.dumps(line.json(value, None)) for value in (True, 1.0, 0.0, -0.0, "1")]
+    values = [text.split(b'"value":')[1].split(b",")[0] for text in written]
+    assert values == [b"true", b"1.0", b"0.0", b"-0.0", b'"1"']
+    assert line.json(1.0, None) is line.json(1.0, None)  # kept: written once
+
+
+def _shapes() -> list[Any]:
+    return [
+        shape_of(CATALOG.program, CATALOG, scheme)
+        for scheme in CATALOG.ordered
+        if scheme.amount is not None
+    ]

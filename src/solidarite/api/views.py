@@ -172,7 +172,7 @@ def simulate(request: HttpRequest, payload: SimulateIn) -> HttpResponse:  # type
     schemas cost more than the evaluation. `SimulateOut` still describes it in the OpenAPI
     document, and the suite's schemathesis run checks every answer against that description."""
     body: Any = payload
-    result = get_catalog().evaluate(
+    answer = get_catalog().answer(
         {
             "household": body.household.model_dump(exclude_none=True),
             "persons": [person.model_dump(exclude_none=True) for person in body.persons],
@@ -181,4 +181,4 @@ def simulate(request: HttpRequest, payload: SimulateIn) -> HttpResponse:  # type
         body.parameters.model_dump(by_alias=True, exclude_none=True),
         source="body",
     )
-    return api.create_response(request, result.to_dict(), status=200)
+    return api.create_response(request, answer, status=200)

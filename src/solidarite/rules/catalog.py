@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from solidarite.rules import compiled
+from solidarite.rules import compiled, compiled_results
 from solidarite.rules import household as household_engine
 from solidarite.rules import population as population_engine
 from solidarite.rules.errors import CatalogError, EvaluationError, RuleError
@@ -33,6 +33,8 @@ from solidarite.rules.variables import VariableSet, compile_variables
 from solidarite.rules.yaml_source import SourceDocument, read_yaml
 
 Overrides = Mapping[str, ParameterValue]
+Values = Mapping[str, Mapping[str, Resolved]]
+Env = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -108,22 +110,67 @@ class Catalog:
         answer any scheme reads is known, a compiled function answers (`fast=False` forces the
         interval engine: the tests compare both)."""
         date = date or dt.date.today()
-        by_scheme = self.scheme_overrides(overrides or {})
-        answers, persons = validated(self.models, self.variables, household, source)
-        values = self.values_at(date, by_scheme)
-        known = compiled.known_answers(self.variables, answers, persons)
-        unknown = frozenset(name for name, is_known in known.items() if not is_known)
+        answers, persons, values, known, unknown = self._inputs(household, date, overrides, source)
         order = self.ordered if only is None else self._order_for(frozenset(only), unknown)
         program = self.program if only is None else self._program_for(order)
         if fast and program.applies_to(known, unknown):
             # Every answer the schemes can read is known: the compiled fast path.
-            found = compiled.results(self, program, answers, persons, date, values, order)
+            found = compiled_results.results(self, program, answers, persons, date, values, order)
             if found is not None:
                 return HouseholdResult(
                     date,
                     tuple(sorted(found, key=self._result_order)),
                     _missing_inputs(self.variables, answers, persons),
                 )
+        return self._interval(order, answers, persons, date, values, questions)
+
+    def answer(
+        self,
+        household: Any,
+        date: dt.date | None = None,
+        overrides: Overrides | None = None,
+        source: str = "household",
+    ) -> dict[str, Any]:
+        """`evaluate(...).to_dict()`, the API's answer. When the compiled function answers, its
+        dicts are written straight from its values: building the result objects and then
+        turning each into a dict took longer than the evaluation. The dicts share their
+        constant parts with later answers: serialise them, never change them."""
+        date = date or dt.date.today()
+        answers, persons, values, known, unknown = self._inputs(household, date, overrides, source)
+        if self.program.applies_to(known, unknown):
+            found = compiled_results.answer(self, self.program, answers, persons, date, values)
+            if found is not None:
+                found.sort(key=self._answer_order)
+                return {
+                    "date": date.isoformat(),
+                    "results": found,
+                    "deciding_variables": sorted(
+                        {name for result in found for name in result["unknown_variables"]}
+                    ),
+                }
+        return self._interval(self.ordered, answers, persons, date, values, True).to_dict()
+
+    def _inputs(
+        self, household: Any, date: dt.date, overrides: Overrides | None, source: str
+    ) -> tuple[Env, list[Env], Values, dict[str, bool], frozenset[str]]:
+        """The answers validated, the parameter values on `date`, and which answers are known."""
+        by_scheme = self.scheme_overrides(overrides or {})
+        answers, persons = validated(self.models, self.variables, household, source)
+        values = self.values_at(date, by_scheme)
+        known = compiled.known_answers(self.variables, answers, persons)
+        unknown = frozenset(name for name, is_known in known.items() if not is_known)
+        return answers, persons, values, known, unknown
+
+    def _interval(
+        self,
+        order: tuple[Scheme, ...],
+        answers: Env,
+        persons: list[Env],
+        date: dt.date,
+        values: Values,
+        questions: bool,
+    ) -> HouseholdResult:
+        """The interval engine, for households with unknown answers (and the tests)."""
         state = household_engine.run(
             self.variables, order, self.space, answers, persons, date, values
         )
@@ -140,6 +187,9 @@ class Catalog:
         )
         ordered = tuple(sorted(results, key=self._result_order))
         return HouseholdResult(date, ordered, _missing_inputs(self.variables, answers, persons))
+
+    def _answer_order(self, result: dict[str, Any]) -> tuple[int, int]:
+        return self._position[result["scheme"]], result["person_index"] or 0
 
     def _result_order(self, result: SchemeResult) -> tuple[int, int]:
         return self._position[result.scheme_id], result.person_index or 0

@@ -16,17 +16,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import polars as pl
 
-from solidarite.rules import intervals as iv
 from solidarite.rules import outcomes
-from solidarite.rules.explain import assumptions_read, explained, not_in_force, plain
 from solidarite.rules.household import relevant_inputs
 from solidarite.rules.model import Bracket
-from solidarite.rules.outcomes import brackets_of
-from solidarite.rules.results import ConditionResult, Explained, SchemeResult
 from solidarite.rules.scalars import round_half_away, round_plain
 from solidarite.rules.schemes import (
     TERRITORY,
-    Resolved,
     Scheme,
     amount_name,
     eligible_name,
@@ -36,7 +31,7 @@ from solidarite.rules.tree import Call, Case, Column, Constant, InList, Node
 from solidarite.rules.variables import Variable, VariableSet
 
 if TYPE_CHECKING:
-    from solidarite.rules.catalog import Catalog
+    pass
 
 Env = dict[str, Any]
 
@@ -390,7 +385,8 @@ class Program:
     schemes: tuple[Scheme, ...] = ()
     covered: Mapping[str, Any] = field(default_factory=dict)  # per scheme: its communes
     _in_force: dict[dt.date, frozenset[str]] = field(default_factory=dict, compare=False)
-    _shapes: dict[str, "_Shape"] = field(default_factory=dict, compare=False)
+    # per scheme: what its results share (`compiled_results.shape_of`)
+    shapes: dict[str, Any] = field(default_factory=dict, compare=False)
     _applies: dict[frozenset[str], bool] = field(default_factory=dict, compare=False)
 
     def applies_to(self, known: Mapping[str, bool], unknown: frozenset[str]) -> bool:
@@ -401,13 +397,6 @@ class Program:
             if len(self._applies) > 1024:
                 self._applies.clear()
             found = self._applies[unknown] = applies(self, known, [s.id for s in self.schemes])
-        return found
-
-    def shape(self, catalog: "Catalog", scheme: Scheme) -> "_Shape":
-        """What the scheme's results share (a program belongs to one catalog: kept)."""
-        found = self._shapes.get(scheme.id)
-        if found is None:
-            found = self._shapes[scheme.id] = _Shape.of(catalog, scheme)
         return found
 
     def in_force(self, date: dt.date) -> frozenset[str]:
@@ -707,183 +696,3 @@ def household_env(variables: VariableSet, household: Env) -> Env:
         value = household.get(name)
         env[name] = float(value) if numeric and value is not None else value
     return env
-
-
-# --- results, as the interval engine would give them --------------------------------------------
-def results(
-    catalog: "Catalog",
-    program: Program,
-    household: Env,
-    persons: Sequence[Env],
-    date: dt.date,
-    values: Mapping[str, Mapping[str, Resolved]],
-    schemes: Sequence[Scheme] | None = None,
-) -> list[SchemeResult] | None:
-    """Run the compiled catalog (or the part `schemes` it was built for) and shape each
-    scheme's result with its explanation; None when a scheme in force has a parameter without
-    a value on `date` (the interval engine answers then: the function assumes values)."""
-    in_force = program.in_force(date)
-    if not _valued(values, in_force):
-        return None
-    home = household_env(catalog.variables, household)
-    members = [person_env(catalog.variables, p, date) for p in persons]
-    raw = program.function(home, members, date, values, program.covered, in_force)
-    found: list[SchemeResult] = []
-    for scheme in catalog.ordered if schemes is None else schemes:
-        if scheme.id not in in_force:
-            found += (not_in_force(scheme, member, date) for member, *_ in raw[scheme.id])
-            continue
-        shape = program.shape(catalog, scheme)
-        own = values[scheme.id]
-        parameters = _plain_parameters(own)
-        for member, conditions, ok, amount, bases, env in raw[scheme.id]:
-            # A member's values, then the household's (`env` of a household scheme is `home`).
-            values_of = (env, home)
-            found.append(
-                _result(
-                    scheme, member, conditions, ok, amount, values_of, bases, own, parameters, shape
-                )
-            )
-    return found
-
-
-_VALUED: dict[int, tuple[Mapping[str, Any], frozenset[str], bool]] = {}
-
-
-def _valued(values: Mapping[str, Mapping[str, Resolved]], in_force: frozenset[str]) -> bool:
-    """Every scheme in force has a value for each of its parameters (per cached set of values,
-    see `Catalog.values_at`, and set of schemes in force)."""
-    found = _VALUED.get(id(values))
-    if found is None or found[0] is not values or found[1] is not in_force:
-        if len(_VALUED) > 4096:
-            _VALUED.clear()
-        complete = all(
-            value is not None for sid in in_force if sid in values for value in values[sid].values()
-        )
-        found = _VALUED[id(values)] = (values, in_force, complete)
-    return found[2]
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """What every result of one scheme shares, built once per program: each condition's two
-    possible results, the assumptions read, and each name its amount reads as an explanation
-    line waiting for its value."""
-
-    statuses: tuple[tuple[ConditionResult, ConditionResult], ...]
-    assumptions: tuple[str, ...]
-    explained: tuple[tuple[str, Explained], ...]
-    _seen: dict[tuple[bool | None, ...], tuple[ConditionResult, ...]] = field(
-        default_factory=dict, compare=False
-    )
-
-    def conditions(self, values: tuple[bool | None, ...]) -> tuple[ConditionResult, ...]:
-        """The conditions' results for their values (True, False or None: at most 3^n)."""
-        found = self._seen.get(values)
-        if found is None:
-            found = self._seen[values] = tuple(
-                passed if value is True else failed
-                for (passed, failed), value in zip(self.statuses, values, strict=True)
-            )
-        return found
-
-    @classmethod
-    def of(cls, catalog: "Catalog", scheme: Scheme) -> "_Shape":
-        statuses = tuple(
-            (ConditionResult(c.id, c.label, "passed"), ConditionResult(c.id, c.label, "failed"))
-            for c in scheme.conditions
-        )
-        names = sorted(scheme.amount.parsed.names) if scheme.amount is not None else []
-        lines = tuple((name, explained(catalog, scheme, name, iv.NULL)) for name in names)
-        return cls(statuses, assumptions_read(scheme), lines)
-
-
-def _shown(value: Any) -> dict[str, Any]:
-    """`explain.shown` of a known plain value, without building an interval."""
-    if value is None or isinstance(value, bool | str):
-        return {"value": value}
-    return {"value": float(value)}
-
-
-def _result(
-    scheme: Scheme,
-    member: int | None,
-    conditions: tuple[Any, ...],
-    ok: bool,
-    amount: float | None,
-    env: tuple[Env, Env],
-    bases: tuple[tuple[str, Any], ...],
-    own: Mapping[str, Resolved],
-    parameters: dict[str, Any],
-    shape: _Shape,
-) -> SchemeResult:
-    explanation: tuple[Explained, ...] = ()
-    if shape.explained:
-        base_of = dict(bases)
-        explanation = tuple(
-            _explained(scheme, name, template, env, own, base_of)
-            for name, template in shape.explained
-        )
-    return SchemeResult(
-        scheme.id,
-        scheme.spec.version,
-        member,
-        True,
-        ok,
-        amount,
-        shape.conditions(conditions),
-        parameters,
-        (),
-        None if amount is None or not math.isfinite(amount) else (amount, amount),
-        explanation,
-        shape.assumptions,
-    )
-
-
-_PLAIN: dict[int, tuple[Mapping[str, Resolved], dict[str, Any]]] = {}
-
-
-def _plain_parameters(own: Mapping[str, Resolved]) -> dict[str, Any]:
-    """Parameter values as JSON, once per cached set of values (see `Catalog.values_at`)."""
-    found = _PLAIN.get(id(own))
-    if found is None or found[0] is not own:
-        if len(_PLAIN) > 4096:
-            _PLAIN.clear()
-        found = _PLAIN[id(own)] = (own, {k: plain(v) for k, v in own.items()})
-    return found[1]
-
-
-def _explained(
-    scheme: Scheme,
-    name: str,
-    template: Explained,
-    env: tuple[Env, Env],
-    own: Mapping[str, Resolved],
-    bases: Mapping[str, Any],
-) -> Explained:
-    parameter = scheme.parameters.get(name)
-    bracket = None
-    if parameter is None:
-        member, household = env
-        value = member[name] if name in member else household.get(name)
-    elif parameter.base is None:
-        value = own[name]
-    else:
-        assert parameter.spec.scale is not None
-        brackets = own[name]
-        assert isinstance(brackets, tuple)
-        base = bases.get(name)
-        apply = _marginal if parameter.spec.scale.type == "marginal" else _single
-        if isinstance(base, int | float) and not isinstance(base, bool):
-            bracket = iv.bracket_reached(float(base), brackets_of(brackets))
-        value = apply(None if base is None else _num(base), brackets)
-    return Explained(
-        template.name,
-        template.kind,
-        template.label,
-        template.unit,
-        _shown(value),
-        template.assumption,
-        template.source,
-        bracket,
-    )

@@ -9,7 +9,7 @@ from solidarite.rules.model import Labels
 Status = Literal["passed", "failed", "unknown"]
 
 
-def _labels(labels: Labels) -> dict[str, str]:
+def labels_json(labels: Labels) -> dict[str, str]:
     """`labels.model_dump()`, without pydantic's serializer: a simulator answer holds hundreds."""
     return {"fr": labels.fr, "en": labels.en}
 
@@ -25,7 +25,7 @@ class ConditionResult:
     status: Status
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": _labels(self.label), "status": self.status}
+        return {"id": self.id, "label": labels_json(self.label), "status": self.status}
 
 
 # Results are never changed once built, but they are not `frozen`: a frozen dataclass sets
@@ -48,7 +48,7 @@ class Explained:
         return {
             "name": self.name,
             "kind": self.kind,
-            "label": _labels(self.label),
+            "label": labels_json(self.label),
             "unit": self.unit,
             **self.shown,
             "assumption": self.assumption,

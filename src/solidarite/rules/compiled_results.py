@@ -1,0 +1,338 @@
+"""The compiled catalog's raw answers shaped as the interval engine would give them: result
+objects for the pages (`results`), or the API's JSON straight away (`answer`).
+
+Both walk the same runs (`_runs`) and read each explained value the same way (`_value`); only the
+last step differs. A simulator answer explains about 150 values: building result objects and then
+turning each into a dict cost the API more than the evaluation itself, so `answer` writes the dicts
+from templates made once per scheme (`_Shape`). The property tests require `answer` to equal
+`results` turned into JSON, on random households.
+"""
+
+import datetime as dt
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from solidarite.rules import intervals as iv
+from solidarite.rules.compiled import (
+    Env,
+    Program,
+    _marginal,
+    _num,
+    _single,
+    household_env,
+    person_env,
+)
+from solidarite.rules.explain import assumptions_read, explained, not_in_force, plain
+from solidarite.rules.outcomes import brackets_of
+from solidarite.rules.results import ConditionResult, Explained, SchemeResult, labels_json
+from solidarite.rules.schemes import Resolved, Scheme
+
+if TYPE_CHECKING:
+    from solidarite.rules.catalog import Catalog
+
+Json = dict[str, Any]
+
+
+class _Run(NamedTuple):
+    """One scheme's raw answer for the household (member None) or one member (a tuple: one
+    is built per scheme and member, and a frozen dataclass builds four times slower)."""
+
+    scheme: Scheme
+    shape: "_Shape"
+    own: Mapping[str, Resolved]  # the scheme's parameter values
+    parameters: dict[str, Any]  # the same, as JSON
+    member: int | None
+    conditions: tuple[bool | None, ...]
+    eligible: bool
+    amount: float | None
+    env: tuple[Env, Env]  # the member's values, then the household's
+    bases: tuple[tuple[str, Any], ...]  # each scale's base, as computed
+
+
+def results(
+    catalog: "Catalog",
+    program: Program,
+    household: Env,
+    persons: Sequence[Env],
+    date: dt.date,
+    values: Mapping[str, Mapping[str, Resolved]],
+    schemes: Sequence[Scheme] | None = None,
+) -> list[SchemeResult] | None:
+    """Run the compiled catalog (or the part `schemes` it was built for) and shape each
+    scheme's result with its explanation; None when a scheme in force has a parameter without
+    a value on `date` (the interval engine answers then: the function assumes values)."""
+    runs = _runs(catalog, program, household, persons, date, values, schemes)
+    if runs is None:
+        return None
+    return [run if isinstance(run, SchemeResult) else _result(run) for run in runs]
+
+
+def answer(
+    catalog: "Catalog",
+    program: Program,
+    household: Env,
+    persons: Sequence[Env],
+    date: dt.date,
+    values: Mapping[str, Mapping[str, Resolved]],
+) -> list[Json] | None:
+    """`results` as JSON (each `SchemeResult.to_dict()`), written without the objects. The
+    dicts share their constant parts (labels, conditions) with later answers: serialise them,
+    never change them."""
+    runs = _runs(catalog, program, household, persons, date, values, None)
+    if runs is None:
+        return None
+    return [run.to_dict() if isinstance(run, SchemeResult) else _answer(run) for run in runs]
+
+
+def _runs(
+    catalog: "Catalog",
+    program: Program,
+    household: Env,
+    persons: Sequence[Env],
+    date: dt.date,
+    values: Mapping[str, Mapping[str, Resolved]],
+    schemes: Sequence[Scheme] | None,
+) -> Iterator[_Run | SchemeResult] | None:
+    """Each scheme's raw answer in catalog order (a scheme out of force: its result already)."""
+    in_force = program.in_force(date)
+    if not _valued(values, in_force):
+        return None
+    home = household_env(catalog.variables, household)
+    members = [person_env(catalog.variables, p, date) for p in persons]
+    raw = program.function(home, members, date, values, program.covered, in_force)
+
+    def each() -> Iterator[_Run | SchemeResult]:
+        for scheme in catalog.ordered if schemes is None else schemes:
+            if scheme.id not in in_force:
+                yield from (not_in_force(scheme, member, date) for member, *_ in raw[scheme.id])
+                continue
+            shape = shape_of(program, catalog, scheme)
+            own = values[scheme.id]
+            parameters = _plain_parameters(own)
+            for member, conditions, ok, amount, bases, env in raw[scheme.id]:
+                # `env` of a household scheme is `home`.
+                yield _Run(
+                    scheme,
+                    shape,
+                    own,
+                    parameters,
+                    member,
+                    conditions,
+                    ok,
+                    amount,
+                    (env, home),
+                    bases,
+                )
+
+    return each()
+
+
+def shape_of(program: Program, catalog: "Catalog", scheme: Scheme) -> "_Shape":
+    """What the scheme's results share (a program belongs to one catalog: kept)."""
+    found = program.shapes.get(scheme.id)
+    if found is None:
+        found = program.shapes[scheme.id] = _Shape.of(catalog, scheme)
+    return found
+
+
+_VALUED: dict[int, tuple[Mapping[str, Any], frozenset[str], bool]] = {}
+
+
+def _valued(values: Mapping[str, Mapping[str, Resolved]], in_force: frozenset[str]) -> bool:
+    """Every scheme in force has a value for each of its parameters (per cached set of values,
+    see `Catalog.values_at`, and set of schemes in force)."""
+    found = _VALUED.get(id(values))
+    if found is None or found[0] is not values or found[1] is not in_force:
+        if len(_VALUED) > 4096:
+            _VALUED.clear()
+        complete = all(
+            value is not None for sid in in_force if sid in values for value in values[sid].values()
+        )
+        found = _VALUED[id(values)] = (values, in_force, complete)
+    return found[2]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What every result of one scheme shares, built once per program: each condition's two
+    possible results, the assumptions read, and each name its amount reads as an explanation
+    line waiting for its value; the same as JSON templates."""
+
+    statuses: tuple[tuple[ConditionResult, ConditionResult], ...]
+    assumptions: tuple[str, ...]
+    explained: tuple[tuple[str, Explained], ...]
+    lines: tuple["_Line", ...]  # the same lines, as JSON
+    _seen: dict[tuple[bool | None, ...], tuple[ConditionResult, ...]] = field(
+        default_factory=dict, compare=False
+    )
+    _seen_json: dict[tuple[bool | None, ...], tuple[Json, ...]] = field(
+        default_factory=dict, compare=False
+    )
+
+    def conditions(self, values: tuple[bool | None, ...]) -> tuple[ConditionResult, ...]:
+        """The conditions' results for their values (True, False or None: at most 3^n)."""
+        found = self._seen.get(values)
+        if found is None:
+            found = self._seen[values] = tuple(
+                passed if value is True else failed
+                for (passed, failed), value in zip(self.statuses, values, strict=True)
+            )
+        return found
+
+    def conditions_json(self, values: tuple[bool | None, ...]) -> tuple[Json, ...]:
+        found = self._seen_json.get(values)
+        if found is None:
+            found = self._seen_json[values] = tuple(c.to_dict() for c in self.conditions(values))
+        return found
+
+    @classmethod
+    def of(cls, catalog: "Catalog", scheme: Scheme) -> "_Shape":
+        statuses = tuple(
+            (ConditionResult(c.id, c.label, "passed"), ConditionResult(c.id, c.label, "failed"))
+            for c in scheme.conditions
+        )
+        names = sorted(scheme.amount.parsed.names) if scheme.amount is not None else []
+        lines = tuple((name, explained(catalog, scheme, name, iv.NULL)) for name in names)
+        return cls(
+            statuses,
+            assumptions_read(scheme),
+            lines,
+            tuple(_Line.of(line) for _, line in lines),
+        )
+
+
+class _Line:
+    """One explanation line as JSON, for each value it is given: a line with the same value
+    is the same JSON in every answer, so it is written once (per value, at most `KEPT`)."""
+
+    KEPT = 256
+    __slots__ = ("_head", "_seen", "_tail")
+
+    def __init__(self, head: Json, tail: Json) -> None:
+        self._head, self._tail = head, tail
+        self._seen: dict[tuple[type, Any, int | None], Json] = {}
+
+    @classmethod
+    def of(cls, line: Explained) -> "_Line":
+        label = labels_json(line.label)
+        head = {"name": line.name, "kind": line.kind, "label": label, "unit": line.unit}
+        return cls(head, {"assumption": line.assumption, "source": line.source})
+
+    def json(self, value: Any, bracket: int | None) -> Json:
+        # True == 1.0 and -0.0 == 0.0, but their JSON differs: the type is in the key, and a
+        # zero is written each time.
+        key = (type(value), value, bracket)
+        found = self._seen.get(key)
+        if found is None or value == 0:
+            if len(self._seen) >= self.KEPT:
+                self._seen.clear()
+            found = self._seen[key] = {
+                **self._head,
+                **_shown(value),
+                **self._tail,
+                "bracket": bracket,
+            }
+        return found
+
+
+def _shown(value: Any) -> Json:
+    """`explain.shown` of a known plain value, without building an interval."""
+    if value is None or isinstance(value, bool | str):
+        return {"value": value}
+    return {"value": float(value)}
+
+
+def _range(amount: float | None) -> tuple[float, float] | None:
+    return None if amount is None or not math.isfinite(amount) else (amount, amount)
+
+
+def _result(run: _Run) -> SchemeResult:
+    explanation: tuple[Explained, ...] = ()
+    if run.shape.explained:
+        bases = dict(run.bases)
+        explanation = tuple(
+            Explained(
+                template.name,
+                template.kind,
+                template.label,
+                template.unit,
+                _shown(value),
+                template.assumption,
+                template.source,
+                bracket,
+            )
+            for name, template in run.shape.explained
+            for value, bracket in (_value(run, name, bases),)
+        )
+    return SchemeResult(
+        run.scheme.id,
+        run.scheme.spec.version,
+        run.member,
+        True,
+        run.eligible,
+        run.amount,
+        run.shape.conditions(run.conditions),
+        run.parameters,
+        (),
+        _range(run.amount),
+        explanation,
+        run.shape.assumptions,
+    )
+
+
+def _answer(run: _Run) -> Json:
+    """`_result(run).to_dict()`, from the shape's templates (same keys, same order)."""
+    explanation: list[Json] = []
+    if run.shape.lines:
+        bases = dict(run.bases)
+        for (name, _), line in zip(run.shape.explained, run.shape.lines, strict=True):
+            explanation.append(line.json(*_value(run, name, bases)))
+    amount_range = _range(run.amount)
+    return {
+        "scheme": run.scheme.id,
+        "version": run.scheme.spec.version,
+        "person_index": run.member,
+        "in_force": True,
+        "eligible": run.eligible,
+        "amount": run.amount,
+        "conditions": list(run.shape.conditions_json(run.conditions)),
+        "parameters": run.parameters,
+        "unknown_variables": [],
+        "amount_range": list(amount_range) if amount_range else None,
+        "explanation": explanation,
+        "assumptions": list(run.shape.assumptions),
+    }
+
+
+_PLAIN: dict[int, tuple[Mapping[str, Resolved], dict[str, Any]]] = {}
+
+
+def _plain_parameters(own: Mapping[str, Resolved]) -> dict[str, Any]:
+    """Parameter values as JSON, once per cached set of values (see `Catalog.values_at`)."""
+    found = _PLAIN.get(id(own))
+    if found is None or found[0] is not own:
+        if len(_PLAIN) > 4096:
+            _PLAIN.clear()
+        found = _PLAIN[id(own)] = (own, {k: plain(v) for k, v in own.items()})
+    return found[1]
+
+
+def _value(run: _Run, name: str, bases: Mapping[str, Any]) -> tuple[Any, int | None]:
+    """The value an amount read under `name`, and for a scale the bracket its base reached."""
+    parameter = run.scheme.parameters.get(name)
+    if parameter is None:
+        member, household = run.env
+        return (member[name] if name in member else household.get(name)), None
+    if parameter.base is None:
+        return run.own[name], None
+    assert parameter.spec.scale is not None
+    brackets = run.own[name]
+    assert isinstance(brackets, tuple)
+    base = bases.get(name)
+    apply = _marginal if parameter.spec.scale.type == "marginal" else _single
+    bracket = None
+    if isinstance(base, int | float) and not isinstance(base, bool):
+        bracket = iv.bracket_reached(float(base), brackets_of(brackets))
+    return apply(None if base is None else _num(base), brackets), bracket
