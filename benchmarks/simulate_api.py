@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/simulate_api.py [--workers 2] [--connections 50] [--seconds 20]
 
-Starts gunicorn on a free loopback port (SQLite in a temporary folder, production-like settings),
+Starts gunicorn on a free loopback port with the repository's `gunicorn.conf.py` (threaded workers
+that keep connections open; SQLite in a temporary folder, production-like settings),
 then Debian's `wrk` (apt-get install wrk) with 50 concurrent connections posting one household,
 once per row: `open` leaves most answers unknown (the interval engine and the search for the
 deciding questions), `complete` answers everything (the compiled evaluator, explanations
@@ -159,6 +160,8 @@ def _row(
         [
             str(bin_dir / "gunicorn"),
             "solidarite.wsgi",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -199,7 +199,7 @@ class _Shape:
             statuses,
             assumptions_read(scheme),
             lines,
-            tuple(_Line.of(line) for _, line in lines),
+            tuple(_Line.of(line, name not in scheme.parameters) for name, line in lines),
         )
 
 
@@ -208,17 +208,21 @@ class _Line:
     is the same JSON in every answer, so it is written once (per value, at most `KEPT`)."""
 
     KEPT = 256
-    __slots__ = ("_head", "_seen", "_tail")
+    __slots__ = ("_head", "_seen", "_tail", "from_env", "name")
 
-    def __init__(self, head: Json, tail: Json) -> None:
+    def __init__(self, name: str, from_env: bool, head: Json, tail: Json) -> None:
+        self.name = name
+        self.from_env = from_env  # a variable or another scheme's result, not a parameter
         self._head, self._tail = head, tail
         self._seen: dict[tuple[type, Any, int | None], Json] = {}
 
     @classmethod
-    def of(cls, line: Explained) -> "_Line":
+    def of(cls, line: Explained, from_env: bool) -> "_Line":
         label = labels_json(line.label)
         head = {"name": line.name, "kind": line.kind, "label": label, "unit": line.unit}
-        return cls(head, {"assumption": line.assumption, "source": line.source})
+        return cls(
+            line.name, from_env, head, {"assumption": line.assumption, "source": line.source}
+        )
 
     def json(self, value: Any, bracket: int | None) -> Json:
         # True == 1.0 and -0.0 == 0.0, but their JSON differs: the type is in the key, and a
@@ -286,9 +290,15 @@ def _answer(run: _Run) -> Json:
     """`_result(run).to_dict()`, from the shape's templates (same keys, same order)."""
     explanation: list[Json] = []
     if run.shape.lines:
+        member, household = run.env
         bases = dict(run.bases)
-        for (name, _), line in zip(run.shape.explained, run.shape.lines, strict=True):
-            explanation.append(line.json(*_value(run, name, bases)))
+        for line in run.shape.lines:
+            name = line.name
+            if line.from_env:  # most lines: `_value`'s first case, without a call
+                value = member[name] if name in member else household.get(name)
+                explanation.append(line.json(value, None))
+            else:
+                explanation.append(line.json(*_value(run, name, bases)))
     amount_range = _range(run.amount)
     return {
         "scheme": run.scheme.id,

@@ -1,0 +1,15 @@
+"""gunicorn's settings: gunicorn reads this file from the folder it starts in
+(`gunicorn solidarite.wsgi --workers N` at the repository's root, docs/deploy.md).
+
+Threaded workers keep a client's connection open between its requests (HTTP keep-alive); a sync
+worker closes it after every answer, and opening a connection per request cost the simulator's
+API a third of its throughput under load (`benchmarks/simulate_api.py`, docs/performance.md).
+Two threads per worker: a second thread reads the next request while the first computes, and more
+threads only wait for Python's interpreter lock (8 threads doubled the p95 latency). Django, the
+engine and its caches are safe to share between threads. Any setting can be changed at launch
+(`--threads 4`, or `GUNICORN_CMD_ARGS`).
+"""
+
+worker_class = "gthread"
+threads = 2
+keepalive = 5  # seconds a connection waits idle for its next request

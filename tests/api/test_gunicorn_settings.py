@@ -1,0 +1,73 @@
+"""gunicorn started as docs/deploy.md says reads the repository's `gunicorn.conf.py`: threaded
+workers that keep a client's connection open between its requests (a real gunicorn, a real
+socket)."""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BODY = json.dumps(
+    {"household": {"commune_residence": "25056"}, "persons": [{"age": 19}], "date": "2024-03-01"}
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def gunicorn(tmp_path: Path) -> Iterator[int]:
+    port = _free_port()
+    env = {**os.environ, "DEBUG": "true", "SOLIDARITE_VAR_DIR": str(tmp_path)}
+    env.pop("GUNICORN_CMD_ARGS", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "solidarite.wsgi", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None, "gunicorn stopped"
+                assert time.monotonic() < deadline, "gunicorn did not listen"
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_gunicorn_answers_two_requests_on_one_connection(gunicorn: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", gunicorn, timeout=60)
+    headers = {"Content-Type": "application/json"}
+    sockets = []
+    for _ in range(2):
+        connection.request("POST", "/api/v1/simulate", BODY, headers)
+        response = connection.getresponse()
+        assert response.status == 200
+        assert json.loads(response.read())["results"]
+        assert response.getheader("Connection", "").lower() != "close"
+        sockets.append(connection.sock)
+    # A sync worker closes the connection after each answer: http.client would then have
+    # opened a second socket for the second request.
+    assert sockets[0] is not None
+    assert sockets[1] is sockets[0]
+    connection.close()
