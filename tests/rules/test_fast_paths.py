@@ -57,16 +57,40 @@ def test_the_compiled_part_runs_with_unknown_answers_it_does_not_read() -> None:
     program = CATALOG._program_for(order)
     answers, persons = validated(CATALOG.models, CATALOG.variables, household, "household")
     values = CATALOG.values_at(date, {})
-    known = compiled.known_answers(CATALOG.variables, answers, persons)
-    unknown = frozenset(name for name, is_known in known.items() if not is_known)
+    unknown = compiled.unknown_answers(CATALOG.variables, answers, persons)
     assert {"statut_logement", "tranche_imposition"} <= unknown
-    assert program.applies_to(known, unknown)  # the compiled function answers
+    assert program.applies_to(CATALOG.variables, unknown)  # the compiled function answers
     result = CATALOG.evaluate(household, date, only=["aide_jeunes_besancon"])
     assert result.get("aide_jeunes_besancon", 0).eligible is True
     assert (
         result.get("aide_jeunes_besancon", 0).amount
         == values["aide_jeunes_besancon"]["montant_mensuel"]
     )
+
+
+@SETTINGS
+@given(household=SPARSE)
+def test_the_unknown_answers_are_those_missing_where_they_are_read(
+    household: dict[str, Any],
+) -> None:
+    """`unknown_answers` reads each member once; this is its definition, one answer at a time."""
+    variables = CATALOG.variables
+    answers, persons = validated(CATALOG.models, variables, household, "household")
+    expected = {
+        name for name, _, _ in variables.answer_fields["household"] if answers.get(name) is None
+    }
+    births = {birth for _, birth, _ in variables.age_fields}
+    ages = {name for name, _, _ in variables.age_fields}
+    for name, _, _ in variables.answer_fields["person"]:
+        if name not in births | ages and any(p.get(name) is None for p in persons):
+            expected.add(name)
+    for name, birth, in_years in variables.age_fields:
+        if not all(
+            p.get(birth) is not None or (in_years and p.get(name) is not None) for p in persons
+        ):
+            expected.add(name)
+    assert compiled.unknown_answers(variables, answers, persons) == expected
+    assert expected <= variables.answer_names
 
 
 @st.composite

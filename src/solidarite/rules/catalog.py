@@ -110,18 +110,14 @@ class Catalog:
         answer any scheme reads is known, a compiled function answers (`fast=False` forces the
         interval engine: the tests compare both)."""
         date = date or dt.date.today()
-        answers, persons, values, known, unknown = self._inputs(household, date, overrides, source)
+        answers, persons, values, unknown = self._inputs(household, date, overrides, source)
         order = self.ordered if only is None else self._order_for(frozenset(only), unknown)
         program = self.program if only is None else self._program_for(order)
-        if fast and program.applies_to(known, unknown):
+        if fast and program.applies_to(self.variables, unknown):
             # Every answer the schemes can read is known: the compiled fast path.
             found = compiled_results.results(self, program, answers, persons, date, values, order)
             if found is not None:
-                return HouseholdResult(
-                    date,
-                    tuple(sorted(found, key=self._result_order)),
-                    _missing_inputs(self.variables, answers, persons),
-                )
+                return HouseholdResult(date, tuple(sorted(found, key=self._result_order)))
         return self._interval(order, answers, persons, date, values, questions)
 
     def answer(
@@ -136,8 +132,8 @@ class Catalog:
         turning each into a dict took longer than the evaluation. The dicts share their
         constant parts with later answers: serialise them, never change them."""
         date = date or dt.date.today()
-        answers, persons, values, known, unknown = self._inputs(household, date, overrides, source)
-        if self.program.applies_to(known, unknown):
+        answers, persons, values, unknown = self._inputs(household, date, overrides, source)
+        if self.program.applies_to(self.variables, unknown):
             found = compiled_results.answer(self, self.program, answers, persons, date, values)
             if found is not None:
                 found.sort(key=self._answer_order)
@@ -152,14 +148,12 @@ class Catalog:
 
     def _inputs(
         self, household: Any, date: dt.date, overrides: Overrides | None, source: str
-    ) -> tuple[Env, list[Env], Values, dict[str, bool], frozenset[str]]:
-        """The answers validated, the parameter values on `date`, and which answers are known."""
+    ) -> tuple[Env, list[Env], Values, frozenset[str]]:
+        """The answers validated, the parameter values on `date`, and the answers unknown."""
         by_scheme = self.scheme_overrides(overrides or {})
         answers, persons = validated(self.models, self.variables, household, source)
         values = self.values_at(date, by_scheme)
-        known = compiled.known_answers(self.variables, answers, persons)
-        unknown = frozenset(name for name, is_known in known.items() if not is_known)
-        return answers, persons, values, known, unknown
+        return answers, persons, values, compiled.unknown_answers(self.variables, answers, persons)
 
     def _interval(
         self,
@@ -186,7 +180,7 @@ class Catalog:
             for (scheme_id, member), outcome in state.outcomes.items()
         )
         ordered = tuple(sorted(results, key=self._result_order))
-        return HouseholdResult(date, ordered, _missing_inputs(self.variables, answers, persons))
+        return HouseholdResult(date, ordered)
 
     def _answer_order(self, result: dict[str, Any]) -> tuple[int, int]:
         return self._position[result["scheme"]], result["person_index"] or 0
@@ -335,22 +329,6 @@ def absent_columns(frame: pl.DataFrame) -> frozenset[str]:
     """Columns with no answer at all (missing from the file)."""
     counts = frame.null_count().row(0, named=True)
     return frozenset(name for name, nulls in counts.items() if nulls == frame.height)
-
-
-def _missing_inputs(
-    variables: VariableSet, answers: Mapping[str, Any], persons: list[dict[str, Any]]
-) -> dict[str, tuple[int | None, ...]]:
-    """Unknown inputs: household ones as (None,), person ones with the members that lack them."""
-    missing: dict[str, tuple[int | None, ...]] = {
-        name: (None,)
-        for name, _, _ in variables.answer_fields["household"]
-        if answers.get(name) is None
-    }
-    for name, _, _ in variables.answer_fields["person"]:
-        lacking = tuple(i for i, p in enumerate(persons) if p.get(name) is None)
-        if lacking:
-            missing[name] = lacking
-    return missing
 
 
 def load_catalog(directory: Path | str) -> Catalog:

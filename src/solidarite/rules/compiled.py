@@ -389,13 +389,14 @@ class Program:
     shapes: dict[str, Any] = field(default_factory=dict, compare=False)
     _applies: dict[frozenset[str], bool] = field(default_factory=dict, compare=False)
 
-    def applies_to(self, known: Mapping[str, bool], unknown: frozenset[str]) -> bool:
-        """`applies` to every scheme of the program, kept per set of unknown answers (`known`
-        says the same as `unknown`, as a mapping)."""
+    def applies_to(self, variables: VariableSet, unknown: frozenset[str]) -> bool:
+        """`applies` to every scheme of the program, kept per set of unknown answers
+        (`unknown_answers`)."""
         found = self._applies.get(unknown)
         if found is None:
             if len(self._applies) > 1024:
                 self._applies.clear()
+            known = {name: name not in unknown for name in variables.answer_names}
             found = self._applies[unknown] = applies(self, known, [s.id for s in self.schemes])
         return found
 
@@ -652,23 +653,24 @@ def applies(program: Program, known: Mapping[str, bool], scheme_ids: Sequence[st
     )
 
 
-def known_answers(
+def unknown_answers(
     variables: VariableSet, household: Env, persons: Sequence[Env]
-) -> dict[str, bool]:
-    """Which inputs are answered everywhere they are read (an age counts as answered when the
-    birth date is)."""
-    known = {
-        name: household.get(name) is not None for name, _, _ in variables.answer_fields["household"]
-    }
-    for name, _, _ in variables.answer_fields["person"]:
-        known[name] = all(p.get(name) is not None for p in persons)
+) -> frozenset[str]:
+    """The answers not given everywhere they are read: a household input it lacks, a person
+    input one member lacks, an age one member has neither with nor without a birth date (a birth
+    date is read only through its age). Per member, one pass over its answers."""
+    unknown = [
+        name for name, _, _ in variables.answer_fields["household"] if household.get(name) is None
+    ]
+    plain = variables.plain_person_answers
+    for person in persons:
+        unknown += [name for name in plain if person.get(name) is None]
     for name, birth, in_years in variables.age_fields:
-        known[name] = all(
-            p.get(birth) is not None or (in_years and p.get(name) is not None) for p in persons
-        )
-    for _, birth, _ in variables.age_fields:
-        known[birth] = True  # read only through the ages above
-    return known
+        for person in persons:
+            if person.get(birth) is None and not (in_years and person.get(name) is not None):
+                unknown.append(name)
+                break
+    return frozenset(unknown)
 
 
 def person_env(variables: VariableSet, person: Env, date: dt.date) -> Env:

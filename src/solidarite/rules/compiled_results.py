@@ -1,16 +1,16 @@
 """The compiled catalog's raw answers shaped as the interval engine would give them: result
 objects for the pages (`results`), or the API's JSON straight away (`answer`).
 
-Both walk the same runs (`_runs`) and read each explained value the same way (`_value`); only the
-last step differs. A simulator answer explains about 150 values: building result objects and then
-turning each into a dict cost the API more than the evaluation itself, so `answer` writes the dicts
-from templates made once per scheme (`_Shape`). The property tests require `answer` to equal
-`results` turned into JSON, on random households.
+Both walk the same raw answers (`_shaped`) and read each explained value the same way (`_value`);
+only the last step differs. A simulator answer explains about 150 values: building result objects
+and then turning each into a dict cost the API more than the evaluation itself, so `answer` writes
+the dicts from templates made once per scheme (`_Shape`). The property tests require `answer` to
+equal `results` turned into JSON, on random households.
 """
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -35,20 +35,21 @@ if TYPE_CHECKING:
 Json = dict[str, Any]
 
 
-class _Run(NamedTuple):
-    """One scheme's raw answer for the household (member None) or one member (a tuple: one
-    is built per scheme and member, and a frozen dataclass builds four times slower)."""
+class _Scheme(NamedTuple):
+    """What one scheme's results on one date share."""
 
     scheme: Scheme
     shape: "_Shape"
     own: Mapping[str, Resolved]  # the scheme's parameter values
     parameters: dict[str, Any]  # the same, as JSON
-    member: int | None
-    conditions: tuple[bool | None, ...]
-    eligible: bool
-    amount: float | None
-    env: tuple[Env, Env]  # the member's values, then the household's
-    bases: tuple[tuple[str, Any], ...]  # each scale's base, as computed
+
+
+# One result from a scheme's raw answer for the household (member None) or one member: its
+# member, conditions, eligibility, amount, values (the member's, then the household's) and the
+# bases of its scales.
+Build = Callable[
+    [_Scheme, int | None, tuple[Any, ...], bool, Any, tuple[Env, Env], tuple[Any, ...]], Any
+]
 
 
 def results(
@@ -63,10 +64,7 @@ def results(
     """Run the compiled catalog (or the part `schemes` it was built for) and shape each
     scheme's result with its explanation; None when a scheme in force has a parameter without
     a value on `date` (the interval engine answers then: the function assumes values)."""
-    runs = _runs(catalog, program, household, persons, date, values, schemes)
-    if runs is None:
-        return None
-    return [run if isinstance(run, SchemeResult) else _result(run) for run in runs]
+    return _shaped(catalog, program, household, persons, date, values, schemes, _result, _same)
 
 
 def answer(
@@ -80,13 +78,16 @@ def answer(
     """`results` as JSON (each `SchemeResult.to_dict()`), written without the objects. The
     dicts share their constant parts (labels, conditions) with later answers: serialise them,
     never change them."""
-    runs = _runs(catalog, program, household, persons, date, values, None)
-    if runs is None:
-        return None
-    return [run.to_dict() if isinstance(run, SchemeResult) else _answer(run) for run in runs]
+    return _shaped(
+        catalog, program, household, persons, date, values, None, _answer, SchemeResult.to_dict
+    )
 
 
-def _runs(
+def _same(result: SchemeResult) -> SchemeResult:
+    return result
+
+
+def _shaped(
     catalog: "Catalog",
     program: Program,
     household: Env,
@@ -94,39 +95,30 @@ def _runs(
     date: dt.date,
     values: Mapping[str, Mapping[str, Resolved]],
     schemes: Sequence[Scheme] | None,
-) -> Iterator[_Run | SchemeResult] | None:
-    """Each scheme's raw answer in catalog order (a scheme out of force: its result already)."""
+    build: Build,
+    settled: Callable[[SchemeResult], Any],
+) -> list[Any] | None:
+    """Each scheme's results in catalog order, by `build` from the function's raw answers (a
+    scheme out of force: its result, through `settled`)."""
     in_force = program.in_force(date)
     if not _valued(values, in_force):
         return None
     home = household_env(catalog.variables, household)
     members = [person_env(catalog.variables, p, date) for p in persons]
     raw = program.function(home, members, date, values, program.covered, in_force)
-
-    def each() -> Iterator[_Run | SchemeResult]:
-        for scheme in catalog.ordered if schemes is None else schemes:
-            if scheme.id not in in_force:
-                yield from (not_in_force(scheme, member, date) for member, *_ in raw[scheme.id])
-                continue
-            shape = shape_of(program, catalog, scheme)
-            own = values[scheme.id]
-            parameters = _plain_parameters(own)
-            for member, conditions, ok, amount, bases, env in raw[scheme.id]:
-                # `env` of a household scheme is `home`.
-                yield _Run(
-                    scheme,
-                    shape,
-                    own,
-                    parameters,
-                    member,
-                    conditions,
-                    ok,
-                    amount,
-                    (env, home),
-                    bases,
-                )
-
-    return each()
+    found: list[Any] = []
+    for scheme in catalog.ordered if schemes is None else schemes:
+        if scheme.id not in in_force:
+            found += (settled(not_in_force(scheme, m, date)) for m, *_ in raw[scheme.id])
+            continue
+        own = values[scheme.id]
+        shared = _Scheme(scheme, shape_of(program, catalog, scheme), own, _plain_parameters(own))
+        # `env` of a household scheme is `home`.
+        found += (
+            build(shared, member, conditions, ok, amount, (env, home), bases)
+            for member, conditions, ok, amount, bases, env in raw[scheme.id]
+        )
+    return found
 
 
 def shape_of(program: Program, catalog: "Catalog", scheme: Scheme) -> "_Shape":
@@ -252,10 +244,19 @@ def _range(amount: float | None) -> tuple[float, float] | None:
     return None if amount is None or not math.isfinite(amount) else (amount, amount)
 
 
-def _result(run: _Run) -> SchemeResult:
+def _result(
+    shared: _Scheme,
+    member: int | None,
+    conditions: tuple[Any, ...],
+    ok: bool,
+    amount: Any,
+    env: tuple[Env, Env],
+    bases: tuple[Any, ...],
+) -> SchemeResult:
+    shape = shared.shape
     explanation: tuple[Explained, ...] = ()
-    if run.shape.explained:
-        bases = dict(run.bases)
+    if shape.explained:
+        base_of = dict(bases)
         explanation = tuple(
             Explained(
                 template.name,
@@ -267,52 +268,61 @@ def _result(run: _Run) -> SchemeResult:
                 template.source,
                 bracket,
             )
-            for name, template in run.shape.explained
-            for value, bracket in (_value(run, name, bases),)
+            for name, template in shape.explained
+            for value, bracket in (_value(shared, env, name, base_of),)
         )
     return SchemeResult(
-        run.scheme.id,
-        run.scheme.spec.version,
-        run.member,
+        shared.scheme.id,
+        shared.scheme.spec.version,
+        member,
         True,
-        run.eligible,
-        run.amount,
-        run.shape.conditions(run.conditions),
-        run.parameters,
+        ok,
+        amount,
+        shape.conditions(conditions),
+        shared.parameters,
         (),
-        _range(run.amount),
+        _range(amount),
         explanation,
-        run.shape.assumptions,
+        shape.assumptions,
     )
 
 
-def _answer(run: _Run) -> Json:
-    """`_result(run).to_dict()`, from the shape's templates (same keys, same order)."""
+def _answer(
+    shared: _Scheme,
+    member: int | None,
+    conditions: tuple[Any, ...],
+    ok: bool,
+    amount: Any,
+    env: tuple[Env, Env],
+    bases: tuple[Any, ...],
+) -> Json:
+    """`_result(...).to_dict()`, from the shape's templates (same keys, same order)."""
+    shape = shared.shape
     explanation: list[Json] = []
-    if run.shape.lines:
-        member, household = run.env
-        bases = dict(run.bases)
-        for line in run.shape.lines:
+    if shape.lines:
+        own, household = env
+        base_of = dict(bases)
+        for line in shape.lines:
             name = line.name
             if line.from_env:  # most lines: `_value`'s first case, without a call
-                value = member[name] if name in member else household.get(name)
+                value = own[name] if name in own else household.get(name)
                 explanation.append(line.json(value, None))
             else:
-                explanation.append(line.json(*_value(run, name, bases)))
-    amount_range = _range(run.amount)
+                explanation.append(line.json(*_value(shared, env, name, base_of)))
+    amount_range = _range(amount)
     return {
-        "scheme": run.scheme.id,
-        "version": run.scheme.spec.version,
-        "person_index": run.member,
+        "scheme": shared.scheme.id,
+        "version": shared.scheme.spec.version,
+        "person_index": member,
         "in_force": True,
-        "eligible": run.eligible,
-        "amount": run.amount,
-        "conditions": list(run.shape.conditions_json(run.conditions)),
-        "parameters": run.parameters,
+        "eligible": ok,
+        "amount": amount,
+        "conditions": list(shape.conditions_json(conditions)),
+        "parameters": shared.parameters,
         "unknown_variables": [],
         "amount_range": list(amount_range) if amount_range else None,
         "explanation": explanation,
-        "assumptions": list(run.shape.assumptions),
+        "assumptions": list(shape.assumptions),
     }
 
 
@@ -329,16 +339,18 @@ def _plain_parameters(own: Mapping[str, Resolved]) -> dict[str, Any]:
     return found[1]
 
 
-def _value(run: _Run, name: str, bases: Mapping[str, Any]) -> tuple[Any, int | None]:
+def _value(
+    shared: _Scheme, env: tuple[Env, Env], name: str, bases: Mapping[str, Any]
+) -> tuple[Any, int | None]:
     """The value an amount read under `name`, and for a scale the bracket its base reached."""
-    parameter = run.scheme.parameters.get(name)
+    parameter = shared.scheme.parameters.get(name)
     if parameter is None:
-        member, household = run.env
+        member, household = env
         return (member[name] if name in member else household.get(name)), None
     if parameter.base is None:
-        return run.own[name], None
+        return shared.own[name], None
     assert parameter.spec.scale is not None
-    brackets = run.own[name]
+    brackets = shared.own[name]
     assert isinstance(brackets, tuple)
     base = bases.get(name)
     apply = _marginal if parameter.spec.scale.type == "marginal" else _single

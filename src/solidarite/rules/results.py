@@ -1,7 +1,7 @@
 """What an evaluation answers for one household: per scheme, eligibility, amount and the why."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from solidarite.rules.model import Labels
@@ -105,7 +105,6 @@ class SchemeResult:
 class HouseholdResult:
     date: dt.date
     results: tuple[SchemeResult, ...]
-    missing_inputs: dict[str, tuple[int | None, ...]] = field(default_factory=dict)
 
     def get(self, scheme_id: str, person_index: int | None = None) -> SchemeResult:
         for result in self.results:

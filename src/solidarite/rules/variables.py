@@ -96,6 +96,21 @@ class VariableSet:
             if v.spec.age_of is not None
         )
 
+    @cached_property
+    def answer_names(self) -> frozenset[str]:
+        """Every answer a household can give: inputs, ages and birth dates."""
+        return frozenset(
+            [name for entity in self.answer_fields.values() for name, _, _ in entity]
+            + [name for field in self.age_fields for name in field[:2]]
+        )
+
+    @cached_property
+    def plain_person_answers(self) -> tuple[str, ...]:
+        """The person inputs that are neither an age nor a birth date (`compiled.unknown_answers`
+        reads those two together)."""
+        aged = {name for field in self.age_fields for name in field[:2]}
+        return tuple(name for name, _, _ in self.answer_fields["person"] if name not in aged)
+
     def ages(self) -> list[Variable]:
         """Variables that follow from a birth date (years first, then months)."""
         return self._ages
