@@ -39,6 +39,8 @@ class _Scheme(NamedTuple):
     """What one scheme's results on one date share."""
 
     scheme: Scheme
+    id: str
+    version: int
     shape: "_Shape"
     own: Mapping[str, Resolved]  # the scheme's parameter values
     parameters: dict[str, Any]  # the same, as JSON
@@ -112,7 +114,8 @@ def _shaped(
             found += (settled(not_in_force(scheme, m, date)) for m, *_ in raw[scheme.id])
             continue
         own = values[scheme.id]
-        shared = _Scheme(scheme, shape_of(program, catalog, scheme), own, _plain_parameters(own))
+        shape = shape_of(program, catalog, scheme)
+        shared = _Scheme(scheme, scheme.id, scheme.spec.version, shape, own, _plain_parameters(own))
         # `env` of a household scheme is `home`.
         found += (
             build(shared, member, conditions, ok, amount, (env, home), bases)
@@ -272,8 +275,8 @@ def _result(
             for value, bracket in (_value(shared, env, name, base_of),)
         )
     return SchemeResult(
-        shared.scheme.id,
-        shared.scheme.spec.version,
+        shared.id,
+        shared.version,
         member,
         True,
         ok,
@@ -281,7 +284,7 @@ def _result(
         shape.conditions(conditions),
         shared.parameters,
         (),
-        _range(amount),
+        None if amount is None or not math.isfinite(amount) else (amount, amount),
         explanation,
         shape.assumptions,
     )
@@ -311,8 +314,8 @@ def _answer(
                 explanation.append(line.json(*_value(shared, env, name, base_of)))
     amount_range = _range(amount)
     return {
-        "scheme": shared.scheme.id,
-        "version": shared.scheme.spec.version,
+        "scheme": shared.id,
+        "version": shared.version,
         "person_index": member,
         "in_force": True,
         "eligible": ok,

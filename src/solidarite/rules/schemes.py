@@ -5,6 +5,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
 
@@ -133,8 +134,9 @@ class Scheme:
     fallbacks: Mapping[str, Formula] = field(default_factory=dict)
     recomputed: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def id(self) -> str:
+        """(Kept: one household's evaluation reads it about a hundred times.)"""
         return self.spec.id
 
     @property
