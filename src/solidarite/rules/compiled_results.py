@@ -194,8 +194,17 @@ class _Shape:
             statuses,
             assumptions_read(scheme),
             lines,
-            tuple(_Line.of(line, name not in scheme.parameters) for name, line in lines),
+            tuple(_Line.of(line, _read_as(scheme, name)) for name, line in lines),
         )
+
+
+def _read_as(scheme: Scheme, name: str) -> str:
+    """How an explanation line finds its value: in the member's or household's values
+    ("env"), among the scheme's parameter values ("parameter"), or through a scale ("scale")."""
+    parameter = scheme.parameters.get(name)
+    if parameter is None:
+        return "env"
+    return "parameter" if parameter.base is None else "scale"
 
 
 class _Line:
@@ -203,21 +212,19 @@ class _Line:
     is the same JSON in every answer, so it is written once (per value, at most `KEPT`)."""
 
     KEPT = 256
-    __slots__ = ("_head", "_seen", "_tail", "from_env", "name")
+    __slots__ = ("_head", "_seen", "_tail", "name", "read_as")
 
-    def __init__(self, name: str, from_env: bool, head: Json, tail: Json) -> None:
+    def __init__(self, name: str, read_as: str, head: Json, tail: Json) -> None:
         self.name = name
-        self.from_env = from_env  # a variable or another scheme's result, not a parameter
+        self.read_as = read_as  # `_read_as`
         self._head, self._tail = head, tail
         self._seen: dict[tuple[type, Any, int | None], Json] = {}
 
     @classmethod
-    def of(cls, line: Explained, from_env: bool) -> "_Line":
+    def of(cls, line: Explained, read_as: str) -> "_Line":
         label = labels_json(line.label)
         head = {"name": line.name, "kind": line.kind, "label": label, "unit": line.unit}
-        return cls(
-            line.name, from_env, head, {"assumption": line.assumption, "source": line.source}
-        )
+        return cls(line.name, read_as, head, {"assumption": line.assumption, "source": line.source})
 
     def json(self, value: Any, bracket: int | None) -> Json:
         # True == 1.0 and -0.0 == 0.0, but their JSON differs: the type is in the key, and a
@@ -305,11 +312,15 @@ def _answer(
     if shape.lines:
         own, household = env
         base_of = dict(bases)
+        parameters = shared.own
         for line in shape.lines:
-            name = line.name
-            if line.from_env:  # most lines: `_value`'s first case, without a call
+            # `_value`, without a call for the lines that need no scale
+            name, read_as = line.name, line.read_as
+            if read_as == "env":
                 value = own[name] if name in own else household.get(name)
                 explanation.append(line.json(value, None))
+            elif read_as == "parameter":
+                explanation.append(line.json(parameters[name], None))
             else:
                 explanation.append(line.json(*_value(shared, env, name, base_of)))
     amount_range = _range(amount)
