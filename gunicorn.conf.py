@@ -10,6 +10,7 @@ engine and its caches are safe to share between threads. Any setting can be chan
 (`--threads 4`, or `GUNICORN_CMD_ARGS`).
 """
 
-worker_class = "gthread"
+# gthread, taking a new connection only while a thread is free (solidarite/core/gunicorn_worker.py)
+worker_class = "solidarite.core.gunicorn_worker.BalancedThreadWorker"
 threads = 2
 keepalive = 5  # seconds a connection waits idle for its next request

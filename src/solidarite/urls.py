@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from solidarite.api.simulate import simulate_view
 from solidarite.api.views import api
 from solidarite.cases import support_views
 from solidarite.core import views as core_views
@@ -31,6 +32,8 @@ urlpatterns = [
     path("annuaire/", include(directory_urls)),
     path("territoire/", include(area_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Served by a plain view, described by django-ninja (solidarite/api/simulate.py).
+    path("api/v1/simulate", simulate_view),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),

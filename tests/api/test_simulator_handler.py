@@ -7,7 +7,11 @@ import sys
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import resolve
 
+from solidarite.api.simulate import simulate_view
+from solidarite.core.lean import SIMULATOR_URLCONF
 from solidarite.wsgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,3 +82,20 @@ def test_every_other_url_keeps_the_sites_middleware() -> None:
     status, _, content = _call("GET", "/api/v1/places", query="q=epicerie")
     assert status == "200 OK"
     assert isinstance(json.loads(content), list)
+
+
+def test_both_url_lists_serve_the_simulator_by_its_plain_view() -> None:
+    """django-ninja describes `/api/v1/simulate`; the plain view serves it, on the simulator's
+    handler and on the site's (solidarite/api/simulate.py)."""
+    assert resolve("/api/v1/simulate").func is simulate_view
+    assert resolve("/api/v1/simulate", urlconf=SIMULATOR_URLCONF).func is simulate_view
+
+
+def test_the_simulator_refuses_another_method_and_needs_no_csrf_token() -> None:
+    status, headers, _ = _call("GET", "/api/v1/simulate")
+    assert status.startswith("405")
+    assert headers["Allow"] == "POST"
+    client = Client(enforce_csrf_checks=True)  # anonymous and stateless: no cookie, no token
+    response = client.post("/api/v1/simulate", HOUSEHOLD, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["date"] == "2024-03-01"

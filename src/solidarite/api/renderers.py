@@ -16,8 +16,12 @@ from ninja.responses import NinjaJSONEncoder
 _NINJA = NinjaJSONEncoder()
 
 
+def render_json(data: Any) -> bytes:
+    return orjson.dumps(data, default=_NINJA.default, option=orjson.OPT_NON_STR_KEYS)
+
+
 class FastJSONRenderer(BaseRenderer):
     media_type = "application/json"
 
     def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
-        return orjson.dumps(data, default=_NINJA.default, option=orjson.OPT_NON_STR_KEYS)
+        return render_json(data)

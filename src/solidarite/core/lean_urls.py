@@ -1,15 +1,8 @@
-"""The URLs the simulator's handler resolves (`solidarite.core.lean`): its endpoint only."""
+"""The URLs the simulator's handler resolves (`solidarite.core.lean`): its endpoint only, the
+plain view that serves it (`solidarite.api.simulate`)."""
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, path
 
-from solidarite.api.views import api
+from solidarite.api.simulate import simulate_view
 
-SIMULATOR_ROUTE = "simulate"
-
-_patterns, _app, _namespace = api.urls
-urlpatterns: list[URLPattern | URLResolver] = [
-    path(
-        "api/v1/",
-        include(([p for p in _patterns if str(p.pattern) == SIMULATOR_ROUTE], _app), _namespace),
-    )
-]
+urlpatterns: list[URLPattern | URLResolver] = [path("api/v1/simulate", simulate_view)]
