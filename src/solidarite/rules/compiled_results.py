@@ -291,7 +291,7 @@ def _result(
         shape.conditions(conditions),
         shared.parameters,
         (),
-        None if amount is None or not math.isfinite(amount) else (amount, amount),
+        _range(amount),
         explanation,
         shape.assumptions,
     )
@@ -310,14 +310,14 @@ def _answer(
     shape = shared.shape
     explanation: list[Json] = []
     if shape.lines:
-        own, household = env
+        mine, household = env  # the member's values (the household's, for a household scheme)
         base_of = dict(bases)
         parameters = shared.own
         for line in shape.lines:
             # `_value`, without a call for the lines that need no scale
             name, read_as = line.name, line.read_as
             if read_as == "env":
-                value = own[name] if name in own else household.get(name)
+                value = mine[name] if name in mine else household.get(name)
                 explanation.append(line.json(value, None))
             elif read_as == "parameter":
                 explanation.append(line.json(parameters[name], None))
