@@ -10,7 +10,8 @@ engine and its caches are safe to share between threads. Any setting can be chan
 (`--threads 4`, or `GUNICORN_CMD_ARGS`).
 """
 
-# gthread, taking a new connection only while a thread is free (solidarite/core/gunicorn_worker.py)
+# gthread, leaving a new connection to a worker with a free thread for up to 20 ms
+# (solidarite/core/gunicorn_worker.py)
 worker_class = "solidarite.core.gunicorn_worker.BalancedThreadWorker"
 threads = 2
 keepalive = 5  # seconds a connection waits idle for its next request

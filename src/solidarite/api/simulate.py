@@ -4,7 +4,7 @@ django-ninja describes the endpoint (`api.views.simulate`, its input and answer 
 OpenAPI document, which the suite's schemathesis run checks every answer against); this view
 serves it, first in both URL lists (`solidarite.urls`, `solidarite.core.lean_urls`). Its own
 dispatch (a wrapper model around the body, the operation's bookkeeping, a response built twice)
-cost a quarter of a complete household's answer under load, which is the API's busiest request.
+cost a quarter of a complete household's answer in-process, and that is the API's busiest request.
 It reads the body as django-ninja does (`json.loads`, then the same `SimulateIn` model) and
 answers its errors in the same shape: `{"detail": [{"loc": [...], "msg": "..."}]}`, 400 for a
 body that is not JSON, 422 for a field the engine refuses.
