@@ -12,9 +12,13 @@ from hypothesis import strategies as st
 
 from solidarite.rules import compiled
 from solidarite.rules import household as engine
+from solidarite.rules import intervals as iv
 from solidarite.rules.compiled_results import shape_of
+from solidarite.rules.expressions import parse
 from solidarite.rules.inputs import validated
-from tests.rules.test_properties import CATALOG, DATES, LOCAL, _answers, _one_age
+from solidarite.rules.outcomes import scheme_lookup
+from solidarite.rules.tree import Call, Constant, shared
+from tests.rules.test_properties import CATALOG, DATES, HOUSEHOLDS, LOCAL, _answers, _one_age
 
 # Every answer may be missing (a key left out): the part of the catalog asked for may still
 # have all it reads, and the rest of the household is then unknown to the compiled function.
@@ -184,3 +188,64 @@ def _shapes() -> list[Any]:
         for scheme in CATALOG.ordered
         if scheme.amount is not None
     ]
+
+
+def test_equal_sub_expressions_are_one_object_and_unequal_constants_are_not() -> None:
+    """`tree.shared`: what a memo by identity relies on, across expressions; a constant's type
+    and sign are part of it (`1 == 1.0 == True` and `0.0 == -0.0` in Python)."""
+    first = parse("GREATEST(0, a + b * 2) > 1").tree
+    second = parse("LEAST(a + b * 2, 7)").tree
+    assert isinstance(first, Call)
+    assert isinstance(second, Call)
+    greatest = first.args[0]
+    assert isinstance(greatest, Call)
+    assert greatest.args[1] is second.args[0]
+    ones = [parse(text).tree for text in ("x + 1", "x + 1.0", "x + TRUE", "x + 1")]
+    assert ones[0] is ones[3]
+    assert len({id(tree) for tree in ones}) == 3
+    assert shared(Constant(0.0)) is not shared(Constant(-0.0))
+    assert shared(Constant(0.0)) is shared(Constant(0.0))
+
+
+@SETTINGS
+@given(household=HOUSEHOLDS, date=DATES)
+def test_a_memo_gives_each_expression_of_a_scheme_the_value_it_has_alone(
+    household: dict[str, Any], date: dt.date
+) -> None:
+    """One memo per scheme evaluation: every condition and the amount, evaluated one after the
+    other through the memo, have the value each has when evaluated alone without it."""
+    answers, persons = validated(CATALOG.models, CATALOG.variables, household, "household")
+    values = CATALOG.values_at(date, {})
+    variables = CATALOG.variables
+    state = engine.run(variables, CATALOG.ordered, CATALOG.space, answers, persons, date, values)
+    for scheme in CATALOG.ordered:
+        if not scheme.in_force(date):
+            continue  # its parameters have no value on that date, and the engine skips it
+        trees = [c.formula.tree for c in scheme.conditions]
+        trees += [scheme.amount.tree] if scheme.amount is not None else []
+        for member in [None] if scheme.spec.entity == "household" else range(len(persons)):
+            env = (
+                state.household if member is None else {**state.household, **state.persons[member]}
+            )
+            memo: iv.Memo = {}
+            shared = scheme_lookup(
+                scheme, variables, values[scheme.id], env.__getitem__, None, memo
+            )
+            for tree in trees:
+                alone = scheme_lookup(scheme, variables, values[scheme.id], env.__getitem__)
+                assert iv.evaluate(tree, shared, None, memo) == iv.evaluate(tree, alone)
+
+
+def test_a_sub_expression_repeated_is_evaluated_once_with_a_memo() -> None:
+    tree = parse("GREATEST(0, a - b) + GREATEST(0, a - b) * 2").tree
+    read: list[str] = []
+
+    def lookup(name: str) -> iv.Value:
+        read.append(name)
+        return iv.number(0.0, 10.0)
+
+    without = iv.evaluate(tree, lookup)
+    assert read == ["a", "b", "a", "b"]
+    read.clear()
+    assert iv.evaluate(tree, lookup, None, {}) == without
+    assert read == ["a", "b"]

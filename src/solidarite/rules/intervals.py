@@ -416,37 +416,58 @@ Lookup = Callable[[str], Value]
 
 
 Keep = Callable[[Value], Value]
+Memo = dict[int, Value]
 
 
-def evaluate(node: Node, lookup: Lookup, keep: Keep | None = None) -> Value:
+def evaluate(
+    node: Node, lookup: Lookup, keep: Keep | None = None, memo: Memo | None = None
+) -> Value:
     """The value of an expression tree, whichever back-end `lookup` gives values for.
 
     `keep`, when given, sees the value of every operation as it is built: the population
     back-end turns a large one into columns, so that the interval rules, which read an operand's
     bounds several times, do not copy whole sub-trees into their parents (the prime d'activité's
-    plan grew to millions of nodes with unknown answers)."""
+    plan grew to millions of nodes with unknown answers).
+
+    `memo`, when given, holds the value of each operation by the identity of its node, for
+    every tree evaluated with the same `lookup`: a sub-tree that appears twice (equal sub-trees
+    are one object, `tree.shared`) is evaluated once."""
     if isinstance(node, Column):
         return lookup(node.name)
     if isinstance(node, Constant):
         return _constant(node)
+    if memo is not None:
+        found = memo.get(id(node))
+        if found is not None:
+            return found
     if isinstance(node, Case):
-        predicate = evaluate(node.predicate, lookup, keep)
+        predicate = evaluate(node.predicate, lookup, keep, memo)
         # A predicate already decided (a known answer, a parameter) needs one branch only:
         # large schemes (the prime d'activité's three months) skip what cannot be taken.
         take_then = can_be_true(predicate)
         take_otherwise = s.or_(can_be_false(predicate), predicate.null)
         if take_then is False and take_otherwise is True:
-            return evaluate(node.otherwise, lookup, keep)
-        if take_otherwise is False and take_then is True:
-            return evaluate(node.then, lookup, keep)
-        result = case(
-            predicate, evaluate(node.then, lookup, keep), evaluate(node.otherwise, lookup, keep)
-        )
-    elif isinstance(node, InList):
-        result = in_list(evaluate(node.arg, lookup, keep), node.values)
+            result = evaluate(node.otherwise, lookup, keep, memo)
+        elif take_otherwise is False and take_then is True:
+            result = evaluate(node.then, lookup, keep, memo)
+        else:
+            result = case(
+                predicate,
+                evaluate(node.then, lookup, keep, memo),
+                evaluate(node.otherwise, lookup, keep, memo),
+            )
+            if keep is not None:
+                result = keep(result)
     else:
-        result = _call(node, [evaluate(arg, lookup, keep) for arg in node.args])
-    return keep(result) if keep is not None else result
+        if isinstance(node, InList):
+            result = in_list(evaluate(node.arg, lookup, keep, memo), node.values)
+        else:
+            result = _call(node, [evaluate(arg, lookup, keep, memo) for arg in node.args])
+        if keep is not None:
+            result = keep(result)
+    if memo is not None:
+        memo[id(node)] = result
+    return result
 
 
 _CONSTANTS: dict[int, tuple[Constant, Value]] = {}

@@ -70,9 +70,11 @@ def scheme_lookup(
     values: Mapping[str, Resolved],
     lookup: iv.Lookup,
     keep: iv.Keep | None = None,
+    memo: iv.Memo | None = None,
 ) -> iv.Lookup:
     """Names as a scheme's expressions see them: its parameters and scales, its territory, then
-    variables and other schemes' results."""
+    variables and other schemes' results (`memo`: the values of the operations evaluated
+    through it, `intervals.evaluate`)."""
     cache: dict[str, Value] = {}
     commune = variables.commune_variable()
 
@@ -81,7 +83,7 @@ def scheme_lookup(
             return cache[name]
         parameter = scheme.parameters.get(name)
         if parameter is not None and parameter.base is not None:
-            base = iv.evaluate(parameter.base.tree, local, keep)
+            base = iv.evaluate(parameter.base.tree, local, keep, memo)
             assert parameter.spec.scale is not None
             result = iv.scale(
                 base, brackets_of(values[name]), parameter.spec.scale.type == "marginal"
@@ -96,13 +98,15 @@ def scheme_lookup(
             result = (
                 answer
                 if iv.is_point(answer)
-                else answered_else(answer, iv.evaluate(scheme.fallbacks[name].tree, local, keep))
+                else answered_else(
+                    answer, iv.evaluate(scheme.fallbacks[name].tree, local, keep, memo)
+                )
             )
         elif name in scheme.recomputed:
             # A derived variable that reads an answered-else-computed input, seen by this scheme.
             variable = variables.by_name[name]
             assert variable.formula is not None
-            result = iv.evaluate(variable.formula.tree, local, keep)
+            result = iv.evaluate(variable.formula.tree, local, keep, memo)
             if variable.spec.type == "float":
                 result = rounded(result)
         else:
@@ -138,8 +142,11 @@ def scheme_outcome(
     lookup: iv.Lookup,
     keep: iv.Keep | None = None,
 ) -> Outcome:
-    local = scheme_lookup(scheme, variables, values, lookup, keep)
-    conditions = tuple(iv.evaluate(c.formula.tree, local, keep) for c in scheme.conditions)
+    # One memo for the scheme: its amount often repeats a condition's expression (the prime
+    # d'activité's amount is its last condition's left side).
+    memo: iv.Memo = {}
+    local = scheme_lookup(scheme, variables, values, lookup, keep, memo)
+    conditions = tuple(iv.evaluate(c.formula.tree, local, keep, memo) for c in scheme.conditions)
     sure = s.all_([iv.surely_true(c) for c in conditions])
     if all(iv.is_point(c) and c.kind == "bool" for c in conditions):
         possible = sure  # known answers: one expression, which later steps recognise
@@ -147,7 +154,7 @@ def scheme_outcome(
         possible = s.all_([iv.can_be_true(c) for c in conditions])
     if scheme.amount is None:
         return Outcome(conditions, sure, possible, None, None)
-    amount = iv.as_number(iv.evaluate(scheme.amount.tree, local, keep))
+    amount = iv.as_number(iv.evaluate(scheme.amount.tree, local, keep, memo))
     if amount.kind == "null" or amount.value is False:
         amount = iv.constant(0.0)  # surely NULL: no money
     # Rounding goes to the amount itself, before the choices below: rounding is monotone and

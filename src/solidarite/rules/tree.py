@@ -9,6 +9,7 @@ the construct named, rather than evaluated with semantics we have not defined.
 
 import io
 import json
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,8 +94,44 @@ _CASTS = {
 
 
 def from_polars(expr: pl.Expr) -> Node:
-    """The tree of a parsed expression; UnsupportedExpression names what cannot be evaluated."""
-    return _node(json.loads(expr.meta.serialize(format="json")))
+    """The tree of a parsed expression; UnsupportedExpression names what cannot be evaluated.
+    Equal sub-trees are one object (`shared`)."""
+    return shared(_node(json.loads(expr.meta.serialize(format="json"))))
+
+
+_SHARED: "weakref.WeakValueDictionary[tuple[Any, ...], Node]" = weakref.WeakValueDictionary()
+
+
+def shared(node: Node) -> Node:
+    """The tree with every sub-tree equal to one already seen replaced by that one, across
+    expressions: an evaluation can then keep each sub-tree's value by identity
+    (`intervals.evaluate`'s `memo`). The national rights repeat large sub-expressions (the
+    prime d'activité's flat amount appears twice a month, and its amount is its last
+    condition's), and a dataclass's hash walks the whole sub-tree on every call.
+
+    A constant's key holds its type (`1 == 1.0 == True`) and its repr (`0.0 == -0.0`). An entry
+    lives as long as its node, which holds its children: a key's child ids are never reused
+    while the key is in the table."""
+    key: tuple[Any, ...]
+    if isinstance(node, Column):
+        key = ("column", node.name)
+    elif isinstance(node, Constant):
+        key = ("constant", type(node.value), repr(node.value))
+    elif isinstance(node, Call):
+        args = tuple(shared(arg) for arg in node.args)
+        node = Call(node.op, args)
+        key = ("call", node.op, *(id(arg) for arg in args))
+    elif isinstance(node, Case):
+        node = Case(shared(node.predicate), shared(node.then), shared(node.otherwise))
+        key = ("case", id(node.predicate), id(node.then), id(node.otherwise))
+    else:
+        node = InList(shared(node.arg), node.values)
+        values = tuple((type(v), repr(v)) for v in node.values)
+        key = ("in", id(node.arg), values)
+    found = _SHARED.get(key)
+    if found is None:
+        _SHARED[key] = found = node
+    return found
 
 
 def constants(node: Node) -> frozenset[bool | int | float | str]:
