@@ -18,7 +18,15 @@ from solidarite.rules.expressions import parse
 from solidarite.rules.inputs import validated
 from solidarite.rules.outcomes import scheme_lookup
 from solidarite.rules.tree import Call, Constant, shared
-from tests.rules.test_properties import CATALOG, DATES, HOUSEHOLDS, LOCAL, _answers, _one_age
+from tests.rules.test_properties import (
+    CATALOG,
+    DATES,
+    HOUSEHOLDS,
+    LOCAL,
+    NATIONAL,
+    _answers,
+    _one_age,
+)
 
 # Every answer may be missing (a key left out): the part of the catalog asked for may still
 # have all it reads, and the rest of the household is then unknown to the compiled function.
@@ -249,3 +257,45 @@ def test_a_sub_expression_repeated_is_evaluated_once_with_a_memo() -> None:
     read.clear()
     assert iv.evaluate(tree, lookup, None, {}) == without
     assert read == ["a", "b"]
+
+
+COUPLES = st.fixed_dictionaries(
+    {
+        "household": _answers("household"),
+        "persons": st.lists(_answers("person").map(_one_age), min_size=2, max_size=3),
+    }
+)
+
+
+@SETTINGS
+@given(household=COUPLES, date=DATES)
+def test_another_members_answer_outside_the_shared_inputs_never_changes_a_persons_result(
+    household: dict[str, Any], date: dt.date
+) -> None:
+    """What lets the search for the deciding questions skip a probe: a member's answer that is
+    not among a person scheme's `shared_inputs` leaves another member's result as it is, for
+    every answer the search would try (the national rights kept as they are, as in the
+    search)."""
+    variables, order, space = CATALOG.variables, CATALOG.ordered, CATALOG.space
+    answers, persons = validated(CATALOG.models, variables, household, "household")
+    values = CATALOG.values_at(date, {})
+    state = engine.run(variables, order, space, answers, persons, date, values)
+    fixed = frozenset(NATIONAL)
+    open_ids = {key[0] for key, outcome in state.outcomes.items() if engine.undecided(outcome)}
+    reads = {s.id: engine.relevant_inputs(CATALOG.schemes, s.id) for s in order}
+    slots = [
+        slot for slot in engine.missing_slots(variables, answers, persons) if slot[1] is not None
+    ]
+    for (scheme_id, member), outcome in state.outcomes.items():
+        if member is None or scheme_id in fixed or not engine.undecided(outcome):
+            continue
+        across = engine.shared_inputs(variables, CATALOG.schemes, scheme_id, open_ids - fixed)
+        for slot in slots:
+            if slot[1] == member or slot[0] in across:
+                continue
+            for answer in space.probes.get(slot[0], ()):
+                trial = engine.rerun(
+                    variables, order, space, state, {slot: answer}, date, values, reads, fixed
+                )
+                after = engine.signature(trial.outcomes[(scheme_id, member)])
+                assert after == engine.signature(outcome), (scheme_id, member, slot, answer)

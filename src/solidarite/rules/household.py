@@ -435,8 +435,22 @@ def deciding(
         )
         return {k for k in keys if signature(trial.outcomes[k]) != signature(state.outcomes[k])}
 
+    # Another member's answer reaches a person's result only through her household (the
+    # aggregates, the household's schemes): the name alone would probe the 45-year-old's
+    # earnings, through every threshold of the national rights, for the 19-year-old's youth aid.
+    across = {
+        key: shared_inputs(variables, by_id, key[0], open_ids - fixed)
+        for key in open_keys
+        if key[1] is not None
+    }
     for slot in slots:
-        keys = [k for k in open_keys if slot[0] in relevant[k]]
+        name, member = slot
+        keys = [
+            k
+            for k in open_keys
+            if name in relevant[k]
+            and (member is None or k[1] is None or k[1] == member or name in across[k])
+        ]
         remaining = set(keys)
         for answer in space.probes.get(slot[0], ()):
             if not remaining:
@@ -503,6 +517,41 @@ def relevant_inputs(
         pending += [
             read for read in by_id[current].reads_schemes if open_ids is None or read in open_ids
         ]
+    return frozenset(inputs)
+
+
+def shared_inputs(
+    variables: VariableSet,
+    by_id: Mapping[str, Scheme],
+    scheme_id: str,
+    open_ids: frozenset[str] | set[str] | None = None,
+) -> frozenset[str]:
+    """The inputs through which one member's answers can reach another member's result of a
+    person scheme: what it reads of the household (aggregates over the members, household
+    formulas, household schemes' results), and the same for the person schemes it reads (only
+    those among `open_ids` when it is given, as in `relevant_inputs`). A person's formulas and
+    results read her own answers and her household's, never another member's."""
+    seen: set[str] = set()
+    pending = [scheme_id]
+    inputs: set[str] = set()
+    while pending:
+        current = pending.pop()
+        if current in seen or current not in by_id:
+            continue
+        seen.add(current)
+        scheme = by_id[current]
+        for formula in (*scheme.formulas, *scheme.fallbacks.values()):
+            for name in formula.variables:
+                variable = variables.by_name[name]
+                if variable.entity == "household":
+                    inputs |= variable.inputs | ({name} if variable.spec.is_input else set())
+            for read in formula.schemes:
+                if read not in by_id or (open_ids is not None and read not in open_ids):
+                    continue
+                if by_id[read].spec.entity == "household":
+                    inputs |= relevant_inputs(by_id, read, open_ids)
+                else:
+                    pending.append(read)
     return frozenset(inputs)
 
 
