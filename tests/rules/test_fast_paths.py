@@ -299,3 +299,12 @@ def test_another_members_answer_outside_the_shared_inputs_never_changes_a_person
                 )
                 after = engine.signature(trial.outcomes[(scheme_id, member)])
                 assert after == engine.signature(outcome), (scheme_id, member, slot, answer)
+
+
+@given(values=st.lists(st.floats(allow_nan=False), unique=True).map(lambda v: tuple(sorted(v))))
+def test_the_probes_of_a_slot_are_all_tried_whatever_their_order(values: tuple[float, ...]) -> None:
+    """The search tries a slot's extreme answers first: the same answers, in another order."""
+    ordered = engine._extremes_first(values)
+    assert sorted(ordered) == list(values)
+    if len(values) >= 2:
+        assert {ordered[0], ordered[1]} == {values[0], values[-1]}

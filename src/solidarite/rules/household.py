@@ -452,7 +452,7 @@ def deciding(
             and (member is None or k[1] is None or k[1] == member or name in across[k])
         ]
         remaining = set(keys)
-        for answer in space.probes.get(slot[0], ()):
+        for answer in _extremes_first(space.probes.get(slot[0], ())):
             if not remaining:
                 break
             for key in changed({slot: answer}, sorted(remaining, key=str)):
@@ -472,6 +472,17 @@ def deciding(
             ):
                 found[key] |= {first[0], second[0]}
     return {key: frozenset(names) for key, names in found.items()}
+
+
+def _extremes_first(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A slot's probe values, its largest and smallest first. Which answers change a result
+    does not depend on the order they are tried in, but the search for a slot stops once every
+    result it can reach has changed, and an extreme answer settles most of them at once: an
+    income of 100,000 EUR ends every means test, where the thresholds in between (33 for an
+    income) each settle one scheme."""
+    if len(values) < 3:
+        return values
+    return (values[-1], values[0], *values[1:-1])
 
 
 def _spread(values: tuple[Any, ...], limit: int = 12) -> tuple[Any, ...]:
