@@ -2,9 +2,11 @@
 workers that keep a client's connection open between its requests (a real gunicorn, a real
 socket)."""
 
+import gc
 import http.client
 import json
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -13,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from solidarite.schemes.services import get_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY = json.dumps(
@@ -71,3 +75,17 @@ def test_gunicorn_answers_two_requests_on_one_connection(gunicorn: int) -> None:
     assert sockets[0] is not None
     assert sockets[1] is sockets[0]
     connection.close()
+
+
+def test_a_worker_loads_the_catalog_and_freezes_it_before_its_first_request() -> None:
+    """`post_worker_init`: the catalog is loaded and compiled when the worker starts, and what
+    the worker holds then is kept out of the collector's full collections."""
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    get_catalog.cache_clear()
+    try:
+        settings["post_worker_init"](None)
+        assert get_catalog.cache_info().currsize == 1
+        assert "program" in vars(get_catalog())  # the compiled function, built already
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

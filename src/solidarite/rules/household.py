@@ -161,32 +161,37 @@ def _derive(
     wanted: frozenset[str] | None = None,
 ) -> None:
     """The derived variables (only those reading an input in `changed`, and in `wanted`,
-    when given)."""
+    when given). One memo per member and one for the household: the aggregates repeat their
+    filters (who counts as a member of the household, in a dozen age brackets)."""
 
     def skip(variable: Variable) -> bool:
         return (changed is not None and not variable.inputs & changed) or (
             wanted is not None and variable.name not in wanted
         )
 
+    # A formula comes after everything it reads, so a sub-expression kept in a memo read only
+    # values that are final when it was evaluated.
+    memos: list[iv.Memo] = [{} for _ in members]
     for level in variables.person_formulas:
         for variable in level:
             assert variable.formula is not None
             if skip(variable):
                 continue
-            for env in members:
+            for env, memo in zip(members, memos, strict=True):
                 env[variable.name] = _typed(
-                    variable, iv.evaluate(variable.formula.tree, env.__getitem__)
+                    variable, iv.evaluate(variable.formula.tree, env.__getitem__, None, memo)
                 )
     for variable in variables.aggregates:
         if not skip(variable):
-            home[variable.name] = _typed(variable, aggregate(variable, members))
+            home[variable.name] = _typed(variable, aggregate(variable, members, memos))
+    memo: iv.Memo = {}
     for level in variables.household_formulas:
         for variable in level:
             assert variable.formula is not None
             if skip(variable):
                 continue
             home[variable.name] = _typed(
-                variable, iv.evaluate(variable.formula.tree, home.__getitem__)
+                variable, iv.evaluate(variable.formula.tree, home.__getitem__, None, memo)
             )
 
 
@@ -303,20 +308,29 @@ def years_sibling(variables: VariableSet, months: Variable) -> Variable | None:
     return None
 
 
-def aggregate(variable: Variable, members: Sequence[dict[str, Value]]) -> Value:
-    """A household aggregate over its members' values (sound bounds when some are unknown)."""
+def aggregate(
+    variable: Variable,
+    members: Sequence[dict[str, Value]],
+    memos: Sequence[iv.Memo] | None = None,
+) -> Value:
+    """A household aggregate over its members' values (sound bounds when some are unknown;
+    `memos`: one per member, see `_derive`)."""
     spec = variable.spec.aggregate
     assert spec is not None
+    kept: Sequence[iv.Memo | None] = [None] * len(members) if memos is None else memos
     selected = [
-        iv.evaluate(variable.where.tree, env.__getitem__) if variable.where else None
-        for env in members
+        iv.evaluate(variable.where.tree, env.__getitem__, None, memo) if variable.where else None
+        for env, memo in zip(members, kept, strict=True)
     ]
     sure = [True if w is None else bool(iv.surely_true(w)) for w in selected]
     can = [True if w is None else bool(iv.can_be_true(w)) for w in selected]
     if spec.function == "count":
         return iv.number(float(sum(sure)), float(sum(can)))
     assert variable.formula is not None
-    values = [iv.as_number(iv.evaluate(variable.formula.tree, env.__getitem__)) for env in members]
+    values = [
+        iv.as_number(iv.evaluate(variable.formula.tree, env.__getitem__, None, memo))
+        for env, memo in zip(members, kept, strict=True)
+    ]
     if spec.function == "sum":
         lo = hi = 0.0
         for value, is_sure, is_can in zip(values, sure, can, strict=True):
