@@ -177,21 +177,21 @@ def _derive(
             assert variable.formula is not None
             if skip(variable):
                 continue
-            for env, memo in zip(members, memos, strict=True):
+            for env, kept in zip(members, memos, strict=True):
                 env[variable.name] = _typed(
-                    variable, iv.evaluate(variable.formula.tree, env.__getitem__, None, memo)
+                    variable, iv.evaluate(variable.formula.tree, env.__getitem__, None, kept)
                 )
     for variable in variables.aggregates:
         if not skip(variable):
             home[variable.name] = _typed(variable, aggregate(variable, members, memos))
-    memo: iv.Memo = {}
+    home_memo: iv.Memo = {}
     for level in variables.household_formulas:
         for variable in level:
             assert variable.formula is not None
             if skip(variable):
                 continue
             home[variable.name] = _typed(
-                variable, iv.evaluate(variable.formula.tree, home.__getitem__, None, memo)
+                variable, iv.evaluate(variable.formula.tree, home.__getitem__, None, home_memo)
             )
 
 
