@@ -159,6 +159,23 @@ def _probe_equals_full_evaluation(
     assert again.outcomes == full.outcomes
     assert again.household == full.household
     assert again.persons == full.persons
+    # Person schemes evaluated again for one member only: hers and the household's results are
+    # the full evaluation's.
+    for asked in range(len(persons)):
+        one = engine.rerun(
+            variables,
+            order,
+            space,
+            base,
+            {slot: answer},
+            date,
+            values,
+            reads,
+            asked=frozenset({asked}),
+        )
+        for key, outcome in full.outcomes.items():
+            if key[1] is None or key[1] == asked:
+                assert one.outcomes[key] == outcome, key
 
 
 def test_a_municipal_aid_asks_the_answer_that_settles_a_national_right_it_reads() -> None:

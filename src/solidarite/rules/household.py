@@ -125,14 +125,18 @@ def rerun(
     reads: Mapping[str, frozenset[str]],
     fixed: frozenset[str] = frozenset(),
     derived: frozenset[str] | None = None,
+    asked: frozenset[int] | None = None,
 ) -> State:
     """`run` once more with the answers of `assignment` given (a probe of `deciding`): what
     does not read them keeps its value and outcome from `base`, computed without them. `reads`
     holds each scheme's inputs, the schemes it reads included (`relevant_inputs`); the schemes
     in `fixed` keep their base outcome whatever they read; with `derived`, only those derived
     variables are computed again (the ones the evaluated schemes read: the others keep their
-    base value, out of date and unread)."""
+    base value, out of date and unread); with `asked`, person schemes are evaluated again only
+    for those members (a person's result never reads another member's)."""
     names = frozenset(name for name, _ in assignment)
+    # A person's formulas read her own answers only: only the members answered again change.
+    answered = frozenset(member for _, member in assignment if member is not None)
     home = dict(base.household)
     members = [dict(env) for env in base.persons]
     by_name = variables.by_name
@@ -146,9 +150,9 @@ def rerun(
                     members[member][age.name] = _months_from_years(
                         variables, members[member], age, space
                     )
-    _derive(variables, home, members, names, derived)
+    _derive(variables, home, members, names, derived, answered)
     found = _outcomes(
-        variables, order, values, date, home, members, base.outcomes, names, reads, fixed
+        variables, order, values, date, home, members, base.outcomes, names, reads, fixed, asked
     )
     return State(home, members, found)
 
@@ -159,10 +163,12 @@ def _derive(
     members: list[dict[str, Value]],
     changed: frozenset[str] | None = None,
     wanted: frozenset[str] | None = None,
+    answered: frozenset[int] | None = None,
 ) -> None:
     """The derived variables (only those reading an input in `changed`, and in `wanted`,
-    when given). One memo per member and one for the household: the aggregates repeat their
-    filters (who counts as a member of the household, in a dozen age brackets)."""
+    when given; a person's formulas only for the members in `answered`, when given). One memo
+    per member and one for the household: the aggregates repeat their filters (who counts as a
+    member of the household, in a dozen age brackets)."""
 
     def skip(variable: Variable) -> bool:
         return (changed is not None and not variable.inputs & changed) or (
@@ -177,7 +183,9 @@ def _derive(
             assert variable.formula is not None
             if skip(variable):
                 continue
-            for env, kept in zip(members, memos, strict=True):
+            for index, (env, kept) in enumerate(zip(members, memos, strict=True)):
+                if answered is not None and index not in answered:
+                    continue
                 env[variable.name] = _typed(
                     variable, iv.evaluate(variable.formula.tree, env.__getitem__, None, kept)
                 )
@@ -206,10 +214,11 @@ def _outcomes(
     changed: frozenset[str] = frozenset(),
     reads: Mapping[str, frozenset[str]] | None = None,
     fixed: frozenset[str] = frozenset(),
+    asked: frozenset[int] | None = None,
 ) -> dict[Key, Outcome]:
     """Each scheme's outcome, published for the schemes after it. With `base`, a scheme that
     reads none of the `changed` inputs, or is `fixed`, keeps its base outcome (published there
-    already)."""
+    already), and so does a person scheme for a member not in `asked`, when given."""
     results: dict[Key, Outcome] = {}
     for scheme in order:
         keys = (
@@ -236,6 +245,9 @@ def _outcomes(
             outcomes.publish(home, scheme, outcome)
             continue
         for index, env in enumerate(members):
+            if asked is not None and base is not None and index not in asked:
+                results[(scheme.id, index)] = base[(scheme.id, index)]
+                continue
             outcome = (
                 outcomes.scheme_outcome(scheme, variables, values[scheme.id], _chain(env, home))
                 if in_force
@@ -446,6 +458,7 @@ def deciding(
             reads,
             fixed,
             derived[evaluated],
+            frozenset(k[1] for k in keys if k[1] is not None),
         )
         return {k for k in keys if signature(trial.outcomes[k]) != signature(state.outcomes[k])}
 
