@@ -437,16 +437,23 @@ def deciding(
     # Through a right kept as it is, no answer reaches the aid: those answers are not probed.
     relevant.update((key, relevant_inputs(by_id, key[0], open_ids - fixed)) for key in open_keys)
 
-    derived: dict[tuple[str, ...], frozenset[str]] = {}
+    trials: dict[frozenset[str], tuple[list[Scheme], frozenset[str]]] = {}
+
+    def trial_for(asked: frozenset[str]) -> tuple[list[Scheme], frozenset[str]]:
+        """The schemes a probe asking about `asked` evaluates, in order, and the derived
+        variables they read (kept per set of schemes: the probes ask about few sets)."""
+        found = trials.get(asked)
+        if found is None:
+            needed = needed_schemes(by_id, set(asked))
+            trial_order = [scheme for scheme in order if scheme.id in needed]
+            evaluated = [scheme for scheme in trial_order if scheme.id not in fixed]
+            found = trials[asked] = (trial_order, variables_read(variables, evaluated))
+        return found
 
     def changed(assignment: dict[Slot, Any], keys: list[Key]) -> set[Key]:
         # A probe only needs the schemes it asks about and those they read, and of those only
         # what reads the probed answers changes: the rest is the household's state already.
-        needed = needed_schemes(by_id, {k[0] for k in keys})
-        trial_order = [scheme for scheme in order if scheme.id in needed]
-        evaluated = tuple(scheme.id for scheme in trial_order if scheme.id not in fixed)
-        if evaluated not in derived:
-            derived[evaluated] = variables_read(variables, [by_id[sid] for sid in evaluated])
+        trial_order, derived = trial_for(frozenset(k[0] for k in keys))
         trial = rerun(
             variables,
             trial_order,
@@ -457,7 +464,7 @@ def deciding(
             values,
             reads,
             fixed,
-            derived[evaluated],
+            derived,
             frozenset(k[1] for k in keys if k[1] is not None),
         )
         return {k for k in keys if signature(trial.outcomes[k]) != signature(state.outcomes[k])}

@@ -139,13 +139,15 @@ class Scheme:
         """(Kept: one household's evaluation reads it about a hundred times.)"""
         return self.spec.id
 
-    @property
+    # The next three are kept (the scheme never changes): the search for the deciding
+    # questions walks what the schemes read on every probe.
+    @cached_property
     def formulas(self) -> tuple[Formula, ...]:
         """Every expression of the scheme: its conditions, then its amount."""
         conditions = tuple(c.formula for c in self.conditions)
         return conditions + ((self.amount,) if self.amount is not None else ())
 
-    @property
+    @cached_property
     def reads_schemes(self) -> frozenset[str]:
         parts = (*self.formulas, *self.fallbacks.values())
         return frozenset().union(*(f.schemes for f in parts))
@@ -159,7 +161,7 @@ class Scheme:
         )
         return frozenset().union(*(f.schemes for f in parts))
 
-    @property
+    @cached_property
     def inputs(self) -> frozenset[str]:
         """Every input the scheme's result can depend on, other schemes' aside."""
         parts = (*self.formulas, *self.fallbacks.values())
