@@ -325,3 +325,21 @@ def test_the_probes_of_a_slot_are_all_tried_whatever_their_order(values: tuple[f
     assert sorted(ordered) == list(values)
     if len(values) >= 2:
         assert {ordered[0], ordered[1]} == {values[0], values[-1]}
+
+
+def test_a_parameters_explanation_line_follows_the_scenario_and_the_date() -> None:
+    """A parameter's line is kept per parameter values (a date's under a scenario): an open
+    household's answer shows the scenario's amount, then the catalog's again."""
+    household = {"household": {"commune_residence": "25056"}, "persons": [{"age": 19}]}
+
+    def shown(overrides: dict[str, Any], date: dt.date) -> Any:
+        result = CATALOG.evaluate(household, date, overrides).get("aide_jeunes_besancon", 0)
+        assert result.eligible is None  # the interval engine's answer
+        (line,) = [e for e in result.explanation if e.name == "montant_mensuel"]
+        return line.shown["value"]
+
+    march = dt.date(2024, 3, 1)
+    assert shown({}, march) == 500.0
+    assert shown({"aide_jeunes_besancon.montant_mensuel": 600}, march) == 600.0
+    assert shown({}, march) == 500.0
+    assert shown({"aide_jeunes_besancon.montant_mensuel": 450}, dt.date(2024, 6, 1)) == 450.0

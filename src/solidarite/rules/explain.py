@@ -125,6 +125,13 @@ def shown(value: Value) -> dict[str, Any]:
     }
 
 
+# A parameter's line, per scheme, parameter and parameter values (a date's under a scenario,
+# kept by `Catalog.values_at`): it reads nothing of the household, and an open household's
+# answer holds a hundred of them. The entry holds the scheme and the values, so that their ids
+# stay their own; lines are never changed once built.
+_PARAMETER_LINES: dict[tuple[int, str, int], tuple[Scheme, Mapping[str, Resolved], Explained]] = {}
+
+
 def _explained(
     catalog: "Catalog",
     scheme: Scheme,
@@ -133,6 +140,15 @@ def _explained(
     values: Mapping[str, Resolved],
 ) -> Explained:
     parameter = scheme.parameters.get(name)
+    if parameter is not None and parameter.base is None:
+        key = (id(scheme), name, id(values))
+        found = _PARAMETER_LINES.get(key)
+        if found is None or found[0] is not scheme or found[1] is not values:
+            if len(_PARAMETER_LINES) > 65_536:
+                _PARAMETER_LINES.clear()
+            line = explained(catalog, scheme, name, local(name))
+            found = _PARAMETER_LINES[key] = (scheme, values, line)
+        return found[2]
     bracket = None
     if parameter is not None and parameter.base is not None:
         base = iv.evaluate(parameter.base.tree, local)
