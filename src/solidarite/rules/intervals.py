@@ -24,7 +24,10 @@ from solidarite.rules.tree import Call, Case, Column, Constant, InList, Node
 Kind = Literal["num", "bool", "text", "null"]
 
 
-@dataclass(frozen=True)
+# Never changed once built, but not `frozen`: a frozen dataclass sets each of its seven fields
+# through `object.__setattr__`, and one household with unknown answers builds thousands of
+# values (hashable all the same: equal values are interchangeable).
+@dataclass(slots=True, unsafe_hash=True)
 class Value:
     kind: Kind
     lo: Scalar
