@@ -23,7 +23,7 @@ AMOUNT_DECIMALS = 2  # amounts are paid in cents
 FLOAT_DECIMALS = 6  # 3450 / 2.3 is 1500, not 1500.0000000000002, when compared to a threshold
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # never changed once built; not frozen, as `intervals.Value`
 class Outcome:
     conditions: tuple[Value, ...]
     sure: Scalar  # every condition surely holds

@@ -18,7 +18,7 @@ def status_of(value: bool | None) -> Status:
     return "unknown" if value is None else ("passed" if value else "failed")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never changed once built; not frozen, as `Explained` below
 class ConditionResult:
     id: str
     label: Labels
