@@ -7,7 +7,7 @@ still change it (by trying the values each could take) and the values an amount 
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -529,20 +529,31 @@ def _spread(values: tuple[Any, ...], limit: int = 12) -> tuple[Any, ...]:
     return tuple(values[round(i * step)] for i in range(limit))
 
 
-def needed_schemes(
-    by_id: Mapping[str, Scheme], scheme_ids: set[str], answered: frozenset[str] = frozenset()
-) -> frozenset[str]:
-    """The schemes and every scheme they read, transitively (not the national rights behind
-    answered-else-computed inputs that are answered everywhere: `answered`)."""
+def _reached(
+    by_id: Mapping[str, Scheme], starts: Iterable[str], follow: Callable[[Scheme], Iterable[str]]
+) -> list[Scheme]:
+    """The schemes `starts` names and every scheme reached from them through `follow`, once
+    each (an unknown id is skipped)."""
     seen: set[str] = set()
-    pending = list(scheme_ids)
+    found: list[Scheme] = []
+    pending = list(starts)
     while pending:
         current = pending.pop()
         if current in seen or current not in by_id:
             continue
         seen.add(current)
-        pending += by_id[current].reads_schemes_given(answered)
-    return frozenset(seen)
+        found.append(by_id[current])
+        pending += follow(by_id[current])
+    return found
+
+
+def needed_schemes(
+    by_id: Mapping[str, Scheme], scheme_ids: set[str], answered: frozenset[str] = frozenset()
+) -> frozenset[str]:
+    """The schemes and every scheme they read, transitively (not the national rights behind
+    answered-else-computed inputs that are answered everywhere: `answered`)."""
+    reached = _reached(by_id, scheme_ids, lambda scheme: scheme.reads_schemes_given(answered))
+    return frozenset(scheme.id for scheme in reached)
 
 
 def relevant_inputs(
@@ -550,19 +561,12 @@ def relevant_inputs(
 ) -> frozenset[str]:
     """Every input a scheme's result can depend on, through the schemes it reads too (only
     those among `open_ids`, the schemes with an undecided result, when it is given)."""
-    seen: set[str] = set()
-    pending = [scheme_id]
-    inputs: set[str] = set()
-    while pending:
-        current = pending.pop()
-        if current in seen or current not in by_id:
-            continue
-        seen.add(current)
-        inputs |= by_id[current].inputs
-        pending += [
-            read for read in by_id[current].reads_schemes if open_ids is None or read in open_ids
-        ]
-    return frozenset(inputs)
+    reached = _reached(
+        by_id,
+        [scheme_id],
+        lambda scheme: [r for r in scheme.reads_schemes if open_ids is None or r in open_ids],
+    )
+    return frozenset().union(*(scheme.inputs for scheme in reached))
 
 
 def shared_inputs(
@@ -576,27 +580,29 @@ def shared_inputs(
     formulas, household schemes' results), and the same for the person schemes it reads (only
     those among `open_ids` when it is given, as in `relevant_inputs`). A person's formulas and
     results read her own answers and her household's, never another member's."""
-    seen: set[str] = set()
-    pending = [scheme_id]
+
+    def read(scheme: Scheme) -> list[str]:
+        parts = (*scheme.formulas, *scheme.fallbacks.values())
+        return [
+            sid
+            for formula in parts
+            for sid in formula.schemes
+            if sid in by_id and (open_ids is None or sid in open_ids)
+        ]
+
+    def persons_read(scheme: Scheme) -> list[str]:
+        return [sid for sid in read(scheme) if by_id[sid].spec.entity == "person"]
+
     inputs: set[str] = set()
-    while pending:
-        current = pending.pop()
-        if current in seen or current not in by_id:
-            continue
-        seen.add(current)
-        scheme = by_id[current]
+    for scheme in _reached(by_id, [scheme_id], persons_read):
         for formula in (*scheme.formulas, *scheme.fallbacks.values()):
             for name in formula.variables:
                 variable = variables.by_name[name]
                 if variable.entity == "household":
                     inputs |= variable.inputs | ({name} if variable.spec.is_input else set())
-            for read in formula.schemes:
-                if read not in by_id or (open_ids is not None and read not in open_ids):
-                    continue
-                if by_id[read].spec.entity == "household":
-                    inputs |= relevant_inputs(by_id, read, open_ids)
-                else:
-                    pending.append(read)
+        for sid in read(scheme):
+            if by_id[sid].spec.entity == "household":
+                inputs |= relevant_inputs(by_id, sid, open_ids)
     return frozenset(inputs)
 
 
