@@ -154,6 +154,10 @@ def scheme_outcome(
         possible = s.all_([iv.can_be_true(c) for c in conditions])
     if scheme.amount is None:
         return Outcome(conditions, sure, possible, None, None)
+    if possible is False and keep is None:
+        # Surely not eligible: no money, whatever the amount (one household; a population's plan
+        # still reads a constant amount, its total being that amount times the beneficiaries).
+        return Outcome(conditions, sure, possible, 0.0, 0.0)
     amount = iv.as_number(iv.evaluate(scheme.amount.tree, local, keep, memo))
     if amount.kind == "null" or amount.value is False:
         amount = iv.constant(0.0)  # surely NULL: no money
