@@ -253,12 +253,12 @@ def test_a_memo_gives_each_expression_of_a_scheme_the_value_it_has_alone(
                 state.household if member is None else {**state.household, **state.persons[member]}
             )
             memo: iv.Memo = {}
-            shared = scheme_lookup(
+            through_memo = scheme_lookup(
                 scheme, variables, values[scheme.id], env.__getitem__, None, memo
             )
             for tree in trees:
                 alone = scheme_lookup(scheme, variables, values[scheme.id], env.__getitem__)
-                assert iv.evaluate(tree, shared, None, memo) == iv.evaluate(tree, alone)
+                assert iv.evaluate(tree, through_memo, None, memo) == iv.evaluate(tree, alone)
 
 
 def test_a_sub_expression_repeated_is_evaluated_once_with_a_memo() -> None:
