@@ -13,7 +13,7 @@ from itertools import combinations
 from typing import Any
 
 from solidarite.rules import intervals as iv
-from solidarite.rules import outcomes
+from solidarite.rules import outcomes, traced
 from solidarite.rules.intervals import Value
 from solidarite.rules.outcomes import Outcome
 from solidarite.rules.schemes import Resolved, Scheme, variables_read
@@ -237,7 +237,7 @@ def _outcomes(
         in_force = scheme.in_force(date)
         if scheme.spec.entity == "household":
             outcome = (
-                outcomes.scheme_outcome(scheme, variables, values[scheme.id], home.__getitem__)
+                traced.scheme_outcome(scheme, variables, values[scheme.id], home.__getitem__)
                 if in_force
                 else outcomes.not_in_force(scheme)
             )
@@ -249,7 +249,7 @@ def _outcomes(
                 results[(scheme.id, index)] = base[(scheme.id, index)]
                 continue
             outcome = (
-                outcomes.scheme_outcome(scheme, variables, values[scheme.id], _chain(env, home))
+                traced.scheme_outcome(scheme, variables, values[scheme.id], _chain(env, home))
                 if in_force
                 else outcomes.not_in_force(scheme)
             )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from solidarite.rules import scalars as s
+from solidarite.rules.deferred import Untraceable, is_code
 from solidarite.rules.scalars import INF, Scalar
 from solidarite.rules.tree import Call, Case, Column, Constant, InList, Node
 
@@ -60,7 +61,7 @@ def is_point(v: Value) -> bool:
     if v.null is not False or v.value is not True:
         return False
     if v.kind == "text":
-        return v.certain or (not s.is_expr(v.lo) and v.lo is not None)
+        return v.certain or s.surely_known(v.lo)
     return v.kind in ("num", "bool") and v.lo is v.hi
 
 
@@ -327,6 +328,10 @@ def hull(x: Value, y: Value, take_x: Scalar, take_y: Scalar) -> Value:
         return Value(y.kind, y.lo, y.hi, null, s.and_(take_y, y.value), y.domain)
     if y.kind == "null" or take_y is False:
         return Value(x.kind, x.lo, x.hi, null, s.and_(take_x, x.value), x.domain)
+    if (is_code(take_x) or is_code(take_y)) and (x.kind != y.kind or x.kind == "text"):
+        # One household skips the branch it cannot take, and keeps the other's kind and
+        # domain: a function written before knowing which is taken cannot.
+        raise Untraceable("a choice between values of different kinds")
     from_x = s.and_(take_x, x.value)
     from_y = s.and_(take_y, y.value)
     both = s.and_(from_x, from_y)
@@ -379,6 +384,10 @@ def _masked(v: Value) -> Value:
     LEAST skip): a surely-NULL argument must not lend its meaningless bounds."""
     if v.value is True:
         return v
+    if is_code(v.value):
+        # One household skips a surely-NULL argument before this: only a written function
+        # would reach the masked bounds, where None is no number.
+        raise Untraceable("an argument of GREATEST / LEAST that may be NULL")
     return with_bounds(v, s.where(v.value, v.lo, None), s.where(v.value, v.hi, None))
 
 
@@ -394,16 +403,43 @@ def extreme(values: list[Value], largest: bool) -> Value:
         if result.kind == "null" or result.value is False:
             result = other
             continue
-        a, b = _masked(as_number(result)), _masked(as_number(other))
-        either_null = s.or_(a.null, b.null)
-        if largest:
-            lo = s.where(either_null, s.minimum(a.lo, b.lo), s.maximum(a.lo, b.lo))
-            hi = s.maximum(a.hi, b.hi)
-        else:
-            lo = s.minimum(a.lo, b.lo)
-            hi = s.where(either_null, s.maximum(a.hi, b.hi), s.minimum(a.hi, b.hi))
-        result = Value("num", lo, hi, s.and_(a.null, b.null), s.or_(a.value, b.value))
+        if is_code(result.value) or is_code(other.value):
+            result = _skipping(result, other, largest)
+            continue
+        result = _either(_masked(as_number(result)), _masked(as_number(other)), largest)
     return result
+
+
+def _either(a: Value, b: Value, largest: bool) -> Value:
+    """GREATEST / LEAST of two numbers that may each be NULL (then skipped)."""
+    either_null = s.or_(a.null, b.null)
+    if largest:
+        lo = s.where(either_null, s.minimum(a.lo, b.lo), s.maximum(a.lo, b.lo))
+        hi = s.maximum(a.hi, b.hi)
+    else:
+        lo = s.minimum(a.lo, b.lo)
+        hi = s.where(either_null, s.maximum(a.hi, b.hi), s.minimum(a.hi, b.hi))
+    return Value("num", lo, hi, s.and_(a.null, b.null), s.or_(a.value, b.value))
+
+
+def _skipping(a: Value, b: Value, largest: bool) -> Value:
+    """`extreme`'s step for a written function (`deferred`), where whether an argument is
+    surely NULL is known only when it runs: the one-household step (skip an argument that is
+    surely NULL, else `_either` on the two), chosen field by field."""
+    if a.kind != "num" or b.kind != "num":
+        raise Untraceable("GREATEST / LEAST of a value that is not a number")
+    step = _either(a, b, largest)
+
+    def pick(field: Callable[[Value], Scalar]) -> Scalar:
+        return s.where(b.value, s.where(a.value, field(step), field(b)), field(a))
+
+    return Value(
+        "num",
+        pick(lambda v: v.lo),
+        pick(lambda v: v.hi),
+        pick(lambda v: v.null),
+        pick(lambda v: v.value),
+    )
 
 
 def null_test(a: Value, negate: bool) -> Value:

@@ -2,14 +2,18 @@
 
 The interval algebra (`intervals.py`) is written once over these helpers. Given Python values
 they compute at once (the one-household back-end); given a Polars expression they build one (the
-population back-end). Two Python operands always fold to a Python value, so whatever is known
-when the plan is built (parameters, static flags) never costs a column.
+population back-end); given a `deferred.Code` they write the Python operation they would have
+computed into a function (`traced.py`: one household, run again for each household of the same
+shape). Two Python operands always fold to a Python value, so whatever is known when the plan is
+built (parameters, static flags) never costs a column, nor a line.
 """
 
 import math
 from typing import Any
 
 import polars as pl
+
+from solidarite.rules.deferred import Code, apply
 
 Scalar = Any  # bool | float | str | None | pl.Expr
 INF = math.inf
@@ -32,7 +36,14 @@ def lit(value: Scalar) -> pl.Expr:
 
 
 def both_python(a: Scalar, b: Scalar) -> bool:
-    return not isinstance(a, pl.Expr) and not isinstance(b, pl.Expr)
+    return not isinstance(a, pl.Expr | Code) and not isinstance(b, pl.Expr | Code)
+
+
+def surely_known(value: Scalar) -> bool:
+    """A text that is not None in every row, as far as is known before computing."""
+    if isinstance(value, Code):
+        return value.known
+    return not isinstance(value, pl.Expr) and value is not None
 
 
 # --- booleans -----------------------------------------------------------------------------------
@@ -43,6 +54,8 @@ def and_(a: Scalar, b: Scalar) -> Scalar:
         return b
     if b is True:
         return a
+    if isinstance(a, Code) or isinstance(b, Code):
+        return apply("({} and {})", a, b)
     return lit(a) & lit(b)
 
 
@@ -53,12 +66,16 @@ def or_(a: Scalar, b: Scalar) -> Scalar:
         return b
     if b is False:
         return a
+    if isinstance(a, Code) or isinstance(b, Code):
+        return apply("({} or {})", a, b)
     return lit(a) | lit(b)
 
 
 def not_(a: Scalar) -> Scalar:
     if isinstance(a, bool):
         return not a
+    if isinstance(a, Code):
+        return apply("(not {})", a)
     return ~lit(a)
 
 
@@ -76,6 +93,8 @@ def where(condition: Scalar, then: Scalar, otherwise: Scalar) -> Scalar:
         return otherwise
     if both_python(then, otherwise) and then == otherwise and type(then) is type(otherwise):
         return then
+    if isinstance(condition, Code) or isinstance(then, Code) or isinstance(otherwise, Code):
+        return apply("({1} if {0} else {2})", condition, then, otherwise)
     return pl.when(lit(condition)).then(lit(then)).otherwise(lit(otherwise))
 
 
@@ -88,6 +107,8 @@ def lt(a: Scalar, b: Scalar) -> Scalar:
         return False
     if both_python(a, b):
         return bool(a < b)
+    if isinstance(a, Code) or isinstance(b, Code):
+        return apply("({} < {})", a, b)
     return lit(b) > lit(a) if is_expr(b) and not is_expr(a) else lit(a) < lit(b)
 
 
@@ -96,6 +117,8 @@ def le(a: Scalar, b: Scalar) -> Scalar:
         return True  # a column's known value is not NULL here: NULL never reaches a bound
     if both_python(a, b):
         return bool(a <= b)
+    if isinstance(a, Code) or isinstance(b, Code):
+        return apply("({} <= {})", a, b)
     return lit(b) >= lit(a) if is_expr(b) and not is_expr(a) else lit(a) <= lit(b)
 
 
@@ -104,10 +127,14 @@ def eq(a: Scalar, b: Scalar) -> Scalar:
         return True
     if both_python(a, b):
         return bool(a == b)
+    if isinstance(a, Code) or isinstance(b, Code):
+        return apply("({} == {})", a, b)
     return lit(b) == lit(a) if is_expr(b) and not is_expr(a) else lit(a) == lit(b)
 
 
 def is_in(value: Scalar, options: frozenset[Any]) -> Scalar:
+    if isinstance(value, Code):
+        return apply("({} in {})", value, options)
     if not is_expr(value):
         return value in options
     return lit(value).is_in(sorted(options))
@@ -115,6 +142,8 @@ def is_in(value: Scalar, options: frozenset[Any]) -> Scalar:
 
 def known(value: Scalar) -> Scalar:
     """A text value is known unless it is None / null."""
+    if isinstance(value, Code):
+        return True if value.known else apply("({} is not None)", value)
     if not is_expr(value):
         return value is not None
     return value.is_not_null()
@@ -122,10 +151,14 @@ def known(value: Scalar) -> Scalar:
 
 # --- numbers ------------------------------------------------------------------------------------
 def add(a: Scalar, b: Scalar) -> Scalar:
+    if isinstance(a, Code) or isinstance(b, Code):
+        return apply("({} + {})", a, b)
     return a + b if both_python(a, b) else lit(a) + lit(b)
 
 
 def sub(a: Scalar, b: Scalar) -> Scalar:
+    if isinstance(a, Code) or isinstance(b, Code):
+        return apply("({} - {})", a, b)
     return a - b if both_python(a, b) else lit(a) - lit(b)
 
 
@@ -137,6 +170,10 @@ def mul(a: Scalar, b: Scalar) -> Scalar:
     """A product where 0 times an infinite bound is 0 (an unbounded unknown times nothing)."""
     if both_python(a, b):
         return 0.0 if a == 0 or b == 0 else a * b
+    if isinstance(a, Code) or isinstance(b, Code):
+        if (not isinstance(a, Code) and a == 0) or (not isinstance(b, Code) and b == 0):
+            return 0.0
+        return apply("(0.0 if {0} == 0 or {1} == 0 else {0} * {1})", a, b)
     if (not is_expr(a) and a == 0) or (not is_expr(b) and b == 0):
         return 0.0
     constant = b if is_expr(a) else a
@@ -152,10 +189,14 @@ def div(a: Scalar, b: Scalar) -> Scalar:
         if b == 0:
             return INF if a >= 0 else -INF
         return a / b
+    if isinstance(a, Code) or isinstance(b, Code):
+        return apply("(({2} if {0} >= 0 else -{2}) if {1} == 0 else {0} / {1})", a, b, INF)
     return lit(a) / lit(b)
 
 
 def minimum(*values: Scalar) -> Scalar:
+    if any(isinstance(v, Code) for v in values):
+        return apply("min(" + ", ".join("{}" for _ in values) + ")", *values)
     if all(not is_expr(v) for v in values):
         return min(values)
     if all(v is values[0] for v in values):
@@ -164,6 +205,8 @@ def minimum(*values: Scalar) -> Scalar:
 
 
 def maximum(*values: Scalar) -> Scalar:
+    if any(isinstance(v, Code) for v in values):
+        return apply("max(" + ", ".join("{}" for _ in values) + ")", *values)
     if all(not is_expr(v) for v in values):
         return max(values)
     if all(v is values[0] for v in values):
@@ -179,12 +222,16 @@ def _columns_first(values: tuple[Scalar, ...]) -> list[pl.Expr]:
 
 
 def floor(a: Scalar) -> Scalar:
+    if isinstance(a, Code):
+        return apply("(float(math.floor({0})) if math.isfinite({0}) else {0})", a)
     if not is_expr(a):
         return float(math.floor(a)) if math.isfinite(a) else a
     return a.floor()
 
 
 def ceil(a: Scalar) -> Scalar:
+    if isinstance(a, Code):
+        return apply("(float(math.ceil({0})) if math.isfinite({0}) else {0})", a)
     if not is_expr(a):
         return float(math.ceil(a)) if math.isfinite(a) else a
     return a.ceil()
@@ -196,6 +243,8 @@ def trunc(a: Scalar) -> Scalar:
 
 def round_half_away(a: Scalar, decimals: int) -> Scalar:
     """Round half away from zero, the same float operations in both back-ends."""
+    if isinstance(a, Code):
+        return apply(f"round_plain({{}}, {decimals})", a)
     if not is_expr(a):
         return round_plain(a, decimals)
     factor = 10.0**decimals

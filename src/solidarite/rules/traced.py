@@ -1,0 +1,202 @@
+"""One household's scheme outcomes through functions the interval rules write for each shape.
+
+A household with unknown answers goes through the interval rules (`intervals`, `outcomes`). Most
+of their work depends only on the household's *shape*: which answers are unknown (an unknown
+answer is its whole domain, the same for every household), the flags of each value, whether a
+number is one value or an interval. The known numbers and texts only flow through.
+
+So the first household of a shape runs `outcomes.scheme_outcome` itself with every known number
+and text replaced by a `deferred.Code`: the rules settle what the shape decides while they run,
+and write the rest, one Python operation per line, into a function (`deferred`). Every later
+household of that shape calls the function with its own values: plain float operations instead
+of thousands of interval values. The function computes, line by line, what the `scalars` helper
+that wrote the line computes on those values, so its outcome is the rules' outcome; a path the
+function could not follow (`deferred.Untraceable`) leaves that shape to the rules, and the
+property tests compare both on random households (`tests/rules/test_traced.py`).
+
+Nothing about a household is kept: a function holds the catalog's constants (parameters, domains),
+never an answer, and the table of functions is bounded.
+"""
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from solidarite.rules import outcomes
+from solidarite.rules.deferred import Code, Tracer, Untraceable
+from solidarite.rules.intervals import Lookup, Value
+from solidarite.rules.outcomes import Outcome
+from solidarite.rules.scalars import INF, round_plain
+from solidarite.rules.schemes import TERRITORY, Resolved, Scheme
+from solidarite.rules.variables import VariableSet
+
+Shape = tuple[Any, ...]
+Written = Callable[..., Outcome] | None  # None: the rules themselves answer that shape
+MAX_SHAPES = 512  # per scheme and parameter values: a new shape past it starts the table again
+
+_NAMESPACE: dict[str, Any] = {
+    "Value": Value,
+    "Outcome": Outcome,
+    "math": math,
+    "round_plain": round_plain,
+    "INF": INF,
+}
+
+
+class _Table:
+    """The functions written for one scheme under one set of parameter values."""
+
+    __slots__ = ("names", "scheme", "shapes", "values")
+
+    def __init__(self, scheme: Scheme, values: Mapping[str, Resolved], names: tuple[str, ...]):
+        self.scheme = scheme  # kept, so that the ids of the key stay their own
+        self.values = values
+        self.names = names
+        self.shapes: dict[Shape, Written] = {}
+
+
+_TABLES: dict[tuple[int, int], _Table] = {}
+
+
+def scheme_outcome(
+    scheme: Scheme, variables: VariableSet, values: Mapping[str, Resolved], lookup: Lookup
+) -> Outcome:
+    """`outcomes.scheme_outcome` for one household, through the function of its shape."""
+    table = _table(scheme, variables, values)
+    try:
+        read = [lookup(name) for name in table.names]
+    except KeyError:  # a name this evaluation does not hold: the rules will say what it is
+        return outcomes.scheme_outcome(scheme, variables, values, lookup)
+    shape, arguments = shape_of(read)
+    if shape in table.shapes:
+        written = table.shapes[shape]
+    else:
+        if len(table.shapes) >= MAX_SHAPES:
+            table.shapes.clear()
+        written = table.shapes[shape] = write(scheme, variables, values, table.names, read)
+    if written is None:
+        return outcomes.scheme_outcome(scheme, variables, values, lookup)
+    return written(*arguments)
+
+
+def _table(scheme: Scheme, variables: VariableSet, values: Mapping[str, Resolved]) -> _Table:
+    key = (id(scheme), id(values))
+    table = _TABLES.get(key)
+    if table is None or table.scheme is not scheme or table.values is not values:
+        if len(_TABLES) > 4_096:
+            _TABLES.clear()
+        table = _TABLES[key] = _Table(scheme, values, names_read(scheme, variables))
+    return table
+
+
+def names_read(scheme: Scheme, variables: VariableSet) -> tuple[str, ...]:
+    """Every name the scheme's evaluation can ask of its lookup (`outcomes.scheme_lookup`
+    answers its parameters, its territory and its recomputed variables itself)."""
+    names: set[str] = set()
+    for formula in (*scheme.formulas, *scheme.fallbacks.values()):
+        names |= formula.parsed.names
+    for parameter in scheme.parameters.values():
+        if parameter.base is not None:
+            names |= parameter.base.names
+    for name in scheme.recomputed:
+        names |= variables.by_name[name].reads
+    names -= scheme.parameters.keys()
+    names -= scheme.recomputed
+    commune = variables.commune_variable()
+    if TERRITORY in names and commune is not None:
+        names = (names - {TERRITORY}) | {commune.name}
+    return tuple(sorted(names))
+
+
+def shape_of(read: list[Value]) -> tuple[Shape, list[Any]]:
+    """What a function is written for, and the values it is then called with: a number's
+    bounds (one value when both are the same object, as a known answer's), a known text; a
+    boolean's bounds, every flag and every domain belong to the shape."""
+    shape: list[Any] = []
+    arguments: list[Any] = []
+    for value in read:
+        kind = value.kind
+        lo = value.lo
+        if kind == "num":
+            if lo is value.hi:
+                shape += (1, value.null, value.value)
+                arguments.append(lo)
+            else:
+                shape += (2, value.null, value.value)
+                arguments += (lo, value.hi)
+        elif kind == "text":
+            known = lo is not None
+            shape += (3, known, lo is value.hi, value.null, value.value, value.domain)
+            shape.append(value.certain)
+            if known:
+                arguments.append(lo)
+            if value.hi is not lo:
+                arguments.append(value.hi)
+        else:
+            shape += (4, kind, lo, value.hi, value.null, value.value)
+    return tuple(shape), arguments
+
+
+def write(
+    scheme: Scheme,
+    variables: VariableSet,
+    values: Mapping[str, Resolved],
+    names: tuple[str, ...],
+    read: list[Value],
+) -> Written:
+    """The function of this shape, or None when the rules must answer it themselves."""
+    tracer = Tracer()
+    symbols = {name: _symbol(tracer, value) for name, value in zip(names, read, strict=True)}
+
+    def lookup(name: str) -> Value:
+        found = symbols.get(name)
+        if found is None:
+            raise Untraceable(f"{name} is not among the names read")
+        return found
+
+    try:
+        outcome = outcomes.scheme_outcome(scheme, variables, values, lookup)
+        result = _render_outcome(tracer, outcome)
+        source = tracer.source("written", result)
+        namespace = dict(_NAMESPACE, **tracer.constants)
+        exec(compile(source, f"<{scheme.id}>", "exec"), namespace)  # our own source
+    except Exception:  # any path the tracer cannot follow is the rules' to answer
+        return None
+    written: Callable[..., Outcome] = namespace["written"]
+    return written
+
+
+def _symbol(tracer: Tracer, value: Value) -> Value:
+    """The value as the rules see it while writing: what the shape holds stays, a known number
+    or text becomes the function's argument (in the order of `shape_of`)."""
+    if value.kind == "num":
+        lo = tracer.argument()
+        hi = lo if value.lo is value.hi else tracer.argument()
+        return Value("num", lo, hi, value.null, value.value, value.domain, value.certain)
+    if value.kind == "text":
+        text_lo: Any = tracer.argument(known=True) if value.lo is not None else None
+        text_hi = text_lo if value.hi is value.lo else tracer.argument(known=value.hi is not None)
+        return Value("text", text_lo, text_hi, value.null, value.value, value.domain, value.certain)
+    return value
+
+
+def _render_outcome(tracer: Tracer, outcome: Outcome) -> str:
+    conditions = ", ".join(_render_value(tracer, c) for c in outcome.conditions)
+    fields = [
+        f"({conditions},)" if outcome.conditions else "()",
+        tracer.render(outcome.sure),
+        tracer.render(outcome.possible),
+        tracer.render(outcome.amount_lo),
+        tracer.render(outcome.amount_hi),
+        tracer.render(outcome.per_eligible),
+    ]
+    return f"Outcome({', '.join(fields)})"
+
+
+def _render_value(tracer: Tracer, value: Value) -> str:
+    parts = (value.lo, value.hi, value.null, value.value)
+    if not any(isinstance(part, Code) for part in parts):
+        return tracer.render(value)  # settled by the shape: one object for every household
+    rendered = ", ".join(tracer.render(part) for part in parts)
+    extra = ", ".join(tracer.render(part) for part in (value.domain, value.certain))
+    return f"Value({value.kind!r}, {rendered}, {extra})"
