@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solidarite.rules import outcomes, scalars, traced
+from solidarite.rules import derivation, outcomes, scalars, traced
 from solidarite.rules.deferred import Tracer, Untraceable
 
 from .test_properties import CATALOG, HOUSEHOLDS
@@ -20,13 +20,9 @@ DATES = st.sampled_from([dt.date(2020, 6, 1), dt.date(2021, 6, 1), dt.date(2024,
 
 
 def _by_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        traced,
-        "scheme_outcome",
-        lambda scheme, variables, values, lookup: outcomes.scheme_outcome(
-            scheme, variables, values, lookup
-        ),
-    )
+    """Every written function replaced by the rules it was written from."""
+    monkeypatch.setattr(traced, "scheme_outcome", outcomes.scheme_outcome)
+    monkeypatch.setattr(traced, "person_values", derivation.person_values)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from solidarite.rules import derivation, outcomes, traced
 from solidarite.rules import intervals as iv
-from solidarite.rules import outcomes, traced
 from solidarite.rules.intervals import Value
 from solidarite.rules.outcomes import Outcome
 from solidarite.rules.schemes import Resolved, Scheme, variables_read
@@ -80,11 +80,17 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+PersonValues = tuple[dict[str, Value], dict[str, derivation.Part]]
+
+
 @dataclass
 class State:
     household: dict[str, Value]
     persons: list[dict[str, Value]]
     outcomes: dict[Key, Outcome]
+    # Per member, her derived variables and aggregate parts (`derivation.person_values`): a probe
+    # of another member's answer, or of the household's, keeps them.
+    person_values: list[PersonValues]
 
 
 def known_value(variable: Variable, raw: Any) -> Value:
@@ -110,8 +116,9 @@ def run(
         home[variable.name] = (
             space.unknown[variable.name] if raw is None else known_value(variable, raw)
         )
-    _derive(variables, home, members)
-    return State(home, members, _outcomes(variables, order, values, date, home, members))
+    computed = _derive(variables, home, members)
+    found = _outcomes(variables, order, values, date, home, members)
+    return State(home, members, found, computed)
 
 
 def rerun(
@@ -150,11 +157,11 @@ def rerun(
                     members[member][age.name] = _months_from_years(
                         variables, members[member], age, space
                     )
-    _derive(variables, home, members, names, derived, answered)
+    computed = _derive(variables, home, members, names, derived, answered, base.person_values)
     found = _outcomes(
         variables, order, values, date, home, members, base.outcomes, names, reads, fixed, asked
     )
-    return State(home, members, found)
+    return State(home, members, found, computed)
 
 
 def _derive(
@@ -164,43 +171,45 @@ def _derive(
     changed: frozenset[str] | None = None,
     wanted: frozenset[str] | None = None,
     answered: frozenset[int] | None = None,
-) -> None:
+    previous: Sequence[PersonValues] | None = None,
+) -> list[PersonValues]:
     """The derived variables (only those reading an input in `changed`, and in `wanted`,
-    when given; a person's formulas only for the members in `answered`, when given). One memo
-    per member and one for the household: the aggregates repeat their filters (who counts as a
-    member of the household, in a dozen age brackets)."""
+    when given; a person's formulas only for the members in `answered`, when given), from each
+    member's values (`derivation.person_values`, through the function of her shape; a member not
+    in `answered` keeps her `previous` ones, read from the same answers)."""
 
     def skip(variable: Variable) -> bool:
         return (changed is not None and not variable.inputs & changed) or (
             wanted is not None and variable.name not in wanted
         )
 
-    # A formula comes after everything it reads, so a sub-expression kept in a memo read only
-    # values that are final when it was evaluated.
-    memos: list[iv.Memo] = [{} for _ in members]
+    computed = [
+        previous[index]
+        if previous is not None and answered is not None and index not in answered
+        else traced.person_values(variables, env)
+        for index, env in enumerate(members)
+    ]
     for level in variables.person_formulas:
         for variable in level:
-            assert variable.formula is not None
             if skip(variable):
                 continue
-            for index, (env, kept) in enumerate(zip(members, memos, strict=True)):
-                if answered is not None and index not in answered:
-                    continue
-                env[variable.name] = _typed(
-                    variable, iv.evaluate(variable.formula.tree, env.__getitem__, None, kept)
-                )
+            for index, (env, (formulas, _)) in enumerate(zip(members, computed, strict=True)):
+                if answered is None or index in answered:
+                    env[variable.name] = formulas[variable.name]
     for variable in variables.aggregates:
         if not skip(variable):
-            home[variable.name] = _typed(variable, aggregate(variable, members, memos))
+            parts = [parts[variable.name] for _, parts in computed]
+            home[variable.name] = derivation.typed(variable, derivation.aggregate(variable, parts))
     home_memo: iv.Memo = {}
     for level in variables.household_formulas:
         for variable in level:
             assert variable.formula is not None
             if skip(variable):
                 continue
-            home[variable.name] = _typed(
+            home[variable.name] = derivation.typed(
                 variable, iv.evaluate(variable.formula.tree, home.__getitem__, None, home_memo)
             )
+    return computed
 
 
 def _outcomes(
@@ -266,10 +275,6 @@ def _chain(first: dict[str, Value], second: dict[str, Value]) -> iv.Lookup:
     return lookup
 
 
-def _typed(variable: Variable, value: Value) -> Value:
-    return outcomes.rounded(value) if variable.spec.type == "float" else value
-
-
 def _person_env(
     variables: VariableSet, space: Domains, person: Answers, date: dt.date
 ) -> dict[str, Value]:
@@ -320,51 +325,6 @@ def years_sibling(variables: VariableSet, months: Variable) -> Variable | None:
     return None
 
 
-def aggregate(
-    variable: Variable,
-    members: Sequence[dict[str, Value]],
-    memos: Sequence[iv.Memo] | None = None,
-) -> Value:
-    """A household aggregate over its members' values (sound bounds when some are unknown;
-    `memos`: one per member, see `_derive`)."""
-    spec = variable.spec.aggregate
-    assert spec is not None
-    kept: Sequence[iv.Memo | None] = [None] * len(members) if memos is None else memos
-    selected = [
-        iv.evaluate(variable.where.tree, env.__getitem__, None, memo) if variable.where else None
-        for env, memo in zip(members, kept, strict=True)
-    ]
-    sure = [True if w is None else bool(iv.surely_true(w)) for w in selected]
-    can = [True if w is None else bool(iv.can_be_true(w)) for w in selected]
-    if spec.function == "count":
-        return iv.number(float(sum(sure)), float(sum(can)))
-    assert variable.formula is not None
-    values = [
-        iv.as_number(iv.evaluate(variable.formula.tree, env.__getitem__, None, memo))
-        for env, memo in zip(members, kept, strict=True)
-    ]
-    if spec.function == "sum":
-        lo = hi = 0.0
-        for value, is_sure, is_can in zip(values, sure, can, strict=True):
-            if not is_can or not value.value:
-                continue
-            exact = is_sure and not value.null
-            lo += value.lo if exact else min(0.0, value.lo)
-            hi += value.hi if exact else max(0.0, value.hi)
-        return iv.number(lo, hi)
-    certain = [v for v, ok in zip(values, sure, strict=True) if ok and v.value and not v.null]
-    possible = [v for v, ok in zip(values, can, strict=True) if ok and v.value]
-    if not possible:
-        return iv.NULL
-    if spec.function == "max":
-        lo = max(v.lo for v in certain) if certain else min(v.lo for v in possible)
-        hi = max(v.hi for v in possible)
-    else:
-        lo = min(v.lo for v in possible)
-        hi = min(v.hi for v in certain) if certain else max(v.hi for v in possible)
-    return Value("num", lo, hi, not certain, True)
-
-
 # --- what an outcome says -----------------------------------------------------------------------
 def eligible_of(outcome: Outcome) -> bool | None:
     if outcome.sure:
@@ -404,7 +364,8 @@ def deciding(
 ) -> dict[Key, frozenset[str]]:
     """Per undecided result, the unknown inputs one answer to which changes its status or amount
     (or, when no single answer can, those that change it two at a time)."""
-    by_id = {scheme.id: scheme for scheme in order}
+    graph = _graph(variables, order)
+    by_id = graph.by_id
     open_keys = [key for key, outcome in state.outcomes.items() if undecided(outcome)]
     if not open_keys:
         return {}
@@ -412,8 +373,8 @@ def deciding(
     # a decided result stays decided whatever the answers (property a), so the inputs behind it
     # cannot change the reader any more (a 19-year-old's ASPA no longer makes the RSA ask for
     # earnings).
-    open_ids = {key[0] for key in open_keys}
-    relevant = {key: relevant_inputs(by_id, key[0], open_ids) for key in open_keys}
+    open_ids = frozenset(key[0] for key in open_keys)
+    relevant = {key: graph.relevant(key[0], open_ids) for key in open_keys}
     slots = missing_slots(variables, household, persons)
     found: dict[Key, set[str]] = {key: set() for key in open_keys}
     # A national right reads nearly every answer (composition, ages, every income, housing):
@@ -426,29 +387,17 @@ def deciding(
         found[key] = set(relevant[key] & missing)
     open_keys = [key for key in open_keys if key not in national]
 
-    reads = {scheme.id: relevant_inputs(by_id, scheme.id) for scheme in order}
+    reads = graph.reads
     # A municipal aid reads a national right only through an answered-else-computed input (the
     # youth aid reads the CEJ when the person has not said whether she receives it). While its
     # questions are probed, the national right keeps the household's result: the aid lists the
     # input itself, whose answer settles that path, and the national right lists every unknown
     # answer it reads, so the simulator asks them all. Probing incomes through the prime
     # d'activité's interval rules took most of a first page's time.
-    fixed = frozenset(scheme.id for scheme in order if scheme.spec.scope == "national")
+    fixed = graph.fixed
     # Through a right kept as it is, no answer reaches the aid: those answers are not probed.
-    relevant.update((key, relevant_inputs(by_id, key[0], open_ids - fixed)) for key in open_keys)
-
-    trials: dict[frozenset[str], tuple[list[Scheme], frozenset[str]]] = {}
-
-    def trial_for(asked: frozenset[str]) -> tuple[list[Scheme], frozenset[str]]:
-        """The schemes a probe asking about `asked` evaluates, in order, and the derived
-        variables they read (kept per set of schemes: the probes ask about few sets)."""
-        found = trials.get(asked)
-        if found is None:
-            needed = needed_schemes(by_id, set(asked))
-            trial_order = [scheme for scheme in order if scheme.id in needed]
-            evaluated = [scheme for scheme in trial_order if scheme.id not in fixed]
-            found = trials[asked] = (trial_order, variables_read(variables, evaluated))
-        return found
+    relevant.update((key, graph.relevant(key[0], open_ids - fixed)) for key in open_keys)
+    trial_for = graph.trial
 
     def changed(assignment: dict[Slot, Any], keys: list[Key]) -> set[Key]:
         # A probe only needs the schemes it asks about and those they read, and of those only
@@ -473,9 +422,7 @@ def deciding(
     # aggregates, the household's schemes): the name alone would probe the 45-year-old's
     # earnings, through every threshold of the national rights, for the 19-year-old's youth aid.
     across = {
-        key: shared_inputs(variables, by_id, key[0], open_ids - fixed)
-        for key in open_keys
-        if key[1] is not None
+        key: graph.shared(key[0], open_ids - fixed) for key in open_keys if key[1] is not None
     }
     for slot in slots:
         name, member = slot
@@ -506,6 +453,70 @@ def deciding(
             ):
                 found[key] |= {first[0], second[0]}
     return {key: frozenset(names) for key, names in found.items()}
+
+
+class _Graph:
+    """What the search for the deciding questions reads of the catalog's structure, computed
+    once per order of schemes (every answer of the simulator uses the whole catalog's): which
+    inputs reach each scheme, given the schemes still open, and which schemes a probe evaluates.
+    None of it depends on a household."""
+
+    def __init__(self, variables: VariableSet, order: Sequence[Scheme]) -> None:
+        self.variables = variables
+        self.order = order  # kept, so that the key's id stays its own
+        self.by_id = {scheme.id: scheme for scheme in order}
+        self.fixed = frozenset(s.id for s in order if s.spec.scope == "national")
+        self.reads = {scheme.id: relevant_inputs(self.by_id, scheme.id) for scheme in order}
+        self._relevant: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+        self._shared: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+        self._trials: dict[frozenset[str], tuple[list[Scheme], frozenset[str]]] = {}
+
+    def relevant(self, scheme_id: str, open_ids: frozenset[str]) -> frozenset[str]:
+        key = (scheme_id, open_ids)
+        found = self._relevant.get(key)
+        if found is None:
+            _bounded(self._relevant)
+            found = self._relevant[key] = relevant_inputs(self.by_id, scheme_id, open_ids)
+        return found
+
+    def shared(self, scheme_id: str, open_ids: frozenset[str]) -> frozenset[str]:
+        key = (scheme_id, open_ids)
+        found = self._shared.get(key)
+        if found is None:
+            _bounded(self._shared)
+            found = self._shared[key] = shared_inputs(
+                self.variables, self.by_id, scheme_id, open_ids
+            )
+        return found
+
+    def trial(self, asked: frozenset[str]) -> tuple[list[Scheme], frozenset[str]]:
+        """The schemes a probe asking about `asked` evaluates, in order, and the derived
+        variables they read."""
+        found = self._trials.get(asked)
+        if found is None:
+            _bounded(self._trials)
+            needed = needed_schemes(self.by_id, set(asked))
+            trial_order = [scheme for scheme in self.order if scheme.id in needed]
+            evaluated = [scheme for scheme in trial_order if scheme.id not in self.fixed]
+            found = self._trials[asked] = (trial_order, variables_read(self.variables, evaluated))
+        return found
+
+
+def _bounded(table: dict[Any, Any], limit: int = 4_096) -> None:
+    if len(table) >= limit:
+        table.clear()
+
+
+_GRAPHS: dict[tuple[int, int], _Graph] = {}
+
+
+def _graph(variables: VariableSet, order: Sequence[Scheme]) -> _Graph:
+    key = (id(variables), id(order))
+    found = _GRAPHS.get(key)
+    if found is None or found.variables is not variables or found.order is not order:
+        _bounded(_GRAPHS, 64)
+        found = _GRAPHS[key] = _Graph(variables, order)
+    return found
 
 
 def _extremes_first(values: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -19,11 +19,12 @@ never an answer, and the table of functions is bounded.
 """
 
 import math
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
-from solidarite.rules import outcomes
+from solidarite.rules import derivation, outcomes
 from solidarite.rules.deferred import Code, Tracer, Untraceable
+from solidarite.rules.derivation import Part
 from solidarite.rules.intervals import Lookup, Value
 from solidarite.rules.outcomes import Outcome
 from solidarite.rules.scalars import INF, round_plain
@@ -31,7 +32,7 @@ from solidarite.rules.schemes import TERRITORY, Resolved, Scheme
 from solidarite.rules.variables import VariableSet
 
 Shape = tuple[Any, ...]
-Written = Callable[..., Outcome] | None  # None: the rules themselves answer that shape
+R = TypeVar("R")
 MAX_SHAPES = 512  # per scheme and parameter values: a new shape past it starts the table again
 
 _NAMESPACE: dict[str, Any] = {
@@ -44,49 +45,108 @@ _NAMESPACE: dict[str, Any] = {
 
 
 class _Table:
-    """The functions written for one scheme under one set of parameter values."""
+    """The functions written for one computation (a scheme under one set of parameter values,
+    a member's derived variables) by shape."""
 
-    __slots__ = ("names", "scheme", "shapes", "values")
+    __slots__ = ("names", "owners", "shapes")
 
-    def __init__(self, scheme: Scheme, values: Mapping[str, Resolved], names: tuple[str, ...]):
-        self.scheme = scheme  # kept, so that the ids of the key stay their own
-        self.values = values
+    def __init__(self, owners: tuple[object, ...], names: tuple[str, ...]):
+        self.owners = owners  # kept, so that the ids of the key stay their own
         self.names = names
-        self.shapes: dict[Shape, Written] = {}
+        self.shapes: dict[Shape, Callable[..., Any] | None] = {}
 
 
-_TABLES: dict[tuple[int, int], _Table] = {}
+_TABLES: dict[tuple[int, ...], _Table] = {}
 
 
-def scheme_outcome(
-    scheme: Scheme, variables: VariableSet, values: Mapping[str, Resolved], lookup: Lookup
-) -> Outcome:
-    """`outcomes.scheme_outcome` for one household, through the function of its shape."""
-    table = _table(scheme, variables, values)
-    try:
-        read = [lookup(name) for name in table.names]
-    except KeyError:  # a name this evaluation does not hold: the rules will say what it is
-        return outcomes.scheme_outcome(scheme, variables, values, lookup)
+def _table(owners: tuple[object, ...], names: Callable[[], tuple[str, ...]]) -> _Table:
+    key = tuple(id(owner) for owner in owners)
+    table = _TABLES.get(key)
+    if table is None or any(a is not b for a, b in zip(table.owners, owners, strict=True)):
+        if len(_TABLES) > 4_096:
+            _TABLES.clear()
+        table = _TABLES[key] = _Table(owners, names())
+    return table
+
+
+def _through(
+    table: _Table,
+    read: list[Value],
+    rules: Callable[[Callable[[str], Value]], R],
+    render: Callable[[Tracer, R], str],
+) -> Callable[..., R] | None:
+    """The function of the shape of `read` (written the first time), and its arguments."""
     shape, arguments = shape_of(read)
     if shape in table.shapes:
         written = table.shapes[shape]
     else:
         if len(table.shapes) >= MAX_SHAPES:
             table.shapes.clear()
-        written = table.shapes[shape] = write(scheme, variables, values, table.names, read)
+        written = table.shapes[shape] = write(table.names, read, rules, render)
     if written is None:
-        return outcomes.scheme_outcome(scheme, variables, values, lookup)
-    return written(*arguments)
+        return None
+    return lambda: written(*arguments)
 
 
-def _table(scheme: Scheme, variables: VariableSet, values: Mapping[str, Resolved]) -> _Table:
-    key = (id(scheme), id(values))
-    table = _TABLES.get(key)
-    if table is None or table.scheme is not scheme or table.values is not values:
-        if len(_TABLES) > 4_096:
-            _TABLES.clear()
-        table = _TABLES[key] = _Table(scheme, values, names_read(scheme, variables))
-    return table
+def scheme_outcome(
+    scheme: Scheme, variables: VariableSet, values: Mapping[str, Resolved], lookup: Lookup
+) -> Outcome:
+    """`outcomes.scheme_outcome` for one household, through the function of its shape."""
+
+    def rules(given: Lookup) -> Outcome:
+        return outcomes.scheme_outcome(scheme, variables, values, given)
+
+    table = _table((scheme, values), lambda: names_read(scheme, variables))
+    try:
+        read = [lookup(name) for name in table.names]
+    except KeyError:  # a name this evaluation does not hold: the rules will say what it is
+        return rules(lookup)
+    call = _through(table, read, rules, _render_outcome)
+    return rules(lookup) if call is None else call()
+
+
+def person_values(
+    variables: VariableSet, env: Mapping[str, Value]
+) -> tuple[dict[str, Value], dict[str, Part]]:
+    """`derivation.person_values` for one member, through the function of her shape."""
+
+    def rules(given: Lookup) -> tuple[dict[str, Value], dict[str, Part]]:
+        return derivation.person_values(variables, _Env(given))
+
+    table = _table((variables,), lambda: _person_names(variables))
+    try:
+        read = [env[name] for name in table.names]
+    except KeyError:
+        return derivation.person_values(variables, env)
+    call = _through(table, read, rules, _render_person)
+    return derivation.person_values(variables, env) if call is None else call()
+
+
+class _Env(Mapping[str, Value]):
+    """A lookup seen as the mapping `derivation.person_values` reads."""
+
+    def __init__(self, lookup: Lookup) -> None:
+        self.lookup = lookup
+
+    def __getitem__(self, name: str) -> Value:
+        return self.lookup(name)
+
+    def __iter__(self) -> Iterator[str]:
+        raise NotImplementedError  # only read by name
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+
+def _person_names(variables: VariableSet) -> tuple[str, ...]:
+    """What a member's person formulas and aggregate parts read of her answers."""
+    computed = {v.name for level in variables.person_formulas for v in level}
+    names: set[str] = set()
+    for variable in (*(v for level in variables.person_formulas for v in level),):
+        names |= variable.reads
+    for variable in variables.aggregates:
+        names |= variable.reads
+    return tuple(sorted(names - computed))
 
 
 def names_read(scheme: Scheme, variables: VariableSet) -> tuple[str, ...]:
@@ -138,12 +198,11 @@ def shape_of(read: list[Value]) -> tuple[Shape, list[Any]]:
 
 
 def write(
-    scheme: Scheme,
-    variables: VariableSet,
-    values: Mapping[str, Resolved],
     names: tuple[str, ...],
     read: list[Value],
-) -> Written:
+    rules: Callable[[Callable[[str], Value]], R],
+    render: Callable[[Tracer, R], str],
+) -> Callable[..., R] | None:
     """The function of this shape, or None when the rules must answer it themselves."""
     tracer = Tracer()
     symbols = {name: _symbol(tracer, value) for name, value in zip(names, read, strict=True)}
@@ -155,14 +214,13 @@ def write(
         return found
 
     try:
-        outcome = outcomes.scheme_outcome(scheme, variables, values, lookup)
-        result = _render_outcome(tracer, outcome)
+        result = render(tracer, rules(lookup))
         source = tracer.source("written", result)
         namespace = dict(_NAMESPACE, **tracer.constants)
-        exec(compile(source, f"<{scheme.id}>", "exec"), namespace)  # our own source
+        exec(compile(source, "<written>", "exec"), namespace)  # our own source
     except Exception:  # any path the tracer cannot follow is the rules' to answer
         return None
-    written: Callable[..., Outcome] = namespace["written"]
+    written: Callable[..., R] = namespace["written"]
     return written
 
 
@@ -191,6 +249,38 @@ def _render_outcome(tracer: Tracer, outcome: Outcome) -> str:
         tracer.render(outcome.per_eligible),
     ]
     return f"Outcome({', '.join(fields)})"
+
+
+def _render_person(tracer: Tracer, found: tuple[dict[str, Value], dict[str, Part]]) -> str:
+    values, parts = found
+    shared = _Shared(tracer)
+    rendered_values = ", ".join(f"{k!r}: {shared.value(v)}" for k, v in values.items())
+    rendered_parts = ", ".join(
+        f"{name!r}: ({tracer.render(sure)}, {tracer.render(can)}, "
+        f"{'None' if value is None else shared.value(value)})"
+        for name, (sure, can, value) in parts.items()
+    )
+    return f"({{{rendered_values}}}, {{{rendered_parts}}})"
+
+
+class _Shared:
+    """Each value built once by the function however many times its result holds it (the
+    aggregates over one formula share its value)."""
+
+    def __init__(self, tracer: Tracer) -> None:
+        self.tracer = tracer
+        self.names: dict[int, str] = {}
+        self.kept: list[Value] = []
+
+    def value(self, value: Value) -> str:
+        name = self.names.get(id(value))
+        if name is None:
+            rendered = _render_value(self.tracer, value)
+            if not rendered.startswith("Value("):
+                return rendered
+            self.kept.append(value)  # its id stays its own while writing
+            name = self.names[id(value)] = self.tracer.emit(rendered, ()).name
+        return name
 
 
 def _render_value(tracer: Tracer, value: Value) -> str:
