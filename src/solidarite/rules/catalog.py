@@ -144,7 +144,8 @@ class Catalog:
                         {name for result in found for name in result["unknown_variables"]}
                     ),
                 }
-        return self._interval(self.ordered, answers, persons, date, values, True).to_dict()
+        interval = self._interval(self.ordered, answers, persons, date, values, True)
+        return interval.to_dict(shared=True)
 
     def _inputs(
         self, household: Any, date: dt.date, overrides: Overrides | None, source: str

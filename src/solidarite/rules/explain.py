@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from solidarite.rules import intervals as iv
-from solidarite.rules.household import State, amount_of, eligible_of
+from solidarite.rules.household import State, amount_of, chain, eligible_of
 from solidarite.rules.intervals import Value
 from solidarite.rules.model import Labels
 from solidarite.rules.outcomes import Outcome, brackets_of, scheme_lookup
@@ -17,9 +17,10 @@ from solidarite.rules.results import (
     Explained,
     SchemeResult,
     Status,
+    share,
     status_of,
 )
-from solidarite.rules.schemes import Resolved, Scheme, referenced_scheme
+from solidarite.rules.schemes import Condition, Resolved, Scheme, referenced_scheme
 
 if TYPE_CHECKING:
     from solidarite.rules.catalog import Catalog
@@ -37,10 +38,14 @@ def explain(
 ) -> SchemeResult:
     if not scheme.in_force(date):
         return not_in_force(scheme, member, date)
-    env = state.household if member is None else {**state.household, **state.persons[member]}
-    local = scheme_lookup(scheme, catalog.variables, values[scheme.id], env.__getitem__)
+    lookup = (
+        state.household.__getitem__
+        if member is None
+        else chain(state.persons[member], state.household)
+    )
+    local = scheme_lookup(scheme, catalog.variables, values[scheme.id], lookup)
     conditions = tuple(
-        ConditionResult(c.id, c.label, _status(value))
+        condition_result(c, _status(value))
         for c, value in zip(scheme.conditions, outcome.conditions, strict=True)
     )
     explanation: tuple[Explained, ...] = ()
@@ -64,12 +69,44 @@ def explain(
         eligible=eligible_of(outcome),
         amount=amount_of(outcome),
         conditions=conditions,
-        parameters={k: plain(v) for k, v in values[scheme.id].items()},
+        parameters=_parameters(scheme, values[scheme.id]),
         unknown_variables=tuple(sorted(deciding.get((scheme.id, member), frozenset()))),
         amount_range=amount_range,
         explanation=explanation,
         assumptions=assumptions_read(scheme),
     )
+
+
+# A scheme's parameters as JSON, per scheme and parameter values (a date's under a scenario, kept
+# by `Catalog.values_at`), holding both so that their ids stay their own. Results share the
+# dict: serialise it, never change it.
+_PARAMETERS: dict[tuple[int, int], tuple[Scheme, Mapping[str, Resolved], dict[str, Any]]] = {}
+
+
+def _parameters(scheme: Scheme, values: Mapping[str, Resolved]) -> dict[str, Any]:
+    found = _PARAMETERS.get((id(scheme), id(values)))
+    if found is None or found[0] is not scheme or found[1] is not values:
+        if len(_PARAMETERS) > 65_536:
+            _PARAMETERS.clear()
+        shown = {k: plain(v) for k, v in values.items()}
+        found = _PARAMETERS[(id(scheme), id(values))] = (scheme, values, shown)
+    return found[2]
+
+
+# One result per condition and status, holding the condition so that its id stays its own: an
+# open household's answer holds a hundred, and results are never changed once built.
+_CONDITIONS: dict[tuple[int, Status], tuple[Condition, ConditionResult]] = {}
+
+
+def condition_result(condition: Condition, status: Status) -> ConditionResult:
+    found = _CONDITIONS.get((id(condition), status))
+    if found is None or found[0] is not condition:
+        if len(_CONDITIONS) > 65_536:
+            _CONDITIONS.clear()
+        result = ConditionResult(condition.id, condition.label, status)
+        share(result)
+        found = _CONDITIONS[(id(condition), status)] = (condition, result)
+    return found[1]
 
 
 def assumptions_read(scheme: Scheme) -> tuple[str, ...]:
@@ -162,35 +199,41 @@ def explained(
 ) -> Explained:
     """One name an amount reads, with its value: a parameter or scale (with the bracket
     reached), another scheme's result, or a variable. Both back-ends give their values here."""
+    kind, label, unit, assumption, source = _head(catalog, scheme, name)
+    return Explained(name, kind, label, unit, shown(value), assumption, source, bracket)
+
+
+Head = tuple[Any, Labels, str | None, bool, str | None]  # kind, label, unit, assumption, source
+
+# What a line says of a name whatever its value, per catalog, scheme and name (an open
+# household's answer holds a hundred lines); the entry holds the catalog and the scheme so that
+# their ids stay their own.
+_HEADS: dict[tuple[int, int, str], tuple["Catalog", Scheme, Head]] = {}
+
+
+def _head(catalog: "Catalog", scheme: Scheme, name: str) -> Head:
+    key = (id(catalog), id(scheme), name)
+    found = _HEADS.get(key)
+    if found is None or found[0] is not catalog or found[1] is not scheme:
+        if len(_HEADS) > 65_536:
+            _HEADS.clear()
+        found = _HEADS[key] = (catalog, scheme, _read_head(catalog, scheme, name))
+    return found[2]
+
+
+def _read_head(catalog: "Catalog", scheme: Scheme, name: str) -> Head:
     parameter = scheme.parameters.get(name)
     if parameter is not None:
-        return Explained(
-            name=name,
-            kind="scale" if parameter.base is not None else "parameter",
-            label=parameter.spec.label,
-            unit=parameter.spec.unit,
-            shown=shown(value),
-            assumption=parameter.spec.assumption,
-            source=parameter.spec.source,
-            bracket=bracket,
-        )
+        kind = "scale" if parameter.base is not None else "parameter"
+        spec = parameter.spec
+        return kind, spec.label, spec.unit, spec.assumption, spec.source
     other = referenced_scheme(name)
     if other is not None and other in catalog.schemes:
-        return Explained(
-            name=name,
-            kind="scheme",
-            label=catalog.schemes[other].spec.title,
-            unit="EUR" if name.endswith("__amount") else None,
-            shown=shown(value),
-        )
+        unit = "EUR" if name.endswith("__amount") else None
+        return "scheme", catalog.schemes[other].spec.title, unit, False, None
     variable = catalog.variables.by_name.get(name)
-    return Explained(
-        name=name,
-        kind="variable",
-        label=variable.spec.label if variable else Labels(fr=name, en=name),
-        unit=variable.spec.unit if variable else None,
-        shown=shown(value),
-    )
+    label = variable.spec.label if variable else Labels(fr=name, en=name)
+    return "variable", label, variable.spec.unit if variable else None, False, None
 
 
 def not_in_force(scheme: Scheme, person_index: int | None, date: dt.date) -> SchemeResult:

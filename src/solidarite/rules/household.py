@@ -258,7 +258,7 @@ def _outcomes(
                 results[(scheme.id, index)] = base[(scheme.id, index)]
                 continue
             outcome = (
-                traced.scheme_outcome(scheme, variables, values[scheme.id], _chain(env, home))
+                traced.scheme_outcome(scheme, variables, values[scheme.id], chain(env, home))
                 if in_force
                 else outcomes.not_in_force(scheme)
             )
@@ -267,7 +267,9 @@ def _outcomes(
     return results
 
 
-def _chain(first: dict[str, Value], second: dict[str, Value]) -> iv.Lookup:
+def chain(first: Mapping[str, Value], second: Mapping[str, Value]) -> iv.Lookup:
+    """A member's names, then her household's."""
+
     def lookup(name: str) -> Value:
         found = first.get(name)
         return second[name] if found is None else found

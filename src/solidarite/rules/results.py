@@ -18,6 +18,23 @@ def status_of(value: bool | None) -> Status:
     return "unknown" if value is None else ("passed" if value else "failed")
 
 
+# The JSON of the condition results that are kept (`explain.condition_result`: one per condition
+# and status), with the result so that its id stays its own.
+_CONDITION_JSON: dict[int, tuple["ConditionResult", dict[str, Any]]] = {}
+
+
+def share(condition: "ConditionResult") -> None:
+    """Let answers share this condition result's JSON (it lives as long as the catalog)."""
+    if len(_CONDITION_JSON) > 65_536:
+        _CONDITION_JSON.clear()
+    _CONDITION_JSON[id(condition)] = (condition, condition.to_dict())
+
+
+def _shared(condition: "ConditionResult") -> dict[str, Any]:
+    found = _CONDITION_JSON.get(id(condition))
+    return found[1] if found is not None and found[0] is condition else condition.to_dict()
+
+
 @dataclass(slots=True)  # never changed once built; not frozen, as `Explained` below
 class ConditionResult:
     id: str
@@ -84,7 +101,9 @@ class SchemeResult:
     def failed_conditions(self) -> tuple[ConditionResult, ...]:
         return tuple(c for c in self.conditions if c.status == "failed")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, shared: bool = False) -> dict[str, Any]:
+        """As JSON. `shared`: a condition's dict is the one every answer holding that condition
+        result shares (the API's answers, serialised and never changed)."""
         return {
             "scheme": self.scheme_id,
             "version": self.version,
@@ -92,7 +111,7 @@ class SchemeResult:
             "in_force": self.in_force,
             "eligible": self.eligible,
             "amount": self.amount,
-            "conditions": [c.to_dict() for c in self.conditions],
+            "conditions": [_shared(c) if shared else c.to_dict() for c in self.conditions],
             "parameters": self.parameters,
             "unknown_variables": list(self.unknown_variables),
             "amount_range": list(self.amount_range) if self.amount_range else None,
@@ -119,9 +138,9 @@ class HouseholdResult:
         names = {name for r in self.results for name in r.unknown_variables}
         return tuple(sorted(names))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, shared: bool = False) -> dict[str, Any]:
         return {
             "date": self.date.isoformat(),
-            "results": [r.to_dict() for r in self.results],
+            "results": [r.to_dict(shared) for r in self.results],
             "deciding_variables": list(self.deciding_variables()),
         }

@@ -20,6 +20,7 @@ never an answer, and the table of functions is bounded.
 
 import math
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any, TypeVar
 
 from solidarite.rules import derivation, outcomes
@@ -46,80 +47,80 @@ _NAMESPACE: dict[str, Any] = {
 
 class _Table:
     """The functions written for one computation (a scheme under one set of parameter values,
-    a member's derived variables) by shape."""
+    a member's derived variables), by shape."""
 
-    __slots__ = ("names", "owners", "shapes")
+    __slots__ = ("first", "names", "second", "shapes")
 
-    def __init__(self, owners: tuple[object, ...], names: tuple[str, ...]):
-        self.owners = owners  # kept, so that the ids of the key stay their own
+    def __init__(self, first: object, second: object, names: tuple[str, ...]):
+        self.first = first  # kept, so that the ids of the key stay their own
+        self.second = second
         self.names = names
         self.shapes: dict[Shape, Callable[..., Any] | None] = {}
 
 
-_TABLES: dict[tuple[int, ...], _Table] = {}
+_TABLES: dict[tuple[int, int], _Table] = {}
 
 
-def _table(owners: tuple[object, ...], names: Callable[[], tuple[str, ...]]) -> _Table:
-    key = tuple(id(owner) for owner in owners)
-    table = _TABLES.get(key)
-    if table is None or any(a is not b for a, b in zip(table.owners, owners, strict=True)):
+def _table(first: object, second: object, names: Callable[[], tuple[str, ...]]) -> _Table:
+    table = _TABLES.get((id(first), id(second)))
+    if table is None or table.first is not first or table.second is not second:
         if len(_TABLES) > 4_096:
             _TABLES.clear()
-        table = _TABLES[key] = _Table(owners, names())
+        table = _TABLES[(id(first), id(second))] = _Table(first, second, names())
     return table
 
 
-def _through(
+def _written(
     table: _Table,
+    shape: Shape,
     read: list[Value],
     rules: Callable[[Callable[[str], Value]], R],
     render: Callable[[Tracer, R], str],
 ) -> Callable[..., R] | None:
-    """The function of the shape of `read` (written the first time), and its arguments."""
-    shape, arguments = shape_of(read)
-    if shape in table.shapes:
-        written = table.shapes[shape]
-    else:
+    """The function of `shape`, written the first time it is met."""
+    written = table.shapes.get(shape, _UNWRITTEN)
+    if written is _UNWRITTEN:
         if len(table.shapes) >= MAX_SHAPES:
             table.shapes.clear()
         written = table.shapes[shape] = write(table.names, read, rules, render)
-    if written is None:
-        return None
-    return lambda: written(*arguments)
+    found: Callable[..., R] | None = written
+    return found
+
+
+_UNWRITTEN: Any = object()  # a shape met for the first time
 
 
 def scheme_outcome(
     scheme: Scheme, variables: VariableSet, values: Mapping[str, Resolved], lookup: Lookup
 ) -> Outcome:
     """`outcomes.scheme_outcome` for one household, through the function of its shape."""
-
-    def rules(given: Lookup) -> Outcome:
-        return outcomes.scheme_outcome(scheme, variables, values, given)
-
-    table = _table((scheme, values), lambda: names_read(scheme, variables))
+    table = _table(scheme, values, lambda: names_read(scheme, variables))
     try:
         read = [lookup(name) for name in table.names]
     except KeyError:  # a name this evaluation does not hold: the rules will say what it is
-        return rules(lookup)
-    call = _through(table, read, rules, _render_outcome)
-    return rules(lookup) if call is None else call()
+        return outcomes.scheme_outcome(scheme, variables, values, lookup)
+    shape, arguments = shape_of(read)
+    rules = partial(outcomes.scheme_outcome, scheme, variables, values)
+    written = _written(table, shape, read, rules, _render_outcome)
+    return rules(lookup) if written is None else written(*arguments)
 
 
 def person_values(
     variables: VariableSet, env: Mapping[str, Value]
 ) -> tuple[dict[str, Value], dict[str, Part]]:
     """`derivation.person_values` for one member, through the function of her shape."""
-
-    def rules(given: Lookup) -> tuple[dict[str, Value], dict[str, Part]]:
-        return derivation.person_values(variables, _Env(given))
-
-    table = _table((variables,), lambda: _person_names(variables))
+    table = _table(variables, None, lambda: _person_names(variables))
     try:
         read = [env[name] for name in table.names]
     except KeyError:
         return derivation.person_values(variables, env)
-    call = _through(table, read, rules, _render_person)
-    return derivation.person_values(variables, env) if call is None else call()
+    shape, arguments = shape_of(read)
+
+    def rules(given: Lookup) -> tuple[dict[str, Value], dict[str, Part]]:
+        return derivation.person_values(variables, _Env(given))
+
+    written = _written(table, shape, read, rules, _render_person)
+    return derivation.person_values(variables, env) if written is None else written(*arguments)
 
 
 class _Env(Mapping[str, Value]):
