@@ -59,6 +59,24 @@ def person_values(
     return values, parts
 
 
+def household_values(variables: VariableSet, env: Mapping[str, Value]) -> dict[str, Value]:
+    """The household's formulas (each typed), from its answers and aggregates. One memo for
+    all; a formula comes after everything it reads."""
+    memo: iv.Memo = {}
+    values: dict[str, Value] = {}
+
+    def lookup(name: str) -> Value:
+        found = values.get(name)
+        return env[name] if found is None else found
+
+    for level in variables.household_formulas:
+        for variable in level:
+            assert variable.formula is not None
+            tree = variable.formula.tree
+            values[variable.name] = typed(variable, iv.evaluate(tree, lookup, None, memo))
+    return values
+
+
 def aggregate(variable: Variable, parts: Sequence[Part]) -> Value:
     """A household aggregate over its members' parts (`person_values`): sound bounds when
     some are unknown."""

@@ -184,6 +184,7 @@ def _explained(
             if len(_PARAMETER_LINES) > 65_536:
                 _PARAMETER_LINES.clear()
             line = explained(catalog, scheme, name, local(name))
+            share(line)
             found = _PARAMETER_LINES[key] = (scheme, values, line)
         return found[2]
     bracket = None

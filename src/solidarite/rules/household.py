@@ -179,8 +179,8 @@ def _derive(
     in `answered` keeps her `previous` ones, read from the same answers)."""
 
     def skip(variable: Variable) -> bool:
-        return (changed is not None and not variable.inputs & changed) or (
-            wanted is not None and variable.name not in wanted
+        return (changed is not None and changed.isdisjoint(variable.inputs)) or (
+            wanted is not None and variable.spec.name not in wanted
         )
 
     computed = [
@@ -200,15 +200,12 @@ def _derive(
         if not skip(variable):
             parts = [parts[variable.name] for _, parts in computed]
             home[variable.name] = derivation.typed(variable, derivation.aggregate(variable, parts))
-    home_memo: iv.Memo = {}
-    for level in variables.household_formulas:
-        for variable in level:
-            assert variable.formula is not None
-            if skip(variable):
-                continue
-            home[variable.name] = derivation.typed(
-                variable, iv.evaluate(variable.formula.tree, home.__getitem__, None, home_memo)
-            )
+    household_formulas = [v for level in variables.household_formulas for v in level]
+    wanted_formulas = [v for v in household_formulas if not skip(v)]
+    if wanted_formulas:
+        found = traced.household_values(variables, home)
+        for variable in wanted_formulas:
+            home[variable.name] = found[variable.name]
     return computed
 
 

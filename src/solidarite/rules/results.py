@@ -18,21 +18,35 @@ def status_of(value: bool | None) -> Status:
     return "unknown" if value is None else ("passed" if value else "failed")
 
 
-# The JSON of the condition results that are kept (`explain.condition_result`: one per condition
-# and status), with the result so that its id stays its own.
-_CONDITION_JSON: dict[int, tuple["ConditionResult", dict[str, Any]]] = {}
+# The JSON of the results' parts that are kept (`explain.condition_result`: one per condition and
+# status; a parameter's explanation line, per parameter values), with the part so that its id
+# stays its own; and of labels, with the labels.
+_SHARED_JSON: dict[int, tuple[Any, dict[str, Any]]] = {}
 
 
-def share(condition: "ConditionResult") -> None:
-    """Let answers share this condition result's JSON (it lives as long as the catalog)."""
-    if len(_CONDITION_JSON) > 65_536:
-        _CONDITION_JSON.clear()
-    _CONDITION_JSON[id(condition)] = (condition, condition.to_dict())
+def share(part: "ConditionResult | Explained") -> None:
+    """Let answers share this part's JSON (it lives as long as the catalog)."""
+    if len(_SHARED_JSON) > 65_536:
+        _SHARED_JSON.clear()
+    _SHARED_JSON[id(part)] = (part, part.to_dict())
 
 
-def _shared(condition: "ConditionResult") -> dict[str, Any]:
-    found = _CONDITION_JSON.get(id(condition))
-    return found[1] if found is not None and found[0] is condition else condition.to_dict()
+def _shared(part: "ConditionResult | Explained") -> dict[str, Any]:
+    found = _SHARED_JSON.get(id(part))
+    if found is not None and found[0] is part:
+        return found[1]
+    if isinstance(part, Explained):
+        return part.to_dict(_shared_labels(part.label))
+    return part.to_dict()
+
+
+def _shared_labels(labels: Labels) -> dict[str, str]:
+    found = _SHARED_JSON.get(id(labels))
+    if found is None or found[0] is not labels:
+        if len(_SHARED_JSON) > 65_536:
+            _SHARED_JSON.clear()
+        found = _SHARED_JSON[id(labels)] = (labels, labels_json(labels))
+    return found[1]
 
 
 @dataclass(slots=True)  # never changed once built; not frozen, as `Explained` below
@@ -61,11 +75,11 @@ class Explained:
     source: str | None = None
     bracket: int | None = None  # scales: the bracket reached (0 is the first)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, label: dict[str, str] | None = None) -> dict[str, Any]:
         return {
             "name": self.name,
             "kind": self.kind,
-            "label": labels_json(self.label),
+            "label": labels_json(self.label) if label is None else label,
             "unit": self.unit,
             **self.shown,
             "assumption": self.assumption,
@@ -102,8 +116,9 @@ class SchemeResult:
         return tuple(c for c in self.conditions if c.status == "failed")
 
     def to_dict(self, shared: bool = False) -> dict[str, Any]:
-        """As JSON. `shared`: a condition's dict is the one every answer holding that condition
-        result shares (the API's answers, serialised and never changed)."""
+        """As JSON. `shared`: the parts kept across answers (conditions' results, parameters'
+        lines, labels) are the same dicts in every answer that holds them (the API's answers,
+        serialised and never changed)."""
         return {
             "scheme": self.scheme_id,
             "version": self.version,
@@ -115,7 +130,7 @@ class SchemeResult:
             "parameters": self.parameters,
             "unknown_variables": list(self.unknown_variables),
             "amount_range": list(self.amount_range) if self.amount_range else None,
-            "explanation": [e.to_dict() for e in self.explanation],
+            "explanation": [_shared(e) if shared else e.to_dict() for e in self.explanation],
             "assumptions": list(self.assumptions),
         }
 

@@ -123,6 +123,22 @@ def person_values(
     return derivation.person_values(variables, env) if written is None else written(*arguments)
 
 
+def household_values(variables: VariableSet, env: Mapping[str, Value]) -> dict[str, Value]:
+    """`derivation.household_values`, through the function of the household's shape."""
+    table = _table(variables, household_values, lambda: _household_names(variables))
+    try:
+        read = [env[name] for name in table.names]
+    except KeyError:
+        return derivation.household_values(variables, env)
+    shape, arguments = shape_of(read)
+
+    def rules(given: Lookup) -> dict[str, Value]:
+        return derivation.household_values(variables, _Env(given))
+
+    written = _written(table, shape, read, rules, _render_values)
+    return derivation.household_values(variables, env) if written is None else written(*arguments)
+
+
 class _Env(Mapping[str, Value]):
     """A lookup seen as the mapping `derivation.person_values` reads."""
 
@@ -137,6 +153,13 @@ class _Env(Mapping[str, Value]):
 
     def __len__(self) -> int:
         raise NotImplementedError
+
+
+def _household_names(variables: VariableSet) -> tuple[str, ...]:
+    """What the household's formulas read of its answers and aggregates."""
+    formulas = [v for level in variables.household_formulas for v in level]
+    names: set[str] = set().union(*(v.reads for v in formulas))
+    return tuple(sorted(names - {v.name for v in formulas}))
 
 
 def _person_names(variables: VariableSet) -> tuple[str, ...]:
@@ -250,6 +273,11 @@ def _render_outcome(tracer: Tracer, outcome: Outcome) -> str:
         tracer.render(outcome.per_eligible),
     ]
     return f"Outcome({', '.join(fields)})"
+
+
+def _render_values(tracer: Tracer, values: dict[str, Value]) -> str:
+    shared = _Shared(tracer)
+    return "{" + ", ".join(f"{k!r}: {shared.value(v)}" for k, v in values.items()) + "}"
 
 
 def _render_person(tracer: Tracer, found: tuple[dict[str, Value], dict[str, Part]]) -> str:
