@@ -51,6 +51,7 @@ class Tracer:
         self.lines: list[tuple[str, str]] = []  # (name, expression)
         self.constants: dict[str, Any] = {}
         self._by_id: dict[int, str] = {}
+        self._lines_by_expression: dict[str, Code] = {}
 
     def argument(self, known: bool = False) -> Code:
         name = f"a{len(self.arguments)}"
@@ -74,9 +75,15 @@ class Tracer:
         return found
 
     def emit(self, template: str, operands: tuple[Any, ...], known: bool = False) -> Code:
-        name = f"t{len(self.lines)}"
-        self.lines.append((name, template.format(*(self.render(o) for o in operands))))
-        return Code(self, name, known)
+        """The line computing `template` over `operands`; a line already written for the same
+        expression is the same value (every line is a pure operation on its operands)."""
+        expression = template.format(*(self.render(o) for o in operands))
+        found = self._lines_by_expression.get(expression)
+        if found is None:
+            name = f"t{len(self.lines)}"
+            self.lines.append((name, expression))
+            found = self._lines_by_expression[expression] = Code(self, name, known)
+        return found
 
     def source(self, function: str, result: str) -> str:
         """The function's source, without the lines its result does not need."""

@@ -435,7 +435,7 @@ def deciding(
         for answer in _extremes_first(space.probes.get(slot[0], ())):
             if not remaining:
                 break
-            for key in changed({slot: answer}, sorted(remaining, key=str)):
+            for key in changed({slot: answer}, list(remaining)):
                 found[key].add(slot[0])
                 remaining.discard(key)
     for key in open_keys:

@@ -173,6 +173,10 @@ def mul(a: Scalar, b: Scalar) -> Scalar:
     if isinstance(a, Code) or isinstance(b, Code):
         if (not isinstance(a, Code) and a == 0) or (not isinstance(b, Code) and b == 0):
             return 0.0
+        if not isinstance(a, Code):  # a constant that is not 0: only the other one is tested
+            return apply("(0.0 if {1} == 0 else {0} * {1})", a, b)
+        if not isinstance(b, Code):
+            return apply("(0.0 if {0} == 0 else {0} * {1})", a, b)
         return apply("(0.0 if {0} == 0 or {1} == 0 else {0} * {1})", a, b)
     if (not is_expr(a) and a == 0) or (not is_expr(b) and b == 0):
         return 0.0
@@ -196,7 +200,7 @@ def div(a: Scalar, b: Scalar) -> Scalar:
 
 def minimum(*values: Scalar) -> Scalar:
     if any(isinstance(v, Code) for v in values):
-        return apply("min(" + ", ".join("{}" for _ in values) + ")", *values)
+        return _deferred_extreme("min", values)
     if all(not is_expr(v) for v in values):
         return min(values)
     if all(v is values[0] for v in values):
@@ -206,12 +210,25 @@ def minimum(*values: Scalar) -> Scalar:
 
 def maximum(*values: Scalar) -> Scalar:
     if any(isinstance(v, Code) for v in values):
-        return apply("max(" + ", ".join("{}" for _ in values) + ")", *values)
+        return _deferred_extreme("max", values)
     if all(not is_expr(v) for v in values):
         return max(values)
     if all(v is values[0] for v in values):
         return values[0]
     return pl.max_horizontal(_columns_first(values))
+
+
+def _deferred_extreme(function: str, values: tuple[Scalar, ...]) -> Scalar:
+    """min / max written into a function, each operand once (a repeated operand never changes
+    which one Python's min and max return: only a strictly smaller or larger one replaces the
+    first found)."""
+    unique: list[Scalar] = []
+    for value in values:
+        if not any(value is kept for kept in unique):
+            unique.append(value)
+    if len(unique) == 1:
+        return unique[0]
+    return apply(function + "(" + ", ".join("{}" for _ in unique) + ")", *unique)
 
 
 def _columns_first(values: tuple[Scalar, ...]) -> list[pl.Expr]:
