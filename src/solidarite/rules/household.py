@@ -178,35 +178,56 @@ def _derive(
     member's values (`derivation.person_values`, through the function of her shape; a member not
     in `answered` keeps her `previous` ones, read from the same answers)."""
 
-    def skip(variable: Variable) -> bool:
-        return (changed is not None and changed.isdisjoint(variable.inputs)) or (
-            wanted is not None and variable.spec.name not in wanted
-        )
-
+    person_formulas, aggregates, household_formulas = _to_derive(variables, changed, wanted)
     computed = [
         previous[index]
         if previous is not None and answered is not None and index not in answered
         else traced.person_values(variables, env)
         for index, env in enumerate(members)
     ]
-    for level in variables.person_formulas:
-        for variable in level:
-            if skip(variable):
-                continue
-            for index, (env, (formulas, _)) in enumerate(zip(members, computed, strict=True)):
-                if answered is None or index in answered:
-                    env[variable.name] = formulas[variable.name]
-    for variable in variables.aggregates:
-        if not skip(variable):
-            parts = [parts[variable.name] for _, parts in computed]
-            home[variable.name] = derivation.typed(variable, derivation.aggregate(variable, parts))
-    household_formulas = [v for level in variables.household_formulas for v in level]
-    wanted_formulas = [v for v in household_formulas if not skip(v)]
-    if wanted_formulas:
+    for index, (env, (formulas, _)) in enumerate(zip(members, computed, strict=True)):
+        if answered is None or index in answered:
+            for name in person_formulas:
+                env[name] = formulas[name]
+    for variable in aggregates:
+        parts = [parts[variable.name] for _, parts in computed]
+        home[variable.name] = derivation.typed(variable, derivation.aggregate(variable, parts))
+    if household_formulas:
         found = traced.household_values(variables, home)
-        for variable in wanted_formulas:
-            home[variable.name] = found[variable.name]
+        for name in household_formulas:
+            home[name] = found[name]
     return computed
+
+
+Derivations = tuple[tuple[str, ...], tuple[Variable, ...], tuple[str, ...]]
+# Per catalog's variables (held, so that their id stays their own) and sets asked.
+_DERIVATIONS: dict[
+    tuple[int, frozenset[str] | None, frozenset[str] | None], tuple[VariableSet, Derivations]
+] = {}
+
+
+def _to_derive(
+    variables: VariableSet, changed: frozenset[str] | None, wanted: frozenset[str] | None
+) -> Derivations:
+    """The person formulas, aggregates and household formulas `_derive` computes again: those
+    reading an input in `changed` and in `wanted` (each when given). Kept per catalog and sets:
+    a probe asks the same few sets for every household."""
+    key = (id(variables), changed, wanted)
+    entry = _DERIVATIONS.get(key)
+    if entry is None or entry[0] is not variables:
+        if len(_DERIVATIONS) > 4_096:
+            _DERIVATIONS.clear()
+
+        def kept(variable: Variable) -> bool:
+            return (changed is None or not changed.isdisjoint(variable.inputs)) and (
+                wanted is None or variable.name in wanted
+            )
+
+        person = tuple(v.name for level in variables.person_formulas for v in level if kept(v))
+        home = tuple(v.name for level in variables.household_formulas for v in level if kept(v))
+        aggregates = tuple(v for v in variables.aggregates if kept(v))
+        entry = _DERIVATIONS[key] = (variables, (person, aggregates, home))
+    return entry[1]
 
 
 def _outcomes(
@@ -227,21 +248,23 @@ def _outcomes(
     already), and so does a person scheme for a member not in `asked`, when given."""
     results: dict[Key, Outcome] = {}
     for scheme in order:
-        keys = (
-            [(scheme.id, None)]
-            if scheme.spec.entity == "household"
-            else [(scheme.id, index) for index in range(len(members))]
-        )
+        scheme_id = scheme.id
+        of_household = scheme.spec.entity == "household"
         if (
             base is not None
             and reads is not None
-            and (scheme.id in fixed or not reads[scheme.id] & changed)
-            and all(key in base for key in keys)
+            and (scheme_id in fixed or changed.isdisjoint(reads[scheme_id]))
         ):
-            results.update((key, base[key]) for key in keys)
-            continue
+            keys = (
+                [(scheme_id, None)]
+                if of_household
+                else [(scheme_id, index) for index in range(len(members))]
+            )
+            if all(key in base for key in keys):
+                results.update((key, base[key]) for key in keys)
+                continue
         in_force = scheme.in_force(date)
-        if scheme.spec.entity == "household":
+        if of_household:
             outcome = (
                 traced.scheme_outcome(scheme, variables, values[scheme.id], home.__getitem__)
                 if in_force
