@@ -38,21 +38,29 @@ def explain(
 ) -> SchemeResult:
     if not scheme.in_force(date):
         return not_in_force(scheme, member, date)
-    lookup = (
-        state.household.__getitem__
-        if member is None
-        else chain(state.persons[member], state.household)
-    )
-    local = scheme_lookup(scheme, catalog.variables, values[scheme.id], lookup)
     conditions = tuple(
         condition_result(c, _status(value))
         for c, value in zip(scheme.conditions, outcome.conditions, strict=True)
     )
     explanation: tuple[Explained, ...] = ()
     if scheme.amount is not None:
-        names = sorted(scheme.amount.parsed.names)
+        found: list[iv.Lookup] = []
+
+        def local(name: str) -> Value:
+            """The scheme's names for this household (built once, when a line needs one: a
+            parameter's line is kept)."""
+            if not found:
+                lookup = (
+                    state.household.__getitem__
+                    if member is None
+                    else chain(state.persons[member], state.household)
+                )
+                found.append(scheme_lookup(scheme, catalog.variables, values[scheme.id], lookup))
+            return found[0](name)
+
         explanation = tuple(
-            _explained(catalog, scheme, name, local, values[scheme.id]) for name in names
+            _explained(catalog, scheme, name, local, values[scheme.id])
+            for name in scheme.amount_names
         )
     amount_range = None
     if outcome.amount_lo is not None and outcome.amount_hi is not None:

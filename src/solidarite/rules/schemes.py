@@ -148,6 +148,11 @@ class Scheme:
         return conditions + ((self.amount,) if self.amount is not None else ())
 
     @cached_property
+    def amount_names(self) -> tuple[str, ...]:
+        """The names the amount reads, in the order its explanation lists them."""
+        return () if self.amount is None else tuple(sorted(self.amount.parsed.names))
+
+    @cached_property
     def reads_schemes(self) -> frozenset[str]:
         parts = (*self.formulas, *self.fallbacks.values())
         return frozenset().union(*(f.schemes for f in parts))
