@@ -21,7 +21,13 @@ DATES = st.sampled_from([dt.date(2020, 6, 1), dt.date(2021, 6, 1), dt.date(2024,
 
 def _by_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every written function replaced by the rules it was written from."""
-    monkeypatch.setattr(traced, "scheme_outcome", outcomes.scheme_outcome)
+    monkeypatch.setattr(
+        traced,
+        "scheme_outcome",
+        lambda scheme, variables, values, env, home=None: outcomes.scheme_outcome(
+            scheme, variables, values, traced._lookup(env, home)
+        ),
+    )
     monkeypatch.setattr(traced, "person_values", derivation.person_values)
     monkeypatch.setattr(traced, "household_values", derivation.household_values)
 

@@ -266,7 +266,7 @@ def _outcomes(
         in_force = scheme.in_force(date)
         if of_household:
             outcome = (
-                traced.scheme_outcome(scheme, variables, values[scheme.id], home.__getitem__)
+                traced.scheme_outcome(scheme, variables, values[scheme.id], home)
                 if in_force
                 else outcomes.not_in_force(scheme)
             )
@@ -278,7 +278,7 @@ def _outcomes(
                 results[(scheme.id, index)] = base[(scheme.id, index)]
                 continue
             outcome = (
-                traced.scheme_outcome(scheme, variables, values[scheme.id], chain(env, home))
+                traced.scheme_outcome(scheme, variables, values[scheme.id], env, home)
                 if in_force
                 else outcomes.not_in_force(scheme)
             )

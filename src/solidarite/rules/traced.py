@@ -91,18 +91,36 @@ _UNWRITTEN: Any = object()  # a shape met for the first time
 
 
 def scheme_outcome(
-    scheme: Scheme, variables: VariableSet, values: Mapping[str, Resolved], lookup: Lookup
+    scheme: Scheme,
+    variables: VariableSet,
+    values: Mapping[str, Resolved],
+    env: Mapping[str, Value],
+    home: Mapping[str, Value] | None = None,
 ) -> Outcome:
-    """`outcomes.scheme_outcome` for one household, through the function of its shape."""
+    """`outcomes.scheme_outcome` for one household, through the function of its shape, on the
+    names of `env` (a member's), then of `home` (her household's) when given."""
     table = _table(scheme, values, lambda: names_read(scheme, variables))
-    try:
-        read = [lookup(name) for name in table.names]
-    except KeyError:  # a name this evaluation does not hold: the rules will say what it is
-        return outcomes.scheme_outcome(scheme, variables, values, lookup)
-    shape, arguments = shape_of(read)
     rules = partial(outcomes.scheme_outcome, scheme, variables, values)
+    try:
+        if home is None:
+            read = [env[name] for name in table.names]
+        else:
+            read = [env[name] if name in env else home[name] for name in table.names]
+    except KeyError:  # a name this evaluation does not hold: the rules will say what it is
+        return rules(_lookup(env, home))
+    shape, arguments = shape_of(read)
     written = _written(table, shape, read, rules, _render_outcome)
-    return rules(lookup) if written is None else written(*arguments)
+    return rules(_lookup(env, home)) if written is None else written(*arguments)
+
+
+def _lookup(env: Mapping[str, Value], home: Mapping[str, Value] | None) -> Lookup:
+    if home is None:
+        return env.__getitem__
+
+    def lookup(name: str) -> Value:
+        return env[name] if name in env else home[name]
+
+    return lookup
 
 
 def person_values(
