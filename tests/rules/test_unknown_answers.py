@@ -131,6 +131,11 @@ def catalogs(draw: st.DrawFn) -> Catalog:
     }
     note(f"household scheme: {schemes['s_household'].splitlines()[11:13]}")
     note(f"person scheme: {schemes['s_person'].splitlines()[11:13]}")
+    return build_catalog(schemes)
+
+
+def build_catalog(schemes: dict[str, str]) -> Catalog:
+    """A catalog of these schemes (file name -> YAML) over this module's variables."""
     root = Path(tempfile.mkdtemp(prefix="catalog-"))
     (root / "schemes").mkdir()
     (root / "territory").mkdir()
