@@ -455,6 +455,8 @@ def deciding(
             and (member is None or k[1] is None or k[1] == member or name in across[k])
         ]
         remaining = set(keys)
+        if not remaining:
+            continue  # (an income has hundreds of values to try: none is tried here)
         for answer in _extremes_first(space.probes.get(slot[0], ())):
             if not remaining:
                 break
