@@ -58,9 +58,10 @@ def explain(
                 found.append(scheme_lookup(scheme, catalog.variables, values[scheme.id], lookup))
             return found[0](name)
 
+        lines = _parameter_lines(catalog, scheme, values[scheme.id])
         explanation = tuple(
-            _explained(catalog, scheme, name, local, values[scheme.id])
-            for name in scheme.amount_names
+            _explained(catalog, scheme, name, local, values[scheme.id]) if line is None else line
+            for name, line in zip(scheme.amount_names, lines, strict=True)
         )
     amount_range = None
     if outcome.amount_lo is not None and outcome.amount_hi is not None:
@@ -141,9 +142,12 @@ def _assumptions_read(scheme: Scheme) -> tuple[str, ...]:
 
 
 def _status(value: Value) -> Status:
-    if iv.surely_true(value):
+    """`iv.surely_true` and `iv.can_be_true` on a household's (Python) value."""
+    if value.kind != "bool":
+        return "failed"
+    if not value.null and value.value and value.lo:
         return "passed"
-    if not iv.can_be_true(value):
+    if not (value.value and value.hi):
         return "failed"
     return status_of(None)
 
@@ -170,11 +174,34 @@ def shown(value: Value) -> dict[str, Any]:
     }
 
 
-# A parameter's line, per scheme, parameter and parameter values (a date's under a scenario,
-# kept by `Catalog.values_at`): it reads nothing of the household, and an open household's
-# answer holds a hundred of them. The entry holds the scheme and the values, so that their ids
-# stay their own; lines are never changed once built.
-_PARAMETER_LINES: dict[tuple[int, str, int], tuple[Scheme, Mapping[str, Resolved], Explained]] = {}
+# The lines of a scheme's explanation that read nothing of the household (its parameters'), per
+# scheme and parameter values (a date's under a scenario, kept by `Catalog.values_at`): an open
+# household's answer holds a hundred of them. None stands for a line read from the household.
+# The entry holds the scheme and the values, so that their ids stay their own; lines are never
+# changed once built.
+_PARAMETER_LINES: dict[
+    tuple[int, int], tuple[Scheme, Mapping[str, Resolved], tuple[Explained | None, ...]]
+] = {}
+
+
+def _parameter_lines(
+    catalog: "Catalog", scheme: Scheme, values: Mapping[str, Resolved]
+) -> tuple[Explained | None, ...]:
+    key = (id(scheme), id(values))
+    found = _PARAMETER_LINES.get(key)
+    if found is None or found[0] is not scheme or found[1] is not values:
+        if len(_PARAMETER_LINES) > 65_536:
+            _PARAMETER_LINES.clear()
+        lines: list[Explained | None] = []
+        for name in scheme.amount_names:
+            parameter = scheme.parameters.get(name)
+            line = None
+            if parameter is not None and parameter.base is None:
+                line = explained(catalog, scheme, name, iv.constant(values[name]))
+                share(line)
+            lines.append(line)
+        found = _PARAMETER_LINES[key] = (scheme, values, tuple(lines))
+    return found[2]
 
 
 def _explained(
@@ -184,17 +211,9 @@ def _explained(
     local: iv.Lookup,
     values: Mapping[str, Resolved],
 ) -> Explained:
+    """A line read from the household: a variable, another scheme's result, a scale (with
+    the bracket its base reaches when known)."""
     parameter = scheme.parameters.get(name)
-    if parameter is not None and parameter.base is None:
-        key = (id(scheme), name, id(values))
-        found = _PARAMETER_LINES.get(key)
-        if found is None or found[0] is not scheme or found[1] is not values:
-            if len(_PARAMETER_LINES) > 65_536:
-                _PARAMETER_LINES.clear()
-            line = explained(catalog, scheme, name, local(name))
-            share(line)
-            found = _PARAMETER_LINES[key] = (scheme, values, line)
-        return found[2]
     bracket = None
     if parameter is not None and parameter.base is not None:
         base = iv.evaluate(parameter.base.tree, local)
