@@ -22,6 +22,12 @@ from .test_properties import CATALOG, HOUSEHOLDS
 DATES = st.sampled_from([dt.date(2020, 6, 1), dt.date(2021, 6, 1), dt.date(2024, 3, 1)])
 
 
+@pytest.fixture(autouse=True)
+def _written_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every shape gets its function the first time it is met (in production, the second)."""
+    monkeypatch.setattr(traced, "WRITE_AFTER", 1)
+
+
 def _by_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every written function replaced by the rules it was written from."""
     monkeypatch.setattr(
@@ -88,12 +94,46 @@ def test_a_shape_no_function_can_follow_is_answered_by_the_rules() -> None:
         for function in table.shapes.values()
     ]
     assert shapes
-    assert None in shapes
+    assert traced._BY_THE_RULES in shapes
     assert [(r.eligible, r.amount) for r in written] == [(False, 0.0), (True, 10.0)]
     with pytest.MonkeyPatch.context() as monkeypatch:
         _by_the_rules(monkeypatch)
         rules = [catalog.evaluate(h, date, fast=False).get("s_person", 0) for h in households]
     assert [r.to_dict() for r in written] == [r.to_dict() for r in rules]
+
+
+def _functions() -> list[Any]:
+    return [f for table in traced._TABLES.values() for f in table.shapes.values() if callable(f)]
+
+
+def test_a_shape_gets_its_function_the_second_time_and_the_functions_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(traced, "WRITE_AFTER", 2)
+    catalog = random_catalogs.build_catalog(
+        {"s_person": random_catalogs.scheme_text("person", "pn > 2", "pf * 2")}
+    )
+    scheme = catalog.schemes["s_person"]
+
+    def table_of() -> list[Any]:
+        return [table for table in traced._TABLES.values() if table.first is scheme]
+
+    first, second = (
+        {"household": {"he": "a"}, "persons": [{"pn": pn, "pf": 10.0}]} for pn in (1, 5)
+    )
+    catalog.evaluate(first, random_catalogs.DATE, fast=False)
+    assert [list(t.shapes.values()) for t in table_of()] == [[1]]  # met once: the rules answer
+    answer = catalog.evaluate(second, random_catalogs.DATE, fast=False).get("s_person", 0)
+    assert [callable(f) for t in table_of() for f in t.shapes.values()] == [True]
+    assert (answer.eligible, answer.amount) == (True, 20.0)
+    # However many shapes it is sent, a worker keeps at most MAX_FUNCTIONS functions.
+    monkeypatch.setattr(traced, "MAX_FUNCTIONS", 3)
+    monkeypatch.setattr(traced, "WRITE_AFTER", 1)
+    for pf in (None, 1.0):
+        for he in (None, "a", "b"):
+            household = {"household": {"he": he}, "persons": [{"pn": 3, "pf": pf}, {}]}
+            catalog.evaluate(household, random_catalogs.DATE, fast=False)
+            assert len(_functions()) <= 3
 
 
 NUMBERS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.5, -2.5, 964.0, math.inf, -math.inf])

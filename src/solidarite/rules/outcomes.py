@@ -7,7 +7,7 @@ hull when eligibility is undecided; amounts are rounded to the cent.
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
@@ -32,7 +32,9 @@ class Outcome:
     amount_hi: Scalar | None
     # The amount when eligible when it is one number for everyone (500 EUR a month): a
     # population's total is then that number times the beneficiaries, not a sum per member.
-    per_eligible: float | None = None
+    # A hint for populations, not part of the result: one household's function written for its
+    # shape (`traced`) may not know it, and its outcome is the rules' all the same.
+    per_eligible: float | None = field(default=None, compare=False)
 
     @property
     def eligible(self) -> Value:
@@ -171,7 +173,7 @@ def scheme_outcome(
     if sure is possible and iv.is_point(amount):
         # Known answers: one expression for the amount, not two bounds.
         once = s.where(sure, amount_lo, 0.0)
-        constant = amount_lo if type(amount_lo) is float else None
+        constant = s.plain_float(amount_lo)
         return Outcome(conditions, sure, possible, once, once, constant)
     # A NULL amount is no money; a surely-NULL one is 0.
     lo = s.where(amount.value, s.where(amount.null, s.minimum(0.0, amount_lo), amount_lo), 0.0)

@@ -238,6 +238,13 @@ def _columns_first(values: tuple[Scalar, ...]) -> list[pl.Expr]:
     return sorted(exprs, key=lambda e: not e.meta.root_names())
 
 
+def plain_float(a: Scalar) -> Scalar:
+    """A Python float as it is, anything else (a column, an expression) as None."""
+    if isinstance(a, Code):
+        return apply("({0} if type({0}) is float else None)", a)
+    return a if type(a) is float else None
+
+
 def floor(a: Scalar) -> Scalar:
     if isinstance(a, Code):
         return apply("(float(math.floor({0})) if math.isfinite({0}) else {0})", a)
