@@ -99,7 +99,7 @@ def _written(
         written = write(table.names, read, rules, render)
         table.shapes[shape] = _BY_THE_RULES if written is None else written
         return written
-    return None if found is _BY_THE_RULES else cast(Callable[..., R], found)
+    return None if found is _BY_THE_RULES else cast("Callable[..., R]", found)
 
 
 _BY_THE_RULES: Any = object()  # a shape no function can follow
