@@ -32,17 +32,7 @@ def person_values(
     all: the aggregates repeat their filters (who counts as a member of the household, in a
     dozen age brackets). A formula comes after everything it reads."""
     memo: iv.Memo = {}
-    values: dict[str, Value] = {}
-
-    def lookup(name: str) -> Value:
-        found = values.get(name)
-        return env[name] if found is None else found
-
-    for level in variables.person_formulas:
-        for variable in level:
-            assert variable.formula is not None
-            tree = variable.formula.tree
-            values[variable.name] = typed(variable, iv.evaluate(tree, lookup, None, memo))
+    values, lookup = _formulas(variables.person_formulas, env, memo)
     parts: dict[str, Part] = {}
     for variable in variables.aggregates:
         where = variable.where
@@ -62,19 +52,26 @@ def person_values(
 def household_values(variables: VariableSet, env: Mapping[str, Value]) -> dict[str, Value]:
     """The household's formulas (each typed), from its answers and aggregates. One memo for
     all; a formula comes after everything it reads."""
-    memo: iv.Memo = {}
+    return _formulas(variables.household_formulas, env, {})[0]
+
+
+def _formulas(
+    levels: tuple[tuple[Variable, ...], ...], env: Mapping[str, Value], memo: iv.Memo
+) -> tuple[dict[str, Value], iv.Lookup]:
+    """The formulas' values, level after level (a formula comes after everything it reads),
+    and the lookup that reads them before `env`."""
     values: dict[str, Value] = {}
 
     def lookup(name: str) -> Value:
         found = values.get(name)
         return env[name] if found is None else found
 
-    for level in variables.household_formulas:
+    for level in levels:
         for variable in level:
             assert variable.formula is not None
             tree = variable.formula.tree
             values[variable.name] = typed(variable, iv.evaluate(tree, lookup, None, memo))
-    return values
+    return values, lookup
 
 
 def aggregate(variable: Variable, parts: Sequence[Part]) -> Value:

@@ -143,34 +143,45 @@ def person_values(
     variables: VariableSet, env: Mapping[str, Value]
 ) -> tuple[dict[str, Value], dict[str, Part]]:
     """`derivation.person_values` for one member, through the function of her shape."""
-    table = _table(variables, None, lambda: _person_names(variables))
-    try:
-        read = [env[name] for name in table.names]
-    except KeyError:
-        return derivation.person_values(variables, env)
-    shape, arguments = shape_of(read)
-
-    def rules(given: Lookup) -> tuple[dict[str, Value], dict[str, Part]]:
-        return derivation.person_values(variables, _Env(given))
-
-    written = _written(table, shape, read, rules, _render_person)
-    return derivation.person_values(variables, env) if written is None else written(*arguments)
+    return _derived(
+        variables,
+        env,
+        person_values,
+        lambda: _person_names(variables),
+        partial(derivation.person_values, variables),
+        _render_person,
+    )
 
 
 def household_values(variables: VariableSet, env: Mapping[str, Value]) -> dict[str, Value]:
     """`derivation.household_values`, through the function of the household's shape."""
-    table = _table(variables, household_values, lambda: _household_names(variables))
+    return _derived(
+        variables,
+        env,
+        household_values,
+        lambda: _household_names(variables),
+        partial(derivation.household_values, variables),
+        _render_values,
+    )
+
+
+def _derived(
+    variables: VariableSet,
+    env: Mapping[str, Value],
+    kind: object,
+    names: Callable[[], tuple[str, ...]],
+    rules: Callable[[Mapping[str, Value]], R],
+    render: Callable[[Tracer, R], str],
+) -> R:
+    """`rules` on `env` through the function of its shape (a table per catalog and `kind`)."""
+    table = _table(variables, kind, names)
     try:
         read = [env[name] for name in table.names]
     except KeyError:
-        return derivation.household_values(variables, env)
+        return rules(env)
     shape, arguments = shape_of(read)
-
-    def rules(given: Lookup) -> dict[str, Value]:
-        return derivation.household_values(variables, _Env(given))
-
-    written = _written(table, shape, read, rules, _render_values)
-    return derivation.household_values(variables, env) if written is None else written(*arguments)
+    written = _written(table, shape, read, lambda given: rules(_Env(given)), render)
+    return rules(env) if written is None else written(*arguments)
 
 
 class _Env(Mapping[str, Value]):
