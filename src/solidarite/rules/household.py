@@ -145,7 +145,11 @@ def rerun(
     # A person's formulas read her own answers only: only the members answered again change.
     answered = frozenset(member for _, member in assignment if member is not None)
     home = dict(base.household)
-    members = [dict(env) for env in base.persons]
+    # A member neither answered nor asked about is only read: her names are the base's.
+    members = [
+        dict(env) if index in answered or asked is None or index in asked else env
+        for index, env in enumerate(base.persons)
+    ]
     by_name = variables.by_name
     for (name, member), answer in assignment.items():
         if member is None:

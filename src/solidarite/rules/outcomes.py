@@ -16,7 +16,7 @@ from solidarite.rules import scalars as s
 from solidarite.rules.intervals import Value
 from solidarite.rules.model import Bracket
 from solidarite.rules.scalars import Scalar
-from solidarite.rules.schemes import TERRITORY, Resolved, Scheme, amount_name, eligible_name
+from solidarite.rules.schemes import TERRITORY, Resolved, Scheme
 from solidarite.rules.variables import VariableSet
 
 AMOUNT_DECIMALS = 2  # amounts are paid in cents
@@ -190,9 +190,10 @@ def not_in_force(scheme: Scheme) -> Outcome:
 
 def publish(env: dict[str, Value], scheme: Scheme, outcome: Outcome) -> None:
     """Make the scheme's result readable by the schemes that come after it."""
-    env[eligible_name(scheme.id)] = outcome.eligible
+    eligible, amount = scheme.published
+    env[eligible] = outcome.eligible
     if scheme.amount is not None:
-        env[amount_name(scheme.id)] = outcome.amount
+        env[amount] = outcome.amount
 
 
 def age_at(birth: dt.date, date: dt.date) -> tuple[int, int]:

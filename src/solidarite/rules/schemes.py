@@ -148,6 +148,12 @@ class Scheme:
         return conditions + ((self.amount,) if self.amount is not None else ())
 
     @cached_property
+    def published(self) -> tuple[str, str]:
+        """The names other schemes read its eligibility and its amount by (kept: one household
+        publishes them for every probe)."""
+        return eligible_name(self.id), amount_name(self.id)
+
+    @cached_property
     def amount_names(self) -> tuple[str, ...]:
         """The names the amount reads, in the order its explanation lists them."""
         return () if self.amount is None else tuple(sorted(self.amount.parsed.names))
