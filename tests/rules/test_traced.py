@@ -4,6 +4,7 @@ with unknown answers, and operation by operation on any numbers."""
 
 import datetime as dt
 import math
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import orjson
@@ -317,3 +318,26 @@ def test_an_interval_operation_written_with_unknown_flags_computes_the_rules_val
         assert result[2:] == (True, False)
         return
     assert all(_same(x, y) for x, y in zip(result, _fields(computed), strict=True)), result
+
+
+def test_written_functions_are_shared_safely_by_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # gunicorn's threads share the tables: several threads writing, calling and starting the
+    # tables again (a bound of 5 functions) give each household the rules' answer.
+    households = [
+        {
+            "household": {"commune_residence": "25056"},
+            "persons": [{"age": age, "revenus_mensuels": income}, {"age": 45}],
+        }
+        for age in (17, 19, 24, 30)
+        for income in (0.0, 500.0, None)
+    ]
+    date = dt.date(2024, 3, 1)
+    with pytest.MonkeyPatch.context() as rules_only:
+        _by_the_rules(rules_only)
+        expected = [orjson.dumps(CATALOG.evaluate(h, date).to_dict()) for h in households]
+    monkeypatch.setattr(traced, "MAX_FUNCTIONS", 5)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(
+            pool.map(lambda h: orjson.dumps(CATALOG.evaluate(h, date).to_dict()), households * 3)
+        )
+    assert answers == expected * 3

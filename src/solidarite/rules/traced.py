@@ -93,7 +93,7 @@ def _written(
             return None
         _COUNT[0] += 1
         if _COUNT[0] > MAX_FUNCTIONS:
-            for each in _TABLES.values():
+            for each in list(_TABLES.values()):  # (another thread may add a table)
                 each.shapes.clear()
             _COUNT[0] = 1
         written = write(table.names, read, rules, render)
