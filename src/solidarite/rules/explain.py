@@ -46,15 +46,19 @@ def explain(
     if scheme.amount is not None:
         found: list[iv.Lookup] = []
 
+        lookup = (
+            state.household.__getitem__
+            if member is None
+            else chain(state.persons[member], state.household)
+        )
+
         def local(name: str) -> Value:
-            """The scheme's names for this household (built once, when a line needs one: a
-            parameter's line is kept)."""
+            """The scheme's names for this household: a variable or another scheme's result
+            as the household holds it, the rest as the scheme sees it (`scheme_lookup`, built
+            once, when a line needs it)."""
+            if name not in scheme.own_names:
+                return lookup(name)
             if not found:
-                lookup = (
-                    state.household.__getitem__
-                    if member is None
-                    else chain(state.persons[member], state.household)
-                )
                 found.append(scheme_lookup(scheme, catalog.variables, values[scheme.id], lookup))
             return found[0](name)
 

@@ -154,6 +154,12 @@ class Scheme:
         return eligible_name(self.id), amount_name(self.id)
 
     @cached_property
+    def own_names(self) -> frozenset[str]:
+        """The names its expressions see otherwise than the household holds them (its
+        parameters, its territory, its answered-else-computed inputs and what reads them)."""
+        return frozenset({*self.parameters, TERRITORY, *self.fallbacks, *self.recomputed})
+
+    @cached_property
     def amount_names(self) -> tuple[str, ...]:
         """The names the amount reads, in the order its explanation lists them."""
         return () if self.amount is None else tuple(sorted(self.amount.parsed.names))
