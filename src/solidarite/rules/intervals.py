@@ -268,7 +268,8 @@ def _divide(a: Value, b: Value) -> Value:
         quotient = s.div(a.lo, s.where(zero, 1.0, b.lo))
         return Value("num", quotient, quotient, zero, s.not_(zero))
     nonzero = s.or_(s.lt(0.0, b.lo), s.lt(b.hi, 0.0))
-    quotient = _product(a, s.div(1.0, b.hi), s.div(1.0, b.lo))
+    quotients = [s.quot(x, y) for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
+    quotient = number(s.minimum(*quotients), s.maximum(*quotients))
     zero_only = s.and_(s.eq(b.lo, 0.0), s.eq(b.hi, 0.0))
     return Value(
         "num",

@@ -86,12 +86,19 @@ def all_(values: list[Scalar]) -> Scalar:
     return result
 
 
+def _same(a: Scalar, b: Scalar) -> bool:
+    """Equal, of one type, and of one sign when zero (0.0 == -0.0)."""
+    if type(a) is not type(b) or a != b:
+        return False
+    return type(a) is not float or math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
 def where(condition: Scalar, then: Scalar, otherwise: Scalar) -> Scalar:
     if condition is True or then is otherwise:
         return then
     if condition is False:
         return otherwise
-    if both_python(then, otherwise) and then == otherwise and type(then) is type(otherwise):
+    if both_python(then, otherwise) and _same(then, otherwise):
         return then
     if isinstance(condition, Code) or isinstance(then, Code) or isinstance(otherwise, Code):
         return apply("({1} if {0} else {2})", condition, then, otherwise)
@@ -196,6 +203,29 @@ def div(a: Scalar, b: Scalar) -> Scalar:
     if isinstance(a, Code) or isinstance(b, Code):
         return apply("(({2} if {0} >= 0 else -{2}) if {1} == 0 else {0} / {1})", a, b, INF)
     return lit(a) / lit(b)
+
+
+def quot(a: Scalar, b: Scalar) -> Scalar:
+    """A bound of an interval quotient: a / b, 0 when a is 0 or b infinite (the limit, and no
+    NaN); a zero b gives an infinite value that callers mask. Dividing the bounds themselves,
+    rather than multiplying by an inverse, gives a point's quotient to the last bit: one
+    household's known numbers are divided the same whichever rule meets them."""
+    if both_python(a, b):
+        return 0.0 if a == 0 or math.isinf(b) else div(a, b)
+    if isinstance(a, Code) or isinstance(b, Code):
+        return apply(
+            "(0.0 if {0} == 0 or {1} == {2} or {1} == -{2} else "
+            "(({2} if {0} >= 0 else -{2}) if {1} == 0 else {0} / {1}))",
+            a,
+            b,
+            INF,
+        )
+    if not is_expr(a) and a == 0:
+        return 0.0
+    if not is_expr(b) and math.isinf(b):
+        return 0.0
+    zero_or_infinite = (lit(a) == 0) | lit(b).is_infinite()
+    return pl.when(zero_or_infinite).then(pl.lit(0.0)).otherwise(lit(a) / lit(b))
 
 
 def minimum(*values: Scalar) -> Scalar:
