@@ -127,14 +127,40 @@ def test_a_shape_gets_its_function_the_second_time_and_the_functions_are_bounded
     answer = catalog.evaluate(second, random_catalogs.DATE, fast=False).get("s_person", 0)
     assert [callable(f) for t in table_of() for f in t.shapes.values()] == [True]
     assert (answer.eligible, answer.amount) == (True, 20.0)
-    # However many shapes it is sent, a worker keeps at most MAX_FUNCTIONS functions.
+    # However many shapes it is sent, a worker keeps at most MAX_FUNCTIONS functions and
+    # counts at most MAX_SHAPES shapes.
     monkeypatch.setattr(traced, "MAX_FUNCTIONS", 3)
-    monkeypatch.setattr(traced, "WRITE_AFTER", 1)
-    for pf in (None, 1.0):
-        for he in (None, "a", "b"):
-            household = {"household": {"he": he}, "persons": [{"pn": 3, "pf": pf}, {}]}
-            catalog.evaluate(household, random_catalogs.DATE, fast=False)
-            assert len(_functions()) <= 3
+    monkeypatch.setattr(traced, "MAX_SHAPES", 4)
+    traced._TABLES.clear()  # (and the functions earlier tests wrote)
+    monkeypatch.setattr(traced, "_COUNT", [0, 0])
+    for write_after in (1, 2):
+        monkeypatch.setattr(traced, "WRITE_AFTER", write_after)
+        for pf in (None, 1.0):
+            for he in (None, "a", "b"):
+                household = {"household": {"he": he}, "persons": [{"pn": 3, "pf": pf}, {}]}
+                catalog.evaluate(household, random_catalogs.DATE, fast=False)
+                assert len(_functions()) <= 3
+                assert sum(len(table.shapes) for table in traced._TABLES.values()) <= 4
+
+
+def test_a_function_that_fails_leaves_its_shape_to_the_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No written function is known to fail; if one did, the household would still get the
+    # rules' answer (and their error, if any), and the shape would stay with the rules.
+    def failing(*arguments: Any) -> Any:
+        raise TypeError("a value the function was not written for")
+
+    monkeypatch.setattr(traced, "write", lambda *arguments: failing)
+    catalog = random_catalogs.build_catalog(
+        {"s_person": random_catalogs.scheme_text("person", "pn > 2", "pf * 2")}
+    )
+    household = {"household": {"he": "a"}, "persons": [{"pn": 5, "pf": 10.0}]}
+    answer = catalog.evaluate(household, random_catalogs.DATE, fast=False).get("s_person", 0)
+    assert (answer.eligible, answer.amount) == (True, 20.0)
+    scheme = catalog.schemes["s_person"]
+    kept = [f for t in traced._TABLES.values() if t.first is scheme for f in t.shapes.values()]
+    assert kept == [traced._BY_THE_RULES]
 
 
 NUMBERS = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.5, -2.5, 964.0, math.inf, -math.inf])

@@ -5,11 +5,12 @@ of their work depends only on the household's *shape*: which answers are unknown
 answer is its whole domain, the same for every household), the flags of each value, whether a
 number is one value or an interval. The known numbers and texts only flow through.
 
-So the first household of a shape runs `outcomes.scheme_outcome` itself with every known number
-and text replaced by a `deferred.Code`: the rules settle what the shape decides while they run,
-and write the rest, one Python operation per line, into a function (`deferred`). Every later
-household of that shape calls the function with its own values: plain float operations instead
-of thousands of interval values. The function computes, line by line, what the `scalars` helper
+So the second household of a shape (the first is answered by the rules, `WRITE_AFTER`) runs
+`outcomes.scheme_outcome` itself with every known number and text replaced by a
+`deferred.Code`: the rules settle what the shape decides while they run, and write the rest,
+one Python operation per line, into a function (`deferred`). It and every later household of
+that shape call the function with their own values: plain float operations instead of
+thousands of interval values. The function computes, line by line, what the `scalars` helper
 that wrote the line computes on those values, so its outcome is the rules' outcome; a path the
 function could not follow (`deferred.Untraceable`) leaves that shape to the rules, and the
 property tests compare both on random households (`tests/rules/test_traced.py`).
@@ -36,10 +37,12 @@ Shape = tuple[Any, ...]
 R = TypeVar("R")
 # A shape gets its function the second time it is met (`_written`): the first household of a
 # shape is answered by the rules, so a shape met once costs no writing (about 0.75 ms a
-# function) and holds no memory (about 15 KB). Past MAX_FUNCTIONS functions in all, every table
-# starts again: a worker's functions stay under about 30 MB whatever shapes it is sent.
+# function) and holds no memory (about 15 KB). Past MAX_FUNCTIONS functions, or MAX_SHAPES shapes
+# met, in all, every table starts again: a worker's functions stay under about 30 MB, and its
+# counts under about 15 MB, whatever shapes it is sent.
 WRITE_AFTER = 2
 MAX_FUNCTIONS = 2_048
+MAX_SHAPES = 32_768  # shapes met, counted or written (a shape's key is a few hundred bytes)
 
 _NAMESPACE: dict[str, Any] = {
     "Value": Value,
@@ -88,14 +91,18 @@ def _written(
     found = table.shapes.get(shape, 0)
     if type(found) is int:
         seen = found + 1
-        if seen < WRITE_AFTER:
-            table.shapes[shape] = seen
-            return None
-        _COUNT[0] += 1
-        if _COUNT[0] > MAX_FUNCTIONS:
+        writing = seen >= WRITE_AFTER
+        added = seen == 1
+        if _COUNT[0] + writing > MAX_FUNCTIONS or _COUNT[1] + added > MAX_SHAPES:
             for each in list(_TABLES.values()):  # (another thread may add a table)
                 each.shapes.clear()
-            _COUNT[0] = 1
+            _COUNT[0] = _COUNT[1] = 0
+            added = True  # (this shape went with the others)
+        _COUNT[0] += writing
+        _COUNT[1] += added
+        if not writing:
+            table.shapes[shape] = seen
+            return None
         written = write(table.names, read, rules, render)
         table.shapes[shape] = _BY_THE_RULES if written is None else written
         return written
@@ -103,7 +110,7 @@ def _written(
 
 
 _BY_THE_RULES: Any = object()  # a shape no function can follow
-_COUNT = [0]  # functions written since the tables last started again
+_COUNT = [0, 0]  # functions written and shapes met since the tables last started again
 
 
 def scheme_outcome(
@@ -124,9 +131,27 @@ def scheme_outcome(
             read = [env[name] if name in env else home[name] for name in table.names]
     except KeyError:  # a name this evaluation does not hold: the rules will say what it is
         return rules(_lookup(env, home))
+    return _run(table, read, rules, _render_outcome, lambda: rules(_lookup(env, home)))
+
+
+def _run(
+    table: _Table,
+    read: list[Value],
+    rules: Callable[[Callable[[str], Value]], R],
+    render: Callable[[Tracer, R], str],
+    by_the_rules: Callable[[], R],
+) -> R:
+    """The function of the shape of `read` called with its values, else `by_the_rules()`."""
     shape, arguments = shape_of(read)
-    written = _written(table, shape, read, rules, _render_outcome)
-    return rules(_lookup(env, home)) if written is None else written(*arguments)
+    written = _written(table, shape, read, rules, render)
+    if written is not None:
+        try:
+            return written(*arguments)
+        except (TypeError, ValueError, ArithmeticError):
+            # A value the function was not written for (none is known): the rules answer this
+            # shape from now on, and say what is wrong if anything is.
+            table.shapes[shape] = _BY_THE_RULES
+    return by_the_rules()
 
 
 def _lookup(env: Mapping[str, Value], home: Mapping[str, Value] | None) -> Lookup:
@@ -179,9 +204,7 @@ def _derived(
         read = [env[name] for name in table.names]
     except KeyError:
         return rules(env)
-    shape, arguments = shape_of(read)
-    written = _written(table, shape, read, lambda given: rules(_Env(given)), render)
-    return rules(env) if written is None else written(*arguments)
+    return _run(table, read, lambda given: rules(_Env(given)), render, lambda: rules(env))
 
 
 class _Env(Mapping[str, Value]):
