@@ -35,7 +35,7 @@ def _by_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
         traced,
         "scheme_outcome",
         lambda scheme, variables, values, env, home=None: outcomes.scheme_outcome(
-            scheme, variables, values, traced._lookup(env, home)
+            scheme, variables, values, outcomes.names_of(env, home)
         ),
     )
     monkeypatch.setattr(traced, "person_values", derivation.person_values)

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from solidarite.rules import intervals as iv
-from solidarite.rules.household import State, amount_of, chain, eligible_of
+from solidarite.rules.household import State, amount_of, eligible_of
 from solidarite.rules.intervals import Value
 from solidarite.rules.model import Labels
-from solidarite.rules.outcomes import Outcome, brackets_of, scheme_lookup
+from solidarite.rules.outcomes import Outcome, brackets_of, names_of, scheme_lookup
 from solidarite.rules.results import (
     ConditionResult,
     Explained,
@@ -47,9 +47,9 @@ def explain(
         found: list[iv.Lookup] = []
 
         lookup = (
-            state.household.__getitem__
+            names_of(state.household)
             if member is None
-            else chain(state.persons[member], state.household)
+            else names_of(state.persons[member], state.household)
         )
 
         def local(name: str) -> Value:

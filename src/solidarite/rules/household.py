@@ -291,16 +291,6 @@ def _outcomes(
     return results
 
 
-def chain(first: Mapping[str, Value], second: Mapping[str, Value]) -> iv.Lookup:
-    """A member's names, then her household's."""
-
-    def lookup(name: str) -> Value:
-        found = first.get(name)
-        return second[name] if found is None else found
-
-    return lookup
-
-
 def _person_env(
     variables: VariableSet, space: Domains, person: Answers, date: dt.date
 ) -> dict[str, Value]:

@@ -66,6 +66,17 @@ def brackets_of(value: Resolved) -> tuple[tuple[float, float], ...]:
     return tuple((b.threshold, b.value) for b in value if isinstance(b, Bracket))
 
 
+def names_of(env: Mapping[str, Value], home: Mapping[str, Value] | None = None) -> iv.Lookup:
+    """The names of `env` (a member's), then of `home` (her household's) when given."""
+    if home is None:
+        return env.__getitem__
+
+    def lookup(name: str) -> Value:
+        return env[name] if name in env else home[name]
+
+    return lookup
+
+
 def scheme_lookup(
     scheme: Scheme,
     variables: VariableSet,

@@ -130,8 +130,8 @@ def scheme_outcome(
         else:
             read = [env[name] if name in env else home[name] for name in table.names]
     except KeyError:  # a name this evaluation does not hold: the rules will say what it is
-        return rules(_lookup(env, home))
-    return _run(table, read, rules, _render_outcome, lambda: rules(_lookup(env, home)))
+        return rules(outcomes.names_of(env, home))
+    return _run(table, read, rules, _render_outcome, lambda: rules(outcomes.names_of(env, home)))
 
 
 def _run(
@@ -152,16 +152,6 @@ def _run(
             # shape from now on, and say what is wrong if anything is.
             table.shapes[shape] = _BY_THE_RULES
     return by_the_rules()
-
-
-def _lookup(env: Mapping[str, Value], home: Mapping[str, Value] | None) -> Lookup:
-    if home is None:
-        return env.__getitem__
-
-    def lookup(name: str) -> Value:
-        return env[name] if name in env else home[name]
-
-    return lookup
 
 
 def person_values(
