@@ -12,6 +12,9 @@ computes what the rules compute on those values.
 
 import math
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -107,3 +110,27 @@ def apply(template: str, *operands: Any, known: bool = False) -> Code:
 
 def is_code(value: Any) -> bool:
     return isinstance(value, Code)
+
+
+_WRITING = threading.local()
+_WRITERS = [0]  # threads writing a function now (most calls never look further)
+_WRITERS_LOCK = threading.Lock()
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """While the rules run to write a function: what they call computes by the rules, on the
+    `Code` it is given, never through a function written earlier (`traced`)."""
+    with _WRITERS_LOCK:
+        _WRITERS[0] += 1
+    _WRITING.depth = getattr(_WRITING, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _WRITING.depth -= 1
+        with _WRITERS_LOCK:
+            _WRITERS[0] -= 1
+
+
+def is_writing() -> bool:
+    return _WRITERS[0] > 0 and getattr(_WRITING, "depth", 0) > 0

@@ -5,10 +5,11 @@ each member brings to the household's aggregates (counts, sums, minimums and max
 per shape of her answers); `aggregate` puts the members' parts together.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from solidarite.rules import deferred, outcomes
 from solidarite.rules import intervals as iv
-from solidarite.rules import outcomes
+from solidarite.rules import scalars as s
 from solidarite.rules.intervals import Value
 from solidarite.rules.scalars import Scalar
 from solidarite.rules.variables import Variable, VariableSet
@@ -79,31 +80,71 @@ def aggregate(variable: Variable, parts: Sequence[Part]) -> Value:
     some are unknown."""
     spec = variable.spec.aggregate
     assert spec is not None
+    if spec.function not in ("count", "sum"):
+        return _extreme(spec.function, parts)
+    if deferred.is_writing():
+        return _written_aggregate(spec.function, parts)
     sure = [bool(part[0]) for part in parts]
     can = [bool(part[1]) for part in parts]
     if spec.function == "count":
         return iv.number(float(sum(sure)), float(sum(can)))
+    lo = hi = 0.0
+    for (_, _, value), is_sure, is_can in zip(parts, sure, can, strict=True):
+        assert value is not None  # a sum has a formula
+        if not is_can or not value.value:
+            continue
+        exact = is_sure and not value.null
+        lo += value.lo if exact else min(0.0, value.lo)
+        hi += value.hi if exact else max(0.0, value.hi)
+    return iv.number(lo, hi)
+
+
+def _written_aggregate(function: str, parts: Sequence[Part]) -> Value:
+    """A count or a sum while a function is written (`traced`): a member's flags and bounds
+    may be `deferred.Code`, so each step goes through the `scalars` helper that computes it, as
+    `aggregate` computes it. Skipping a member is adding 0.0, the same number (a sum starts at
+    0.0 and is never -0.0)."""
+    lo: Scalar = 0.0
+    hi: Scalar = 0.0
+    for sure, can, value in parts:
+        if function == "count":
+            lo = s.add(lo, s.where(sure, 1.0, 0.0))
+            hi = s.add(hi, s.where(can, 1.0, 0.0))
+            continue
+        assert value is not None
+        counted = s.and_(can, value.value)
+        if counted is False:
+            continue
+        exact = s.and_(sure, s.not_(value.null))
+        low = s.where(exact, value.lo, s.minimum(0.0, value.lo))
+        high = s.where(exact, value.hi, s.maximum(0.0, value.hi))
+        lo = s.add(lo, s.where(counted, low, 0.0))
+        hi = s.add(hi, s.where(counted, high, 0.0))
+    return iv.number(lo, hi)
+
+
+def _extreme(function: str, parts: Sequence[Part]) -> Value:
+    """A household's minimum or maximum over its members. While a function is written, which
+    members count must be settled by the household's shape (else the rules answer it,
+    `deferred.Untraceable`) and their bounds go through `scalars`."""
+    writing = deferred.is_writing()
     values: list[Value] = []
-    for _, _, value in parts:
-        assert value is not None  # a sum, a minimum or a maximum has a formula
+    for sure, can, value in parts:
+        assert value is not None  # a minimum or a maximum has a formula
+        if writing and any(deferred.is_code(f) for f in (sure, can, value.value, value.null)):
+            raise deferred.Untraceable(f"a {function} over the members a value selects")
         values.append(value)
-    if spec.function == "sum":
-        lo = hi = 0.0
-        for value, is_sure, is_can in zip(values, sure, can, strict=True):
-            if not is_can or not value.value:
-                continue
-            exact = is_sure and not value.null
-            lo += value.lo if exact else min(0.0, value.lo)
-            hi += value.hi if exact else max(0.0, value.hi)
-        return iv.number(lo, hi)
-    certain = [v for v, ok in zip(values, sure, strict=True) if ok and v.value and not v.null]
-    possible = [v for v, ok in zip(values, can, strict=True) if ok and v.value]
+    certain = [v for v, p in zip(values, parts, strict=True) if p[0] and v.value and not v.null]
+    possible = [v for v, p in zip(values, parts, strict=True) if p[1] and v.value]
     if not possible:
         return iv.NULL
-    if spec.function == "max":
-        lo = max(v.lo for v in certain) if certain else min(v.lo for v in possible)
-        hi = max(v.hi for v in possible)
+    # (Python's own min and max, or the helpers that write them: the same operand is chosen)
+    smallest: Callable[[Iterable[Scalar]], Scalar] = (lambda v: s.minimum(*v)) if writing else min
+    largest: Callable[[Iterable[Scalar]], Scalar] = (lambda v: s.maximum(*v)) if writing else max
+    if function == "max":
+        lo = largest(v.lo for v in certain) if certain else smallest(v.lo for v in possible)
+        hi = largest(v.hi for v in possible)
     else:
-        lo = min(v.lo for v in possible)
-        hi = min(v.hi for v in certain) if certain else max(v.hi for v in possible)
+        lo = smallest(v.lo for v in possible)
+        hi = smallest(v.hi for v in certain) if certain else largest(v.hi for v in possible)
     return Value("num", lo, hi, not certain, True)

@@ -357,7 +357,18 @@ def amount_of(outcome: Outcome) -> float | None:
 
 
 def signature(outcome: Outcome) -> tuple[bool | None, float | None]:
-    return eligible_of(outcome), amount_of(outcome)
+    return signature_of(*fields(outcome))
+
+
+def fields(outcome: Outcome) -> tuple[Any, Any, Any, Any]:
+    """What `signature_of` reads of an outcome."""
+    return outcome.sure, outcome.possible, outcome.amount_lo, outcome.amount_hi
+
+
+def signature_of(sure: Any, possible: Any, lo: Any, hi: Any) -> tuple[bool | None, float | None]:
+    """`signature` from an outcome's `fields`."""
+    eligible = True if sure else (False if not possible else None)
+    return eligible, (None if lo is None or lo != hi else float(lo))
 
 
 def undecided(outcome: Outcome) -> bool:
@@ -414,25 +425,43 @@ def deciding(
     # Through a right kept as it is, no answer reaches the aid: those answers are not probed.
     relevant.update((key, graph.relevant(key[0], open_ids - fixed)) for key in open_keys)
     trial_for = graph.trial
+    # Each probe through the function its trial wrote for the shape of this household's state
+    # (`traced.probe`): the bookkeeping of a trial (copies, lookups, the schemes kept) is
+    # written away with what the shape settles.
+    probes = traced.probes(
+        (graph, values, space), date, (state.household, state.persons, state.person_values)
+    )
 
     def changed(assignment: dict[Slot, Any], keys: list[Key]) -> set[Key]:
         # A probe only needs the schemes it asks about and those they read, and of those only
         # what reads the probed answers changes: the rest is the household's state already.
-        trial_order, derived = trial_for(frozenset(k[0] for k in keys))
-        trial = rerun(
-            variables,
-            trial_order,
-            space,
-            state,
-            assignment,
-            date,
-            values,
-            reads,
-            fixed,
-            derived,
-            frozenset(k[1] for k in keys if k[1] is not None),
-        )
-        return {k for k in keys if signature(trial.outcomes[k]) != signature(state.outcomes[k])}
+        asked = tuple(k for k in open_keys if k in keys)  # (an order that is the same each time)
+        trial_order, derived = trial_for(frozenset(k[0] for k in asked))
+        members = frozenset(k[1] for k in asked if k[1] is not None)
+
+        def trial(given: traced.StateParts | None) -> tuple[traced.Fields | None, ...]:
+            base = state if given is None else State(given[0], given[1], state.outcomes, given[2])
+            found = rerun(
+                variables,
+                trial_order,
+                space,
+                base,
+                assignment,
+                date,
+                values,
+                reads,
+                fixed,
+                derived,
+                members,
+            ).outcomes
+            return tuple(None if found[k] is base.outcomes[k] else fields(found[k]) for k in asked)
+
+        tried = traced.probe(probes, (tuple(assignment.items()), asked), trial)
+        return {
+            k
+            for k, found in zip(asked, tried, strict=True)
+            if found is not None and signature_of(*found) != signature(state.outcomes[k])
+        }
 
     # Another member's answer reaches a person's result only through her household (the
     # aggregates, the household's schemes): the name alone would probe the 45-year-old's

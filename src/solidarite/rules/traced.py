@@ -19,12 +19,14 @@ Nothing about a household is kept: a function holds the catalog's constants (par
 never an answer, and the table of functions is bounded.
 """
 
+import datetime as dt
+import itertools
 import math
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any, TypeVar, cast
 
-from solidarite.rules import derivation, outcomes
+from solidarite.rules import deferred, derivation, outcomes
 from solidarite.rules.deferred import Code, Tracer, Untraceable
 from solidarite.rules.derivation import Part
 from solidarite.rules.intervals import Lookup, Value
@@ -94,7 +96,7 @@ def _written(
         writing = seen >= WRITE_AFTER
         added = seen == 1
         if _COUNT[0] + writing > MAX_FUNCTIONS or _COUNT[1] + added > MAX_SHAPES:
-            for each in list(_TABLES.values()):  # (another thread may add a table)
+            for each in [*_TABLES.values(), *_STATES.values()]:  # (another thread may add one)
                 each.shapes.clear()
             _COUNT[0] = _COUNT[1] = 0
             added = True  # (this shape went with the others)
@@ -141,8 +143,23 @@ def _run(
     render: Callable[[Tracer, R], str],
     by_the_rules: Callable[[], R],
 ) -> R:
-    """The function of the shape of `read` called with its values, else `by_the_rules()`."""
+    """The function of the shape of `read` called with its values, else `by_the_rules()` (and
+    always while a function is being written: the rules then run on its `Code`)."""
+    if deferred.is_writing():
+        return by_the_rules()
     shape, arguments = shape_of(read)
+    return _call(table, shape, arguments, read, rules, render, by_the_rules)
+
+
+def _call(
+    table: _Table,
+    shape: Shape,
+    arguments: list[Any],
+    read: list[Value],
+    rules: Callable[[Callable[[str], Value]], R],
+    render: Callable[[Tracer, R], str],
+    by_the_rules: Callable[[], R],
+) -> R:
     written = _written(table, shape, read, rules, render)
     if written is not None:
         try:
@@ -195,6 +212,121 @@ def _derived(
     except KeyError:
         return rules(env)
     return _run(table, read, lambda given: rules(_Env(given)), render, lambda: rules(env))
+
+
+# --- the search's probes -------------------------------------------------------------------------
+# What a probe of `household.deciding` starts from: the household's names, each member's names,
+# and each member's aggregate parts (`derivation.person_values`; her formulas are in her names).
+StateParts = tuple[
+    dict[str, Value], list[dict[str, Value]], list[tuple[dict[str, Value], dict[str, Part]]]
+]
+# Per probed key's trial: None when the trial kept the household's outcome object, else the
+# outcome's (sure, possible, amount_lo, amount_hi).
+Fields = tuple[Any, Any, Any, Any]
+MAX_STATES = 1_024  # household states' shapes with probe functions (each key a few KB)
+
+
+class Probes:
+    """One household's state as its probes read it: the table of functions written for the
+    state's shape (one per probe), the values read in order and the function's arguments."""
+
+    __slots__ = ("arguments", "layout", "read", "table")
+
+    def __init__(
+        self, table: _Table, layout: tuple[Any, ...], read: list[Value], arguments: list[Any]
+    ) -> None:
+        self.table = table
+        self.layout = layout
+        self.read = read
+        self.arguments = arguments
+
+
+_STATES: dict[tuple[Any, ...], _Table] = {}
+_POSITIONS: dict[int, tuple[str, ...]] = {}
+
+
+def probes(context: tuple[object, ...], date: dt.date, state: StateParts) -> Probes:
+    """The probes' table for this household's state on `date` (`context`: what else a probe
+    reads that a household does not change, held so that its ids stay its own). Every value of
+    the state is read, as a scheme's function reads its names; the flags of the members'
+    aggregate parts belong to the shape."""
+    home, persons, person_values = state
+    layout: list[Any] = [tuple(home)]
+    read = list(home.values())
+    for env in persons:
+        layout.append(tuple(env))
+        read += env.values()
+    flags: list[Any] = []
+    for _, parts in person_values:
+        layout.append(tuple(parts))
+        for sure, can, value in parts.values():
+            flags += (sure, can, value is None)
+            if value is not None:
+                read.append(value)
+    layout.append(tuple(flags))
+    shape, arguments = shape_of(read)
+    key = (*map(id, context), date, tuple(layout), shape)
+    table = _STATES.get(key)
+    if table is None:
+        if len(_STATES) >= MAX_STATES:
+            _STATES.clear()
+        count = len(read)
+        names = _POSITIONS.get(count) or _POSITIONS.setdefault(
+            count, tuple(str(index) for index in range(count))
+        )
+        table = _STATES[key] = _Table(context, None, names)
+    return Probes(table, tuple(layout), read, arguments)
+
+
+def probe(
+    probes: Probes, key: Shape, rules: Callable[[StateParts | None], tuple[Fields | None, ...]]
+) -> tuple[Fields | None, ...]:
+    """One probe (`key`: its answers and the results it asks about) through the function its
+    trial wrote for the state's shape, else `rules(None)`, the trial on the household itself.
+    While writing, the trial runs on the state's values as `Code`."""
+    if deferred.is_writing():
+        return rules(None)
+    layout = probes.layout
+
+    def symbolic(lookup: Callable[[str], Value]) -> tuple[Fields | None, ...]:
+        return rules(_rebuilt(layout, lookup))
+
+    return _call(
+        probes.table,
+        key,
+        probes.arguments,
+        probes.read,
+        symbolic,
+        _render_fields,
+        lambda: rules(None),
+    )
+
+
+def _rebuilt(layout: tuple[Any, ...], lookup: Callable[[str], Value]) -> StateParts:
+    """The state `probes` read, from the values `lookup` gives by position. A member's formulas
+    are left out: a probe computes them again for the members it answers, and reads the others'
+    in their names."""
+    positions = map(str, itertools.count())
+    count = (len(layout) - 2) // 2
+    home = {name: lookup(next(positions)) for name in layout[0]}
+    persons = [{name: lookup(next(positions)) for name in names} for names in layout[1 : 1 + count]]
+    flags = iter(layout[-1])
+    person_values: list[tuple[dict[str, Value], dict[str, Part]]] = []
+    for names in layout[1 + count : 1 + 2 * count]:
+        parts: dict[str, Part] = {}
+        for name in names:
+            sure, can, absent = next(flags), next(flags), next(flags)
+            parts[name] = (sure, can, None if absent else lookup(next(positions)))
+        person_values.append(({}, parts))
+    return home, persons, person_values
+
+
+def _render_fields(tracer: Tracer, found: tuple[Fields | None, ...]) -> str:
+    rendered = (
+        "None" if fields is None else "(" + ", ".join(tracer.render(f) for f in fields) + ")"
+        for fields in found
+    )
+    return "(" + "".join(f"{each}, " for each in rendered) + ")"
 
 
 class _Env(Mapping[str, Value]):
@@ -296,7 +428,9 @@ def write(
         return found
 
     try:
-        result = render(tracer, rules(lookup))
+        with deferred.writing():
+            computed = rules(lookup)
+        result = render(tracer, computed)
         source = tracer.source("written", result)
         namespace = dict(_NAMESPACE, **tracer.constants)
         exec(compile(source, "<written>", "exec"), namespace)  # our own source
