@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solidarite.rules import deferred, derivation, outcomes, scalars, traced
+from solidarite.rules import deferred, derivation, outcomes, scalars, traced, traced_states
 from solidarite.rules import intervals as iv
 from solidarite.rules.catalog import Catalog
 from solidarite.rules.deferred import Tracer, Untraceable
@@ -40,7 +40,7 @@ def _by_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     monkeypatch.setattr(traced, "person_values", derivation.person_values)
     monkeypatch.setattr(traced, "household_values", derivation.household_values)
-    monkeypatch.setattr(traced, "probe", lambda probes, key, rules: rules(None))
+    monkeypatch.setattr(traced_states, "through", lambda states, key, rules, render: rules(None))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from solidarite.rules import derivation, outcomes, traced
+from solidarite.rules import derivation, outcomes, traced, traced_states
 from solidarite.rules import intervals as iv
 from solidarite.rules.intervals import Value
 from solidarite.rules.outcomes import Outcome
@@ -116,8 +116,24 @@ def run(
         home[variable.name] = (
             space.unknown[variable.name] if raw is None else known_value(variable, raw)
         )
-    computed = _derive(variables, home, members)
-    found = _outcomes(variables, order, values, date, home, members)
+    computed = _members_values(variables, members, *_to_derive(variables, None, None)[:1])
+    graph = _graph(variables, order)
+
+    def rest(given: traced_states.State | None) -> traced_states.Rest:
+        # The aggregates, the household's formulas, then every scheme in order.
+        names, envs, parts = (home, members, computed) if given is None else given
+        _household_values(variables, names, parts, *_to_derive(variables, None, None)[1:])
+        found = _outcomes(variables, order, values, date, names, envs)
+        added = {name: names[name] for name in graph.added_to_household}
+        return found, added, [{name: env[name] for name in graph.published} for env in envs]
+
+    # Through the function written for the shape of this state (`traced_states`): one call
+    # instead of a lookup, a shape and a call per scheme.
+    states = traced_states.state_table("rest", (graph, values), date, (home, members, computed))
+    found, added, published = traced_states.rest(states, rest)
+    home.update(added)
+    for env, names in zip(members, published, strict=True):
+        env.update(names)
     return State(home, members, found, computed)
 
 
@@ -181,8 +197,20 @@ def _derive(
     when given; a person's formulas only for the members in `answered`, when given), from each
     member's values (`derivation.person_values`, through the function of her shape; a member not
     in `answered` keeps her `previous` ones, read from the same answers)."""
-
     person_formulas, aggregates, household_formulas = _to_derive(variables, changed, wanted)
+    computed = _members_values(variables, members, person_formulas, answered, previous)
+    _household_values(variables, home, computed, aggregates, household_formulas)
+    return computed
+
+
+def _members_values(
+    variables: VariableSet,
+    members: list[dict[str, Value]],
+    person_formulas: tuple[str, ...],
+    answered: frozenset[int] | None = None,
+    previous: Sequence[PersonValues] | None = None,
+) -> list[PersonValues]:
+    """Each member's own values (`_derive`), her `person_formulas` put in her names."""
     computed = [
         previous[index]
         if previous is not None and answered is not None and index not in answered
@@ -193,6 +221,17 @@ def _derive(
         if answered is None or index in answered:
             for name in person_formulas:
                 env[name] = formulas[name]
+    return computed
+
+
+def _household_values(
+    variables: VariableSet,
+    home: dict[str, Value],
+    computed: Sequence[PersonValues],
+    aggregates: tuple[Variable, ...],
+    household_formulas: tuple[str, ...],
+) -> None:
+    """The household's `aggregates` over its members' parts, then its `household_formulas`."""
     for variable in aggregates:
         parts = [parts[variable.name] for _, parts in computed]
         home[variable.name] = derivation.typed(variable, derivation.aggregate(variable, parts))
@@ -200,7 +239,6 @@ def _derive(
         found = traced.household_values(variables, home)
         for name in household_formulas:
             home[name] = found[name]
-    return computed
 
 
 Derivations = tuple[tuple[str, ...], tuple[Variable, ...], tuple[str, ...]]
@@ -426,10 +464,10 @@ def deciding(
     relevant.update((key, graph.relevant(key[0], open_ids - fixed)) for key in open_keys)
     trial_for = graph.trial
     # Each probe through the function its trial wrote for the shape of this household's state
-    # (`traced.probe`): the bookkeeping of a trial (copies, lookups, the schemes kept) is
-    # written away with what the shape settles.
-    probes = traced.probes(
-        (graph, values, space), date, (state.household, state.persons, state.person_values)
+    # (`traced_states.probe`): the bookkeeping of a trial (copies, lookups, the schemes kept)
+    # is written away with what the shape settles.
+    states = traced_states.state_table(
+        "probe", (graph, values, space), date, (state.household, state.persons, state.person_values)
     )
 
     def changed(assignment: dict[Slot, Any], keys: list[Key]) -> set[Key]:
@@ -439,7 +477,7 @@ def deciding(
         trial_order, derived = trial_for(frozenset(k[0] for k in asked))
         members = frozenset(k[1] for k in asked if k[1] is not None)
 
-        def trial(given: traced.StateParts | None) -> tuple[traced.Fields | None, ...]:
+        def trial(given: traced_states.State | None) -> tuple[traced_states.Fields | None, ...]:
             base = state if given is None else State(given[0], given[1], state.outcomes, given[2])
             found = rerun(
                 variables,
@@ -456,7 +494,7 @@ def deciding(
             ).outcomes
             return tuple(None if found[k] is base.outcomes[k] else fields(found[k]) for k in asked)
 
-        tried = traced.probe(probes, (tuple(assignment.items()), asked), trial)
+        tried = traced_states.probe(states, (tuple(assignment.items()), asked), trial)
         return {
             k
             for k, found in zip(asked, tried, strict=True)
@@ -514,6 +552,19 @@ class _Graph:
         self.by_id = {scheme.id: scheme for scheme in order}
         self.fixed = frozenset(s.id for s in order if s.spec.scope == "national")
         self.reads = {scheme.id: relevant_inputs(self.by_id, scheme.id) for scheme in order}
+        # What an evaluation adds to a household's names, then to each member's, after her own
+        # values (`run`): aggregates, formulas, then each scheme's published result.
+        by_kind = [
+            (scheme.spec.entity == "household", name)
+            for scheme in order
+            for name in outcomes.published_names(scheme)
+        ]
+        self.added_to_household = (
+            *(v.name for v in variables.aggregates),
+            *(v.name for level in variables.household_formulas for v in level),
+            *(name for of_household, name in by_kind if of_household),
+        )
+        self.published = tuple(name for of_household, name in by_kind if not of_household)
         self._relevant: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
         self._shared: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
         self._trials: dict[frozenset[str], tuple[list[Scheme], frozenset[str]]] = {}

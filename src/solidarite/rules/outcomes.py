@@ -199,6 +199,12 @@ def not_in_force(scheme: Scheme) -> Outcome:
     return Outcome((), False, False, zero, zero)
 
 
+def published_names(scheme: Scheme) -> tuple[str, ...]:
+    """The names `publish` gives a scheme's result."""
+    eligible, amount = scheme.published
+    return (eligible, amount) if scheme.amount is not None else (eligible,)
+
+
 def publish(env: dict[str, Value], scheme: Scheme, outcome: Outcome) -> None:
     """Make the scheme's result readable by the schemes that come after it."""
     eligible, amount = scheme.published

@@ -19,8 +19,6 @@ Nothing about a household is kept: a function holds the catalog's constants (par
 never an answer, and the table of functions is bounded.
 """
 
-import datetime as dt
-import itertools
 import math
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
@@ -55,7 +53,7 @@ _NAMESPACE: dict[str, Any] = {
 }
 
 
-class _Table:
+class Table:
     """The functions written for one computation (a scheme under one set of parameter values,
     a member's derived variables), by shape."""
 
@@ -69,20 +67,20 @@ class _Table:
         self.shapes: dict[Shape, Any] = {}
 
 
-_TABLES: dict[tuple[int, int], _Table] = {}
+_TABLES: dict[tuple[int, int], Table] = {}
 
 
-def _table(first: object, second: object, names: Callable[[], tuple[str, ...]]) -> _Table:
+def _table(first: object, second: object, names: Callable[[], tuple[str, ...]]) -> Table:
     table = _TABLES.get((id(first), id(second)))
     if table is None or table.first is not first or table.second is not second:
         if len(_TABLES) > 4_096:
             _TABLES.clear()
-        table = _TABLES[(id(first), id(second))] = _Table(first, second, names())
+        table = _TABLES[(id(first), id(second))] = Table(first, second, names())
     return table
 
 
 def _written(
-    table: _Table,
+    table: Table,
     shape: Shape,
     read: list[Value],
     rules: Callable[[Callable[[str], Value]], R],
@@ -96,7 +94,7 @@ def _written(
         writing = seen >= WRITE_AFTER
         added = seen == 1
         if _COUNT[0] + writing > MAX_FUNCTIONS or _COUNT[1] + added > MAX_SHAPES:
-            for each in [*_TABLES.values(), *_STATES.values()]:  # (another thread may add one)
+            for each in [*_TABLES.values(), *STATE_TABLES.values()]:  # (another thread may add one)
                 each.shapes.clear()
             _COUNT[0] = _COUNT[1] = 0
             added = True  # (this shape went with the others)
@@ -133,11 +131,11 @@ def scheme_outcome(
             read = [env[name] if name in env else home[name] for name in table.names]
     except KeyError:  # a name this evaluation does not hold: the rules will say what it is
         return rules(outcomes.names_of(env, home))
-    return _run(table, read, rules, _render_outcome, lambda: rules(outcomes.names_of(env, home)))
+    return _run(table, read, rules, render_outcome, lambda: rules(outcomes.names_of(env, home)))
 
 
 def _run(
-    table: _Table,
+    table: Table,
     read: list[Value],
     rules: Callable[[Callable[[str], Value]], R],
     render: Callable[[Tracer, R], str],
@@ -148,11 +146,11 @@ def _run(
     if deferred.is_writing():
         return by_the_rules()
     shape, arguments = shape_of(read)
-    return _call(table, shape, arguments, read, rules, render, by_the_rules)
+    return call(table, shape, arguments, read, rules, render, by_the_rules)
 
 
-def _call(
-    table: _Table,
+def call(
+    table: Table,
     shape: Shape,
     arguments: list[Any],
     read: list[Value],
@@ -214,119 +212,8 @@ def _derived(
     return _run(table, read, lambda given: rules(_Env(given)), render, lambda: rules(env))
 
 
-# --- the search's probes -------------------------------------------------------------------------
-# What a probe of `household.deciding` starts from: the household's names, each member's names,
-# and each member's aggregate parts (`derivation.person_values`; her formulas are in her names).
-StateParts = tuple[
-    dict[str, Value], list[dict[str, Value]], list[tuple[dict[str, Value], dict[str, Part]]]
-]
-# Per probed key's trial: None when the trial kept the household's outcome object, else the
-# outcome's (sure, possible, amount_lo, amount_hi).
-Fields = tuple[Any, Any, Any, Any]
-MAX_STATES = 1_024  # household states' shapes with probe functions (each key a few KB)
-
-
-class Probes:
-    """One household's state as its probes read it: the table of functions written for the
-    state's shape (one per probe), the values read in order and the function's arguments."""
-
-    __slots__ = ("arguments", "layout", "read", "table")
-
-    def __init__(
-        self, table: _Table, layout: tuple[Any, ...], read: list[Value], arguments: list[Any]
-    ) -> None:
-        self.table = table
-        self.layout = layout
-        self.read = read
-        self.arguments = arguments
-
-
-_STATES: dict[tuple[Any, ...], _Table] = {}
-_POSITIONS: dict[int, tuple[str, ...]] = {}
-
-
-def probes(context: tuple[object, ...], date: dt.date, state: StateParts) -> Probes:
-    """The probes' table for this household's state on `date` (`context`: what else a probe
-    reads that a household does not change, held so that its ids stay its own). Every value of
-    the state is read, as a scheme's function reads its names; the flags of the members'
-    aggregate parts belong to the shape."""
-    home, persons, person_values = state
-    layout: list[Any] = [tuple(home)]
-    read = list(home.values())
-    for env in persons:
-        layout.append(tuple(env))
-        read += env.values()
-    flags: list[Any] = []
-    for _, parts in person_values:
-        layout.append(tuple(parts))
-        for sure, can, value in parts.values():
-            flags += (sure, can, value is None)
-            if value is not None:
-                read.append(value)
-    layout.append(tuple(flags))
-    shape, arguments = shape_of(read)
-    key = (*map(id, context), date, tuple(layout), shape)
-    table = _STATES.get(key)
-    if table is None:
-        if len(_STATES) >= MAX_STATES:
-            _STATES.clear()
-        count = len(read)
-        names = _POSITIONS.get(count) or _POSITIONS.setdefault(
-            count, tuple(str(index) for index in range(count))
-        )
-        table = _STATES[key] = _Table(context, None, names)
-    return Probes(table, tuple(layout), read, arguments)
-
-
-def probe(
-    probes: Probes, key: Shape, rules: Callable[[StateParts | None], tuple[Fields | None, ...]]
-) -> tuple[Fields | None, ...]:
-    """One probe (`key`: its answers and the results it asks about) through the function its
-    trial wrote for the state's shape, else `rules(None)`, the trial on the household itself.
-    While writing, the trial runs on the state's values as `Code`."""
-    if deferred.is_writing():
-        return rules(None)
-    layout = probes.layout
-
-    def symbolic(lookup: Callable[[str], Value]) -> tuple[Fields | None, ...]:
-        return rules(_rebuilt(layout, lookup))
-
-    return _call(
-        probes.table,
-        key,
-        probes.arguments,
-        probes.read,
-        symbolic,
-        _render_fields,
-        lambda: rules(None),
-    )
-
-
-def _rebuilt(layout: tuple[Any, ...], lookup: Callable[[str], Value]) -> StateParts:
-    """The state `probes` read, from the values `lookup` gives by position. A member's formulas
-    are left out: a probe computes them again for the members it answers, and reads the others'
-    in their names."""
-    positions = map(str, itertools.count())
-    count = (len(layout) - 2) // 2
-    home = {name: lookup(next(positions)) for name in layout[0]}
-    persons = [{name: lookup(next(positions)) for name in names} for names in layout[1 : 1 + count]]
-    flags = iter(layout[-1])
-    person_values: list[tuple[dict[str, Value], dict[str, Part]]] = []
-    for names in layout[1 + count : 1 + 2 * count]:
-        parts: dict[str, Part] = {}
-        for name in names:
-            sure, can, absent = next(flags), next(flags), next(flags)
-            parts[name] = (sure, can, None if absent else lookup(next(positions)))
-        person_values.append(({}, parts))
-    return home, persons, person_values
-
-
-def _render_fields(tracer: Tracer, found: tuple[Fields | None, ...]) -> str:
-    rendered = (
-        "None" if fields is None else "(" + ", ".join(tracer.render(f) for f in fields) + ")"
-        for fields in found
-    )
-    return "(" + "".join(f"{each}, " for each in rendered) + ")"
+# Household states' tables (`traced_states`), started again with the others (`_written`).
+STATE_TABLES: dict[tuple[Any, ...], Table] = {}
 
 
 class _Env(Mapping[str, Value]):
@@ -454,7 +341,7 @@ def _symbol(tracer: Tracer, value: Value) -> Value:
     return value
 
 
-def _render_outcome(tracer: Tracer, outcome: Outcome) -> str:
+def render_outcome(tracer: Tracer, outcome: Outcome) -> str:
     conditions = ", ".join(_render_value(tracer, c) for c in outcome.conditions)
     fields = [
         f"({conditions},)" if outcome.conditions else "()",
@@ -468,13 +355,13 @@ def _render_outcome(tracer: Tracer, outcome: Outcome) -> str:
 
 
 def _render_values(tracer: Tracer, values: dict[str, Value]) -> str:
-    shared = _Shared(tracer)
+    shared = Shared(tracer)
     return "{" + ", ".join(f"{k!r}: {shared.value(v)}" for k, v in values.items()) + "}"
 
 
 def _render_person(tracer: Tracer, found: tuple[dict[str, Value], dict[str, Part]]) -> str:
     values, parts = found
-    shared = _Shared(tracer)
+    shared = Shared(tracer)
     rendered_values = ", ".join(f"{k!r}: {shared.value(v)}" for k, v in values.items())
     rendered_parts = ", ".join(
         f"{name!r}: ({tracer.render(sure)}, {tracer.render(can)}, "
@@ -484,7 +371,7 @@ def _render_person(tracer: Tracer, found: tuple[dict[str, Value], dict[str, Part
     return f"({{{rendered_values}}}, {{{rendered_parts}}})"
 
 
-class _Shared:
+class Shared:
     """Each value built once by the function however many times its result holds it (the
     aggregates over one formula share its value)."""
 
