@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solidarite.rules import deferred, derivation, outcomes, scalars, traced, traced_states
+from solidarite.rules import household as household_engine
 from solidarite.rules import intervals as iv
 from solidarite.rules.catalog import Catalog
 from solidarite.rules.deferred import Tracer, Untraceable
@@ -58,6 +59,35 @@ def test_the_written_functions_give_the_rules_answers_on_the_catalog(
     # The API's answer shares the parts kept across answers: the same JSON, byte for byte.
     answers = [orjson.dumps(CATALOG.answer(h, date)) for h in households]
     assert answers == [orjson.dumps(CATALOG.evaluate(h, date).to_dict()) for h in households]
+
+
+def _state(household: dict[str, Any], date: dt.date) -> household_engine.State:
+    answers, persons, values, _ = CATALOG._inputs(household, date, None, "household")
+    return household_engine.run(
+        CATALOG.variables, CATALOG.ordered, CATALOG.space, answers, persons, date, values
+    )
+
+
+def _names(names: dict[str, iv.Value]) -> list[tuple[str, list[Any]]]:
+    """The names in their order, each value's fields (a float's sign too, and its type)."""
+    return [(k, [v.kind, *map(repr, _fields(v)), v.domain, v.certain]) for k, v in names.items()]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(households=st.lists(HOUSEHOLDS, min_size=1, max_size=3), date=DATES)
+def test_a_written_evaluation_leaves_the_rules_state(
+    households: list[dict[str, Any]], date: dt.date
+) -> None:
+    # Not only the results: every name the evaluation leaves to the search and to the
+    # explanations (aggregates, formulas, each member's published results), in the same order.
+    written = [_state(h, date) for h in households]
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _by_the_rules(monkeypatch)
+        rules = [_state(h, date) for h in households]
+    for found, expected in zip(written, rules, strict=True):
+        assert _names(found.household) == _names(expected.household)
+        assert [_names(env) for env in found.persons] == [_names(e) for e in expected.persons]
+        assert found.outcomes == expected.outcomes
 
 
 @random_catalogs.SETTINGS
