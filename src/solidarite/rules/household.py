@@ -119,7 +119,7 @@ def run(
     computed = _members_values(variables, members, *_to_derive(variables, None, None)[:1])
     graph = _graph(variables, order)
 
-    def rest(given: traced_states.State | None) -> traced_states.Rest:
+    def rest(given: "traced_states.State | None") -> "traced_states.Rest":
         # The aggregates, the household's formulas, then every scheme in order.
         names, envs, parts = (home, members, computed) if given is None else given
         _household_values(variables, names, parts, *_to_derive(variables, None, None)[1:])
@@ -477,7 +477,7 @@ def deciding(
         trial_order, derived = trial_for(frozenset(k[0] for k in asked))
         members = frozenset(k[1] for k in asked if k[1] is not None)
 
-        def trial(given: traced_states.State | None) -> tuple[traced_states.Fields | None, ...]:
+        def trial(given: "traced_states.State | None") -> "traced_states.Probed":
             base = state if given is None else State(given[0], given[1], state.outcomes, given[2])
             found = rerun(
                 variables,

@@ -101,7 +101,7 @@ def through(
         return rules(None)
     layout = states.layout
 
-    def symbolic(lookup: Callable[[str], Value]) -> R:
+    def symbolic(lookup: "Callable[[str], Value]") -> R:
         return rules(_rebuilt(layout, lookup))
 
     return traced.call(
