@@ -12,7 +12,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solidarite.rules import deferred, derivation, outcomes, scalars, traced, traced_states
+from solidarite.rules import (
+    deferred,
+    derivation,
+    explain,
+    outcomes,
+    scalars,
+    traced,
+    traced_states,
+)
 from solidarite.rules import household as household_engine
 from solidarite.rules import intervals as iv
 from solidarite.rules.catalog import Catalog
@@ -56,9 +64,23 @@ def test_the_written_functions_give_the_rules_answers_on_the_catalog(
         _by_the_rules(monkeypatch)
         rules = [orjson.dumps(CATALOG.evaluate(h, date, fast=False).to_dict()) for h in households]
     assert written == rules
-    # The API's answer shares the parts kept across answers: the same JSON, byte for byte.
-    answers = [orjson.dumps(CATALOG.answer(h, date)) for h in households]
-    assert answers == [orjson.dumps(CATALOG.evaluate(h, date).to_dict()) for h in households]
+    # The API's answer, written without the result objects and sharing the parts kept across
+    # answers: the same JSON, byte for byte, the first time and again from the lines it keeps.
+    expected = [orjson.dumps(CATALOG.evaluate(h, date).to_dict()) for h in households]
+    for _ in range(2):
+        assert [orjson.dumps(CATALOG.answer(h, date)) for h in households] == expected
+
+
+def test_an_explanation_line_written_once_per_value_keeps_a_zeros_sign() -> None:
+    # -0.0 == 0.0, and they are one key of a dict, but JSON writes them differently.
+    scheme = next(s for s in CATALOG.ordered if s.amount_names)
+    name = scheme.amount_names[0]
+    lines = [
+        explain._line_json(CATALOG, scheme, name, iv.constant(number), None)
+        for number in (0.0, -0.0, 0.0)
+    ]
+    assert [line["value"] for line in lines] == [0.0, -0.0, 0.0]
+    assert [orjson.dumps(line["value"]) for line in lines] == [b"0.0", b"-0.0", b"0.0"]
 
 
 def _state(household: dict[str, Any], date: dt.date) -> household_engine.State:

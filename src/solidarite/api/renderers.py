@@ -17,7 +17,12 @@ _NINJA = NinjaJSONEncoder()
 
 
 def render_json(data: Any) -> bytes:
-    return orjson.dumps(data, default=_NINJA.default, option=orjson.OPT_NON_STR_KEYS)
+    try:
+        return orjson.dumps(data, default=_NINJA.default)
+    except TypeError:
+        # A key that is not a string (a number, a date): orjson writes it as one with this
+        # option, which doubles the time of a simulator's answer (which has none).
+        return orjson.dumps(data, default=_NINJA.default, option=orjson.OPT_NON_STR_KEYS)
 
 
 class FastJSONRenderer(BaseRenderer):

@@ -14,7 +14,7 @@ from solidarite.rules import compiled, compiled_results
 from solidarite.rules import household as household_engine
 from solidarite.rules import population as population_engine
 from solidarite.rules.errors import CatalogError, EvaluationError, RuleError
-from solidarite.rules.explain import explain
+from solidarite.rules.explain import explain, explain_json
 from solidarite.rules.inputs import InputModels, input_models, population_frames, validated
 from solidarite.rules.members import Members
 from solidarite.rules.model import (
@@ -144,8 +144,14 @@ class Catalog:
                         {name for result in found for name in result["unknown_variables"]}
                     ),
                 }
-        interval = self._interval(self.ordered, answers, persons, date, values, True)
-        return interval.to_dict(shared=True)
+        results = self._interval_json(answers, persons, date, values)
+        return {
+            "date": date.isoformat(),
+            "results": results,
+            "deciding_variables": sorted(
+                {name for result in results for name in result["unknown_variables"]}
+            ),
+        }
 
     def _inputs(
         self, household: Any, date: dt.date, overrides: Overrides | None, source: str
@@ -166,22 +172,46 @@ class Catalog:
         questions: bool,
     ) -> HouseholdResult:
         """The interval engine, for households with unknown answers (and the tests)."""
-        state = household_engine.run(
-            self.variables, order, self.space, answers, persons, date, values
-        )
-        deciding = (
-            household_engine.deciding(
-                self.variables, order, self.space, answers, persons, date, values, state
-            )
-            if questions
-            else {}
-        )
+        state, deciding = self._searched(order, answers, persons, date, values, questions)
         results = tuple(
             explain(self, self.schemes[scheme_id], member, outcome, state, values, date, deciding)
             for (scheme_id, member), outcome in state.outcomes.items()
         )
         ordered = tuple(sorted(results, key=self._result_order))
         return HouseholdResult(date, ordered)
+
+    def _interval_json(
+        self, answers: Env, persons: list[Env], date: dt.date, values: Values
+    ) -> list[dict[str, Any]]:
+        """`_interval(...)`'s results as the API's JSON, written without the objects."""
+        state, deciding = self._searched(self.ordered, answers, persons, date, values, True)
+        results = [
+            explain_json(self, self.schemes[sid], member, outcome, state, values, date, deciding)
+            for (sid, member), outcome in state.outcomes.items()
+        ]
+        results.sort(key=self._answer_order)
+        return results
+
+    def _searched(
+        self,
+        order: tuple[Scheme, ...],
+        answers: Env,
+        persons: list[Env],
+        date: dt.date,
+        values: Values,
+        questions: bool,
+    ) -> tuple[household_engine.State, dict[tuple[str, int | None], frozenset[str]]]:
+        """The household's state, and with `questions` the unknown answers deciding each
+        open result."""
+        state = household_engine.run(
+            self.variables, order, self.space, answers, persons, date, values
+        )
+        if not questions:
+            return state, {}
+        deciding = household_engine.deciding(
+            self.variables, order, self.space, answers, persons, date, values, state
+        )
+        return state, deciding
 
     def _answer_order(self, result: dict[str, Any]) -> tuple[int, int]:
         return self._position[result["scheme"]], result["person_index"] or 0

@@ -17,7 +17,10 @@ from solidarite.rules.results import (
     Explained,
     SchemeResult,
     Status,
+    result_json,
     share,
+    shared_json,
+    shared_labels,
     status_of,
 )
 from solidarite.rules.schemes import Condition, Resolved, Scheme, referenced_scheme
@@ -36,13 +39,53 @@ def explain(
     date: dt.date,
     deciding: Mapping[tuple[str, int | None], frozenset[str]],
 ) -> SchemeResult:
+    """One result with its why: each condition's status, the values its amount read."""
+    result: SchemeResult = _explain(
+        catalog, scheme, member, outcome, state, values, date, deciding, False
+    )
+    return result
+
+
+def explain_json(
+    catalog: "Catalog",
+    scheme: Scheme,
+    member: int | None,
+    outcome: Outcome,
+    state: State,
+    values: Mapping[str, Mapping[str, Resolved]],
+    date: dt.date,
+    deciding: Mapping[tuple[str, int | None], frozenset[str]],
+) -> dict[str, Any]:
+    """`explain(...).to_dict(shared=True)`, the API's answer, written without the objects: an
+    open household's answer explains about 150 values, and building each line's object and
+    then its dict took longer than the search for the deciding questions."""
+    result: dict[str, Any] = _explain(
+        catalog, scheme, member, outcome, state, values, date, deciding, True
+    )
+    return result
+
+
+def _explain(
+    catalog: "Catalog",
+    scheme: Scheme,
+    member: int | None,
+    outcome: Outcome,
+    state: State,
+    values: Mapping[str, Mapping[str, Resolved]],
+    date: dt.date,
+    deciding: Mapping[tuple[str, int | None], frozenset[str]],
+    json: bool,
+) -> Any:
+    """`explain`, or with `json` its JSON: the same steps, the parts written as dicts."""
     if not scheme.in_force(date):
-        return not_in_force(scheme, member, date)
-    conditions = tuple(
+        settled = not_in_force(scheme, member, date)
+        return settled.to_dict(shared=True) if json else settled
+    own = values[scheme.id]
+    conditions = [
         condition_result(c, _status(value))
         for c, value in zip(scheme.conditions, outcome.conditions, strict=True)
-    )
-    explanation: tuple[Explained, ...] = ()
+    ]
+    explanation: list[Any] = []
     if scheme.amount is not None:
         found: list[iv.Lookup] = []
 
@@ -59,14 +102,19 @@ def explain(
             if name not in scheme.own_names:
                 return lookup(name)
             if not found:
-                found.append(scheme_lookup(scheme, catalog.variables, values[scheme.id], lookup))
+                found.append(scheme_lookup(scheme, catalog.variables, own, lookup))
             return found[0](name)
 
-        lines = _parameter_lines(catalog, scheme, values[scheme.id])
-        explanation = tuple(
-            _explained(catalog, scheme, name, local, values[scheme.id]) if line is None else line
-            for name, line in zip(scheme.amount_names, lines, strict=True)
-        )
+        lines = _parameter_lines(catalog, scheme, own)
+        for name, line in zip(scheme.amount_names, lines, strict=True):
+            if line is not None:  # read nothing of the household: the same line every time
+                explanation.append(shared_json(line) if json else line)
+                continue
+            value, bracket = _line_value(scheme, name, local, own)
+            if json:
+                explanation.append(_line_json(catalog, scheme, name, value, bracket))
+            else:
+                explanation.append(explained(catalog, scheme, name, value, bracket))
     amount_range = None
     if outcome.amount_lo is not None and outcome.amount_hi is not None:
         low, high = float(outcome.amount_lo), float(outcome.amount_hi)
@@ -74,20 +122,21 @@ def explain(
         # range JSON cannot carry (found by the API fuzzer).
         if math.isfinite(low) and math.isfinite(high):
             amount_range = (low, high)
-    return SchemeResult(
-        scheme_id=scheme.id,
-        version=scheme.spec.version,
-        person_index=member,
-        in_force=True,
-        eligible=eligible_of(outcome),
-        amount=amount_of(outcome),
-        conditions=conditions,
-        parameters=_parameters(scheme, values[scheme.id]),
-        unknown_variables=tuple(sorted(deciding.get((scheme.id, member), frozenset()))),
-        amount_range=amount_range,
-        explanation=explanation,
-        assumptions=assumptions_read(scheme),
+    fields: tuple[Any, ...] = (
+        scheme.id,
+        scheme.spec.version,
+        member,
+        True,
+        eligible_of(outcome),
+        amount_of(outcome),
+        [shared_json(c) for c in conditions] if json else tuple(conditions),
+        _parameters(scheme, own),
+        tuple(sorted(deciding.get((scheme.id, member), frozenset()))),
+        amount_range,
+        explanation if json else tuple(explanation),
+        assumptions_read(scheme),
     )
+    return result_json(*fields) if json else SchemeResult(*fields)
 
 
 # A scheme's parameters as JSON, per scheme and parameter values (a date's under a scenario, kept
@@ -208,13 +257,9 @@ def _parameter_lines(
     return found[2]
 
 
-def _explained(
-    catalog: "Catalog",
-    scheme: Scheme,
-    name: str,
-    local: iv.Lookup,
-    values: Mapping[str, Resolved],
-) -> Explained:
+def _line_value(
+    scheme: Scheme, name: str, local: iv.Lookup, values: Mapping[str, Resolved]
+) -> tuple[Value, int | None]:
     """A line read from the household: a variable, another scheme's result, a scale (with
     the bracket its base reaches when known)."""
     parameter = scheme.parameters.get(name)
@@ -223,7 +268,7 @@ def _explained(
         base = iv.evaluate(parameter.base.tree, local)
         if base.kind == "num" and base.lo == base.hi:
             bracket = iv.bracket_reached(float(base.lo), brackets_of(values[name]))
-    return explained(catalog, scheme, name, local(name), bracket)
+    return local(name), bracket
 
 
 def explained(
@@ -266,6 +311,57 @@ def _read_head(catalog: "Catalog", scheme: Scheme, name: str) -> Head:
     variable = catalog.variables.by_name.get(name)
     label = variable.spec.label if variable else Labels(fr=name, en=name)
     return "variable", label, variable.spec.unit if variable else None, False, None
+
+
+class _LineJson:
+    """One name's explanation line as JSON, for each value it is given: a line with the same
+    value is the same JSON in every answer, so it is written once (per value, at most
+    `KEPT`). A bound -0.0 is written each time: it equals 0.0 but their JSON differs."""
+
+    KEPT = 256
+    __slots__ = ("catalog", "head", "scheme", "seen", "tail")
+
+    def __init__(self, catalog: "Catalog", scheme: Scheme, name: str) -> None:
+        self.catalog, self.scheme = catalog, scheme  # kept, so that the key's ids stay their own
+        kind, label, unit, assumption, source = _head(catalog, scheme, name)
+        self.head = {"name": name, "kind": kind, "label": shared_labels(label), "unit": unit}
+        self.tail = {"assumption": assumption, "source": source}
+        self.seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def json(self, value: Value, bracket: int | None) -> dict[str, Any]:
+        lo, hi = value.lo, value.hi
+        key = (value.kind, value.null, value.value, type(lo), lo, type(hi), hi, bracket)
+        if _negative_zero(lo) or _negative_zero(hi):  # (never kept: its key is 0.0's)
+            return self._written(value, bracket)
+        found = self.seen.get(key)
+        if found is None:
+            if len(self.seen) >= self.KEPT:
+                self.seen.clear()
+            found = self.seen[key] = self._written(value, bracket)
+        return found
+
+    def _written(self, value: Value, bracket: int | None) -> dict[str, Any]:
+        return {**self.head, **shown(value), **self.tail, "bracket": bracket}
+
+
+def _negative_zero(bound: Any) -> bool:
+    return type(bound) is float and bound == 0 and math.copysign(1.0, bound) < 0
+
+
+_LINES: dict[tuple[int, int, str], _LineJson] = {}
+
+
+def _line_json(
+    catalog: "Catalog", scheme: Scheme, name: str, value: Value, bracket: int | None
+) -> dict[str, Any]:
+    """`explained(...)` as the API writes it (`shared_json`), through the name's `_LineJson`."""
+    key = (id(catalog), id(scheme), name)
+    line = _LINES.get(key)
+    if line is None or line.catalog is not catalog or line.scheme is not scheme:
+        if len(_LINES) > 65_536:
+            _LINES.clear()
+        line = _LINES[key] = _LineJson(catalog, scheme, name)
+    return line.json(value, bracket)
 
 
 def not_in_force(scheme: Scheme, person_index: int | None, date: dt.date) -> SchemeResult:

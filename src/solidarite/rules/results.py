@@ -31,16 +31,17 @@ def share(part: "ConditionResult | Explained") -> None:
     _SHARED_JSON[id(part)] = (part, part.to_dict())
 
 
-def _shared(part: "ConditionResult | Explained") -> dict[str, Any]:
+def shared_json(part: "ConditionResult | Explained") -> dict[str, Any]:
+    """The part's JSON: the one every answer shares when it is kept (`share`)."""
     found = _SHARED_JSON.get(id(part))
     if found is not None and found[0] is part:
         return found[1]
     if isinstance(part, Explained):
-        return part.to_dict(_shared_labels(part.label))
+        return part.to_dict(shared_labels(part.label))
     return part.to_dict()
 
 
-def _shared_labels(labels: Labels) -> dict[str, str]:
+def shared_labels(labels: Labels) -> dict[str, str]:
     found = _SHARED_JSON.get(id(labels))
     if found is None or found[0] is not labels:
         if len(_SHARED_JSON) > 65_536:
@@ -119,20 +120,52 @@ class SchemeResult:
         """As JSON. `shared`: the parts kept across answers (conditions' results, parameters'
         lines, labels) are the same dicts in every answer that holds them (the API's answers,
         serialised and never changed)."""
-        return {
-            "scheme": self.scheme_id,
-            "version": self.version,
-            "person_index": self.person_index,
-            "in_force": self.in_force,
-            "eligible": self.eligible,
-            "amount": self.amount,
-            "conditions": [_shared(c) if shared else c.to_dict() for c in self.conditions],
-            "parameters": self.parameters,
-            "unknown_variables": list(self.unknown_variables),
-            "amount_range": list(self.amount_range) if self.amount_range else None,
-            "explanation": [_shared(e) if shared else e.to_dict() for e in self.explanation],
-            "assumptions": list(self.assumptions),
-        }
+        return result_json(
+            self.scheme_id,
+            self.version,
+            self.person_index,
+            self.in_force,
+            self.eligible,
+            self.amount,
+            [shared_json(c) if shared else c.to_dict() for c in self.conditions],
+            self.parameters,
+            self.unknown_variables,
+            self.amount_range,
+            [shared_json(e) if shared else e.to_dict() for e in self.explanation],
+            self.assumptions,
+        )
+
+
+def result_json(
+    scheme_id: str,
+    version: int,
+    person_index: int | None,
+    in_force: bool,
+    eligible: bool | None,
+    amount: float | None,
+    conditions: list[dict[str, Any]],
+    parameters: dict[str, Any],
+    unknown_variables: tuple[str, ...],
+    amount_range: tuple[float, float] | None,
+    explanation: list[dict[str, Any]],
+    assumptions: tuple[str, ...],
+) -> dict[str, Any]:
+    """A `SchemeResult` as JSON, from its fields (the parts already JSON): the API writes some
+    answers without building the objects (`explain.explain_json`)."""
+    return {
+        "scheme": scheme_id,
+        "version": version,
+        "person_index": person_index,
+        "in_force": in_force,
+        "eligible": eligible,
+        "amount": amount,
+        "conditions": conditions,
+        "parameters": parameters,
+        "unknown_variables": list(unknown_variables),
+        "amount_range": list(amount_range) if amount_range else None,
+        "explanation": explanation,
+        "assumptions": list(assumptions),
+    }
 
 
 @dataclass(frozen=True)
