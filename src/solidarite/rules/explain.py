@@ -13,6 +13,7 @@ from solidarite.rules.intervals import Value
 from solidarite.rules.model import Labels
 from solidarite.rules.outcomes import Outcome, brackets_of, names_of, scheme_lookup
 from solidarite.rules.results import (
+    STATUSES,
     ConditionResult,
     Explained,
     SchemeResult,
@@ -23,7 +24,7 @@ from solidarite.rules.results import (
     shared_labels,
     status_of,
 )
-from solidarite.rules.schemes import Condition, Resolved, Scheme, referenced_scheme
+from solidarite.rules.schemes import Resolved, Scheme, referenced_scheme
 
 if TYPE_CHECKING:
     from solidarite.rules.catalog import Catalog
@@ -81,12 +82,13 @@ def _explain(
         settled = not_in_force(scheme, member, date)
         return settled.to_dict(shared=True) if json else settled
     own = values[scheme.id]
+    template = _template(catalog, scheme, own)
     conditions = [
-        condition_result(c, _status(value))
-        for c, value in zip(scheme.conditions, outcome.conditions, strict=True)
+        statuses[_status(value)][json]
+        for statuses, value in zip(template.conditions, outcome.conditions, strict=True)
     ]
     explanation: list[Any] = []
-    if scheme.amount is not None:
+    if template.lines:
         found: list[iv.Lookup] = []
 
         lookup = (
@@ -105,10 +107,9 @@ def _explain(
                 found.append(scheme_lookup(scheme, catalog.variables, own, lookup))
             return found[0](name)
 
-        lines = _parameter_lines(catalog, scheme, own)
-        for name, line in zip(scheme.amount_names, lines, strict=True):
+        for name, line in template.lines:
             if line is not None:  # read nothing of the household: the same line every time
-                explanation.append(shared_json(line) if json else line)
+                explanation.append(line[json])
                 continue
             value, bracket = _line_value(scheme, name, local, own)
             if json:
@@ -129,46 +130,67 @@ def _explain(
         True,
         eligible_of(outcome),
         amount_of(outcome),
-        [shared_json(c) for c in conditions] if json else tuple(conditions),
-        _parameters(scheme, own),
+        conditions if json else tuple(conditions),
+        template.parameters,
         tuple(sorted(deciding.get((scheme.id, member), frozenset()))),
         amount_range,
         explanation if json else tuple(explanation),
-        assumptions_read(scheme),
+        template.assumptions,
     )
     return result_json(*fields) if json else SchemeResult(*fields)
 
 
-# A scheme's parameters as JSON, per scheme and parameter values (a date's under a scenario, kept
-# by `Catalog.values_at`), holding both so that their ids stay their own. Results share the
-# dict: serialise it, never change it.
-_PARAMETERS: dict[tuple[int, int], tuple[Scheme, Mapping[str, Resolved], dict[str, Any]]] = {}
+class _Template:
+    """What every result of a scheme under one set of parameter values shares, each part as an
+    object (index 0, `explain`) and as JSON (index 1, `explain_json`, the dict every answer
+    shares): per condition and status its result; per name its amount reads, the line when it
+    reads nothing of the household (a parameter's), else None; the parameters' JSON; the
+    assumptions read. An open household's answer holds a hundred conditions and lines."""
+
+    __slots__ = ("assumptions", "catalog", "conditions", "lines", "parameters", "scheme", "values")
+
+    def __init__(self, catalog: "Catalog", scheme: Scheme, values: Mapping[str, Resolved]) -> None:
+        # Kept, so that the key's ids stay their own; the parts are never changed once built.
+        self.catalog, self.scheme, self.values = catalog, scheme, values
+        self.conditions = tuple(
+            {status: _both(ConditionResult(c.id, c.label, status)) for status in STATUSES}
+            for c in scheme.conditions
+        )
+        lines: list[tuple[str, tuple[Any, dict[str, Any]] | None]] = []
+        for name in scheme.amount_names if scheme.amount is not None else ():
+            parameter = scheme.parameters.get(name)
+            line = None
+            if parameter is not None and parameter.base is None:
+                line = _both(explained(catalog, scheme, name, iv.constant(values[name])))
+            lines.append((name, line))
+        self.lines = tuple(lines)
+        self.parameters = {k: plain(v) for k, v in values.items()}
+        self.assumptions = assumptions_read(scheme)
 
 
-def _parameters(scheme: Scheme, values: Mapping[str, Resolved]) -> dict[str, Any]:
-    found = _PARAMETERS.get((id(scheme), id(values)))
-    if found is None or found[0] is not scheme or found[1] is not values:
-        if len(_PARAMETERS) > 65_536:
-            _PARAMETERS.clear()
-        shown = {k: plain(v) for k, v in values.items()}
-        found = _PARAMETERS[(id(scheme), id(values))] = (scheme, values, shown)
-    return found[2]
+def _both(part: ConditionResult | Explained) -> tuple[Any, dict[str, Any]]:
+    share(part)
+    return part, shared_json(part)
 
 
-# One result per condition and status, holding the condition so that its id stays its own: an
-# open household's answer holds a hundred, and results are never changed once built.
-_CONDITIONS: dict[tuple[int, Status], tuple[Condition, ConditionResult]] = {}
+_TEMPLATES: dict[tuple[int, int, int], _Template] = {}
 
 
-def condition_result(condition: Condition, status: Status) -> ConditionResult:
-    found = _CONDITIONS.get((id(condition), status))
-    if found is None or found[0] is not condition:
-        if len(_CONDITIONS) > 65_536:
-            _CONDITIONS.clear()
-        result = ConditionResult(condition.id, condition.label, status)
-        share(result)
-        found = _CONDITIONS[(id(condition), status)] = (condition, result)
-    return found[1]
+def _template(catalog: "Catalog", scheme: Scheme, values: Mapping[str, Resolved]) -> _Template:
+    """The scheme's `_Template` under `values` (a date's under a scenario, kept by
+    `Catalog.values_at`)."""
+    key = (id(catalog), id(scheme), id(values))
+    found = _TEMPLATES.get(key)
+    if (
+        found is None
+        or found.catalog is not catalog
+        or found.scheme is not scheme
+        or found.values is not values
+    ):
+        if len(_TEMPLATES) > 65_536:
+            _TEMPLATES.clear()
+        found = _TEMPLATES[key] = _Template(catalog, scheme, values)
+    return found
 
 
 def assumptions_read(scheme: Scheme) -> tuple[str, ...]:
@@ -225,36 +247,6 @@ def shown(value: Value) -> dict[str, Any]:
         "minimum": None if math.isinf(value.lo) else float(value.lo),
         "maximum": None if math.isinf(value.hi) else float(value.hi),
     }
-
-
-# The lines of a scheme's explanation that read nothing of the household (its parameters'), per
-# scheme and parameter values (a date's under a scenario, kept by `Catalog.values_at`): an open
-# household's answer holds a hundred of them. None stands for a line read from the household.
-# The entry holds the scheme and the values, so that their ids stay their own; lines are never
-# changed once built.
-_PARAMETER_LINES: dict[
-    tuple[int, int], tuple[Scheme, Mapping[str, Resolved], tuple[Explained | None, ...]]
-] = {}
-
-
-def _parameter_lines(
-    catalog: "Catalog", scheme: Scheme, values: Mapping[str, Resolved]
-) -> tuple[Explained | None, ...]:
-    key = (id(scheme), id(values))
-    found = _PARAMETER_LINES.get(key)
-    if found is None or found[0] is not scheme or found[1] is not values:
-        if len(_PARAMETER_LINES) > 65_536:
-            _PARAMETER_LINES.clear()
-        lines: list[Explained | None] = []
-        for name in scheme.amount_names:
-            parameter = scheme.parameters.get(name)
-            line = None
-            if parameter is not None and parameter.base is None:
-                line = explained(catalog, scheme, name, iv.constant(values[name]))
-                share(line)
-            lines.append(line)
-        found = _PARAMETER_LINES[key] = (scheme, values, tuple(lines))
-    return found[2]
 
 
 def _line_value(

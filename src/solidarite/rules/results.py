@@ -7,6 +7,7 @@ from typing import Any, Literal
 from solidarite.rules.model import Labels
 
 Status = Literal["passed", "failed", "unknown"]
+STATUSES: tuple[Status, ...] = ("passed", "failed", "unknown")
 
 
 def labels_json(labels: Labels) -> dict[str, str]:
@@ -18,7 +19,7 @@ def status_of(value: bool | None) -> Status:
     return "unknown" if value is None else ("passed" if value else "failed")
 
 
-# The JSON of the results' parts that are kept (`explain.condition_result`: one per condition and
+# The JSON of the results' parts that are kept (`explain._Template`: one per condition and
 # status; a parameter's explanation line, per parameter values), with the part so that its id
 # stays its own; and of labels, with the labels.
 _SHARED_JSON: dict[int, tuple[Any, dict[str, Any]]] = {}
