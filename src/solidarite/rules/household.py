@@ -430,28 +430,14 @@ def deciding(
     """Per undecided result, the unknown inputs one answer to which changes its status or amount
     (or, when no single answer can, those that change it two at a time)."""
     graph = _graph(variables, order)
-    by_id = graph.by_id
-    open_keys = [key for key, outcome in state.outcomes.items() if undecided(outcome)]
-    if not open_keys:
+    open_all = tuple(key for key, outcome in state.outcomes.items() if undecided(outcome))
+    if not open_all:
         return {}
-    # A scheme read by another one matters through its result only while that result is open:
-    # a decided result stays decided whatever the answers (property a), so the inputs behind it
-    # cannot change the reader any more (a 19-year-old's ASPA no longer makes the RSA ask for
-    # earnings).
-    open_ids = frozenset(key[0] for key in open_keys)
-    relevant = {key: graph.relevant(key[0], open_ids) for key in open_keys}
-    slots = missing_slots(variables, household, persons)
-    found: dict[Key, set[str]] = {key: set() for key in open_keys}
-    # A national right reads nearly every answer (composition, ages, every income, housing):
-    # probing each one for it would take seconds a page, so it lists the unknown answers it
-    # reads, as the CAF's own simulator asks them. Municipal schemes are probed (with the
-    # national rights they read kept as they are, below).
-    missing = {slot[0] for slot in slots}
-    national = [key for key in open_keys if by_id[key[0]].spec.scope == "national"]
-    for key in national:
-        found[key] = set(relevant[key] & missing)
-    open_keys = [key for key in open_keys if key not in national]
-
+    search = graph.search(open_all, tuple(missing_slots(variables, household, persons)))
+    found: dict[Key, set[str]] = {key: set() for key in open_all}
+    for key, names in search.national:
+        found[key] = set(names)
+    open_keys = search.open_keys
     reads = graph.reads
     # A municipal aid reads a national right only through an answered-else-computed input (the
     # youth aid reads the CEJ when the person has not said whether she receives it). While its
@@ -460,8 +446,6 @@ def deciding(
     # answer it reads, so the simulator asks them all. Probing incomes through the prime
     # d'activité's interval rules took most of a first page's time.
     fixed = graph.fixed
-    # Through a right kept as it is, no answer reaches the aid: those answers are not probed.
-    relevant.update((key, graph.relevant(key[0], open_ids - fixed)) for key in open_keys)
     trial_for = graph.trial
     # Each probe through the function its trial wrote for the shape of this household's state
     # (`traced_states.probe`): the bookkeeping of a trial (copies, lookups, the schemes kept)
@@ -470,12 +454,24 @@ def deciding(
         "probe", (graph, values, space), date, (state.household, state.persons, state.person_values)
     )
 
-    def changed(assignment: dict[Slot, Any], keys: list[Key]) -> set[Key]:
+    Plan = tuple[tuple[Key, ...], list[Scheme], frozenset[str], frozenset[int], tuple[Any, ...]]
+    plans: dict[frozenset[Key], Plan] = {}
+
+    def plan_for(keys: frozenset[Key]) -> Plan:
         # A probe only needs the schemes it asks about and those they read, and of those only
         # what reads the probed answers changes: the rest is the household's state already.
-        asked = tuple(k for k in open_keys if k in keys)  # (an order that is the same each time)
-        trial_order, derived = trial_for(frozenset(k[0] for k in asked))
-        members = frozenset(k[1] for k in asked if k[1] is not None)
+        # (Per set of results asked about: every answer tried for a slot asks the same.)
+        found = plans.get(keys)
+        if found is None:
+            asked = tuple(k for k in open_keys if k in keys)  # (the same order each time)
+            trial_order, derived = trial_for(frozenset(k[0] for k in asked))
+            members = frozenset(k[1] for k in asked if k[1] is not None)
+            before = tuple(signature(state.outcomes[k]) for k in asked)
+            found = plans[keys] = (asked, trial_order, derived, members, before)
+        return found
+
+    def changed(assignment: dict[Slot, Any], keys: frozenset[Key]) -> list[Key]:
+        asked, trial_order, derived, members, before = plan_for(keys)
 
         def trial(given: "traced_states.State | None") -> "traced_states.Probed":
             base = state if given is None else State(given[0], given[1], state.outcomes, given[2])
@@ -495,49 +491,88 @@ def deciding(
             return tuple(None if found[k] is base.outcomes[k] else fields(found[k]) for k in asked)
 
         tried = traced_states.probe(states, (tuple(assignment.items()), asked), trial)
-        return {
+        return [
             k
-            for k, found in zip(asked, tried, strict=True)
-            if found is not None and signature_of(*found) != signature(state.outcomes[k])
-        }
-
-    # Another member's answer reaches a person's result only through her household (the
-    # aggregates, the household's schemes): the name alone would probe the 45-year-old's
-    # earnings, through every threshold of the national rights, for the 19-year-old's youth aid.
-    across = {
-        key: graph.shared(key[0], open_ids - fixed) for key in open_keys if key[1] is not None
-    }
-    for slot in slots:
-        name, member = slot
-        keys = [
-            k
-            for k in open_keys
-            if name in relevant[k]
-            and (member is None or k[1] is None or k[1] == member or name in across[k])
+            for k, found, signed in zip(asked, tried, before, strict=True)
+            if found is not None and signature_of(*found) != signed
         ]
+
+    for slot, keys in search.by_slot:
         remaining = set(keys)
-        if not remaining:
-            continue  # (an income has hundreds of values to try: none is tried here)
         for answer in _extremes_first(space.probes.get(slot[0], ())):
             if not remaining:
                 break
-            for key in changed({slot: answer}, list(remaining)):
+            for key in changed({slot: answer}, frozenset(remaining)):
                 found[key].add(slot[0])
                 remaining.discard(key)
-    for key in open_keys:
+    for key, candidates in search.pairs:
         if found[key]:
             continue
-        candidates = [slot for slot in slots if slot[0] in relevant[key]][:PAIR_PROBE_LIMIT]
         for first, second in combinations(candidates, 2):
             if first[0] == second[0]:
                 continue
             if any(
-                changed({first: a, second: b}, [key])
+                changed({first: a, second: b}, frozenset((key,)))
                 for a in _spread(space.probes.get(first[0], ()))
                 for b in _spread(space.probes.get(second[0], ()))
             ):
                 found[key] |= {first[0], second[0]}
     return {key: frozenset(names) for key, names in found.items()}
+
+
+@dataclass(frozen=True)
+class _Search:
+    """What the search for the deciding questions probes, given the results still open and the
+    unknown answers (`_Graph.search`): nothing in it depends on the answers' values."""
+
+    national: tuple[tuple[Key, frozenset[str]], ...]  # each open national right: what it lists
+    open_keys: tuple[Key, ...]  # the open results probed (the municipal ones), in order
+    by_slot: tuple[tuple[Slot, tuple[Key, ...]], ...]  # each slot probed: the results it reaches
+    pairs: tuple[tuple[Key, tuple[Slot, ...]], ...]  # each result: the slots tried two by two
+
+
+def _plan_search(graph: "_Graph", open_all: tuple[Key, ...], slots: tuple[Slot, ...]) -> _Search:
+    by_id = graph.by_id
+    # A scheme read by another one matters through its result only while that result is open:
+    # a decided result stays decided whatever the answers (property a), so the inputs behind it
+    # cannot change the reader any more (a 19-year-old's ASPA no longer makes the RSA ask for
+    # earnings).
+    open_ids = frozenset(key[0] for key in open_all)
+    # A national right reads nearly every answer (composition, ages, every income, housing):
+    # probing each one for it would take seconds a page, so it lists the unknown answers it
+    # reads, as the CAF's own simulator asks them. Municipal schemes are probed (with the
+    # national rights they read kept as they are, `deciding`).
+    missing = {slot[0] for slot in slots}
+    national = tuple(
+        (key, graph.relevant(key[0], open_ids) & missing)
+        for key in open_all
+        if by_id[key[0]].spec.scope == "national"
+    )
+    open_keys = tuple(key for key in open_all if by_id[key[0]].spec.scope != "national")
+    # Through a right kept as it is, no answer reaches the aid: those answers are not probed.
+    relevant = {key: graph.relevant(key[0], open_ids - graph.fixed) for key in open_keys}
+    # Another member's answer reaches a person's result only through her household (the
+    # aggregates, the household's schemes): the name alone would probe the 45-year-old's
+    # earnings, through every threshold of the national rights, for the 19-year-old's youth aid.
+    across = {
+        key: graph.shared(key[0], open_ids - graph.fixed) for key in open_keys if key[1] is not None
+    }
+    by_slot = []
+    for slot in slots:
+        name, member = slot
+        keys = tuple(
+            k
+            for k in open_keys
+            if name in relevant[k]
+            and (member is None or k[1] is None or k[1] == member or name in across[k])
+        )
+        if keys:  # (an income has hundreds of values to try: none is tried for no result)
+            by_slot.append((slot, keys))
+    pairs = tuple(
+        (key, tuple(slot for slot in slots if slot[0] in relevant[key])[:PAIR_PROBE_LIMIT])
+        for key in open_keys
+    )
+    return _Search(national, open_keys, tuple(by_slot), pairs)
 
 
 class _Graph:
@@ -568,6 +603,17 @@ class _Graph:
         self._relevant: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
         self._shared: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
         self._trials: dict[frozenset[str], tuple[list[Scheme], frozenset[str]]] = {}
+        self._searches: dict[tuple[tuple[Key, ...], tuple[Slot, ...]], _Search] = {}
+
+    def search(self, open_all: tuple[Key, ...], slots: tuple[Slot, ...]) -> _Search:
+        """What the search probes with these results open and these answers unknown (kept: a
+        simulator's pages ask the same few sets)."""
+        key = (open_all, slots)
+        found = self._searches.get(key)
+        if found is None:
+            _bounded(self._searches)
+            found = self._searches[key] = _plan_search(self, open_all, slots)
+        return found
 
     def relevant(self, scheme_id: str, open_ids: frozenset[str]) -> frozenset[str]:
         key = (scheme_id, open_ids)
