@@ -337,7 +337,7 @@ class _LineJson:
 
 
 def _negative_zero(bound: Any) -> bool:
-    return type(bound) is float and bound == 0 and math.copysign(1.0, bound) < 0
+    return bound == 0 and type(bound) is float and math.copysign(1.0, bound) < 0
 
 
 _LINES: dict[tuple[int, int, str], _LineJson] = {}

@@ -8,7 +8,7 @@ still change it (by trying the values each could take) and the values an amount 
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
@@ -454,24 +454,10 @@ def deciding(
         "probe", (graph, values, space), date, (state.household, state.persons, state.person_values)
     )
 
-    Plan = tuple[tuple[Key, ...], list[Scheme], frozenset[str], frozenset[int], tuple[Any, ...]]
-    plans: dict[frozenset[Key], Plan] = {}
-
-    def plan_for(keys: frozenset[Key]) -> Plan:
-        # A probe only needs the schemes it asks about and those they read, and of those only
-        # what reads the probed answers changes: the rest is the household's state already.
-        # (Per set of results asked about: every answer tried for a slot asks the same.)
-        found = plans.get(keys)
-        if found is None:
-            asked = tuple(k for k in open_keys if k in keys)  # (the same order each time)
-            trial_order, derived = trial_for(frozenset(k[0] for k in asked))
-            members = frozenset(k[1] for k in asked if k[1] is not None)
-            before = tuple(signature(state.outcomes[k]) for k in asked)
-            found = plans[keys] = (asked, trial_order, derived, members, before)
-        return found
+    before = {key: signature(state.outcomes[key]) for key in open_keys}
 
     def changed(assignment: dict[Slot, Any], keys: frozenset[Key]) -> list[Key]:
-        asked, trial_order, derived, members, before = plan_for(keys)
+        asked, trial_order, derived, members = search.plan(keys, trial_for)
 
         def trial(given: "traced_states.State | None") -> "traced_states.Probed":
             base = state if given is None else State(given[0], given[1], state.outcomes, given[2])
@@ -493,8 +479,8 @@ def deciding(
         tried = traced_states.probe(states, (tuple(assignment.items()), asked), trial)
         return [
             k
-            for k, found, signed in zip(asked, tried, before, strict=True)
-            if found is not None and signature_of(*found) != signed
+            for k, found in zip(asked, tried, strict=True)
+            if found is not None and signature_of(*found) != before[k]
         ]
 
     for slot, keys in search.by_slot:
@@ -529,6 +515,29 @@ class _Search:
     open_keys: tuple[Key, ...]  # the open results probed (the municipal ones), in order
     by_slot: tuple[tuple[Slot, tuple[Key, ...]], ...]  # each slot probed: the results it reaches
     pairs: tuple[tuple[Key, tuple[Slot, ...]], ...]  # each result: the slots tried two by two
+    _plans: dict[frozenset[Key], "Plan"] = field(default_factory=dict, compare=False)
+
+    def plan(
+        self,
+        keys: frozenset[Key],
+        trial: Callable[[frozenset[str]], tuple[list[Scheme], frozenset[str]]],
+    ) -> "Plan":
+        """What a probe asking about `keys` evaluates (kept: every answer tried for a slot asks
+        the same): the results in `open_keys` order (the same each time), the schemes of its
+        `trial` in order and the derived variables they read, the members asked about. A probe
+        only needs the schemes it asks about and those they read, and of those only what reads
+        the probed answers changes: the rest is the household's state already."""
+        found = self._plans.get(keys)
+        if found is None:
+            asked = tuple(k for k in self.open_keys if k in keys)
+            trial_order, derived = trial(frozenset(k[0] for k in asked))
+            members = frozenset(k[1] for k in asked if k[1] is not None)
+            found = self._plans[keys] = (asked, trial_order, derived, members)
+        return found
+
+
+# A probe's plan (`_Search.plan`).
+Plan = tuple[tuple[Key, ...], list[Scheme], frozenset[str], frozenset[int]]
 
 
 def _plan_search(graph: "_Graph", open_all: tuple[Key, ...], slots: tuple[Slot, ...]) -> _Search:
