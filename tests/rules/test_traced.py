@@ -75,10 +75,8 @@ def test_an_explanation_line_written_once_per_value_keeps_a_zeros_sign() -> None
     # -0.0 == 0.0, and they are one key of a dict, but JSON writes them differently.
     scheme = next(s for s in CATALOG.ordered if s.amount_names)
     name = scheme.amount_names[0]
-    lines = [
-        explain._line_json(CATALOG, scheme, name, iv.constant(number), None)
-        for number in (0.0, -0.0, 0.0)
-    ]
+    writer = explain._LineJson(CATALOG, scheme, name)
+    lines = [writer.json(iv.constant(number), None) for number in (0.0, -0.0, 0.0)]
     assert [line["value"] for line in lines] == [0.0, -0.0, 0.0]
     assert [orjson.dumps(line["value"]) for line in lines] == [b"0.0", b"-0.0", b"0.0"]
 

@@ -107,13 +107,14 @@ def _explain(
                 found.append(scheme_lookup(scheme, catalog.variables, own, lookup))
             return found[0](name)
 
-        for name, line in template.lines:
-            if line is not None:  # read nothing of the household: the same line every time
-                explanation.append(line[json])
+        for name, shared, writer, base in template.lines:
+            if shared is not None:  # read nothing of the household: the same line every time
+                explanation.append(shared[json])
                 continue
-            value, bracket = _line_value(scheme, name, local, own)
-            if json:
-                explanation.append(_line_json(catalog, scheme, name, value, bracket))
+            value = local(name)
+            bracket = None if base is None else _bracket(base, local, own[name])
+            if json and writer is not None:
+                explanation.append(writer.json(value, bracket))
             else:
                 explanation.append(explained(catalog, scheme, name, value, bracket))
     amount_range = None
@@ -156,16 +157,23 @@ class _Template:
             {status: _both(ConditionResult(c.id, c.label, status)) for status in STATUSES}
             for c in scheme.conditions
         )
-        lines: list[tuple[str, tuple[Any, dict[str, Any]] | None]] = []
+        # Per name: a parameter's line (it reads nothing of the household); else the line's
+        # JSON per value, and a scale's base (the bracket it reaches is shown).
+        lines: list[_LineTemplate] = []
         for name in scheme.amount_names if scheme.amount is not None else ():
             parameter = scheme.parameters.get(name)
-            line = None
             if parameter is not None and parameter.base is None:
-                line = _both(explained(catalog, scheme, name, iv.constant(values[name])))
-            lines.append((name, line))
+                shared = _both(explained(catalog, scheme, name, iv.constant(values[name])))
+                lines.append((name, shared, None, None))
+            else:
+                base = parameter.base.tree if parameter is not None and parameter.base else None
+                lines.append((name, None, _LineJson(catalog, scheme, name), base))
         self.lines = tuple(lines)
         self.parameters = {k: plain(v) for k, v in values.items()}
         self.assumptions = assumptions_read(scheme)
+
+
+_LineTemplate = tuple[str, tuple[Any, dict[str, Any]] | None, "_LineJson | None", Any]
 
 
 def _both(part: ConditionResult | Explained) -> tuple[Any, dict[str, Any]]:
@@ -249,18 +257,12 @@ def shown(value: Value) -> dict[str, Any]:
     }
 
 
-def _line_value(
-    scheme: Scheme, name: str, local: iv.Lookup, values: Mapping[str, Resolved]
-) -> tuple[Value, int | None]:
-    """A line read from the household: a variable, another scheme's result, a scale (with
-    the bracket its base reaches when known)."""
-    parameter = scheme.parameters.get(name)
-    bracket = None
-    if parameter is not None and parameter.base is not None:
-        base = iv.evaluate(parameter.base.tree, local)
-        if base.kind == "num" and base.lo == base.hi:
-            bracket = iv.bracket_reached(float(base.lo), brackets_of(values[name]))
-    return local(name), bracket
+def _bracket(base: Any, local: iv.Lookup, brackets: Resolved) -> int | None:
+    """The bracket of a scale its base reaches, when the base is known."""
+    value = iv.evaluate(base, local)
+    if value.kind == "num" and value.lo == value.hi:
+        return iv.bracket_reached(float(value.lo), brackets_of(brackets))
+    return None
 
 
 def explained(
@@ -311,10 +313,9 @@ class _LineJson:
     `KEPT`). A bound -0.0 is written each time: it equals 0.0 but their JSON differs."""
 
     KEPT = 256
-    __slots__ = ("catalog", "head", "scheme", "seen", "tail")
+    __slots__ = ("head", "seen", "tail")
 
     def __init__(self, catalog: "Catalog", scheme: Scheme, name: str) -> None:
-        self.catalog, self.scheme = catalog, scheme  # kept, so that the key's ids stay their own
         kind, label, unit, assumption, source = _head(catalog, scheme, name)
         self.head = {"name": name, "kind": kind, "label": shared_labels(label), "unit": unit}
         self.tail = {"assumption": assumption, "source": source}
@@ -338,22 +339,6 @@ class _LineJson:
 
 def _negative_zero(bound: Any) -> bool:
     return bound == 0 and type(bound) is float and math.copysign(1.0, bound) < 0
-
-
-_LINES: dict[tuple[int, int, str], _LineJson] = {}
-
-
-def _line_json(
-    catalog: "Catalog", scheme: Scheme, name: str, value: Value, bracket: int | None
-) -> dict[str, Any]:
-    """`explained(...)` as the API writes it (`shared_json`), through the name's `_LineJson`."""
-    key = (id(catalog), id(scheme), name)
-    line = _LINES.get(key)
-    if line is None or line.catalog is not catalog or line.scheme is not scheme:
-        if len(_LINES) > 65_536:
-            _LINES.clear()
-        line = _LINES[key] = _LineJson(catalog, scheme, name)
-    return line.json(value, bracket)
 
 
 def not_in_force(scheme: Scheme, person_index: int | None, date: dt.date) -> SchemeResult:
