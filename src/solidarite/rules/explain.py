@@ -90,20 +90,17 @@ def _explain(
     explanation: list[Any] = []
     if template.lines:
         found: list[iv.Lookup] = []
-
-        lookup = (
-            names_of(state.household)
-            if member is None
-            else names_of(state.persons[member], state.household)
-        )
+        home = state.household
+        names = home if member is None else state.persons[member]
 
         def local(name: str) -> Value:
             """The scheme's names for this household: a variable or another scheme's result
             as the household holds it, the rest as the scheme sees it (`scheme_lookup`, built
             once, when a line needs it)."""
             if name not in scheme.own_names:
-                return lookup(name)
+                return names[name] if name in names else home[name]
             if not found:
+                lookup = names_of(names, None if member is None else home)
                 found.append(scheme_lookup(scheme, catalog.variables, own, lookup))
             return found[0](name)
 
@@ -322,10 +319,12 @@ class _LineJson:
         self.seen: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def json(self, value: Value, bracket: int | None) -> dict[str, Any]:
+        # What `shown` reads: the kind says how a bound is written (True and 1.0 are one key
+        # but never of one kind), a zero's sign is checked apart.
         lo, hi = value.lo, value.hi
-        key = (value.kind, value.null, value.value, type(lo), lo, type(hi), hi, bracket)
-        if _negative_zero(lo) or _negative_zero(hi):  # (never kept: its key is 0.0's)
-            return self._written(value, bracket)
+        if (lo == 0 and _negative_zero(lo)) or (hi == 0 and _negative_zero(hi)):
+            return self._written(value, bracket)  # (never kept: its key is 0.0's)
+        key = (value.kind, value.null, value.value, lo, hi, bracket)
         found = self.seen.get(key)
         if found is None:
             if len(self.seen) >= self.KEPT:
@@ -338,7 +337,7 @@ class _LineJson:
 
 
 def _negative_zero(bound: Any) -> bool:
-    return bound == 0 and type(bound) is float and math.copysign(1.0, bound) < 0
+    return type(bound) is float and math.copysign(1.0, bound) < 0
 
 
 def not_in_force(scheme: Scheme, person_index: int | None, date: dt.date) -> SchemeResult:
