@@ -34,8 +34,10 @@ DATES = st.sampled_from([dt.date(2020, 6, 1), dt.date(2021, 6, 1), dt.date(2024,
 
 @pytest.fixture(autouse=True)
 def _written_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every shape gets its function the first time it is met (in production, the second)."""
+    """Every shape gets its function the first time it is met (in production, a scheme's the
+    second time, a state's the 16th)."""
     monkeypatch.setattr(traced, "WRITE_AFTER", 1)
+    monkeypatch.setattr(traced_states, "WRITE_AFTER", 1)
 
 
 def _by_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -192,6 +194,36 @@ def test_a_shape_gets_its_function_the_second_time_and_the_functions_are_bounded
                 catalog.evaluate(household, random_catalogs.DATE, fast=False)
                 assert len(_functions()) <= 3
                 assert sum(len(table.shapes) for table in traced._TABLES.values()) <= 4
+
+
+def test_a_state_step_gets_its_function_the_nth_time_its_shape_is_met(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Writing a whole evaluation costs more than a scheme's: a state's shape met a few times
+    # only stays with the functions of each scheme.
+    monkeypatch.setattr(traced_states, "WRITE_AFTER", 3)
+    household = {
+        "household": {"commune_residence": "25056"},
+        "persons": [{"age": 19, "revenus_mensuels": 0}, {"age": 45, "percoit_rsa": True}],
+    }
+    date = dt.date(2024, 3, 1)
+    traced.STATE_TABLES.clear()
+
+    def rest() -> list[Any]:
+        return [
+            found
+            for key, table in traced.STATE_TABLES.items()
+            if key[0] == "rest"
+            for found in table.shapes.values()
+        ]
+
+    answers = []
+    for _ in range(4):
+        answers.append(orjson.dumps(CATALOG.answer(household, date)))
+        if len(answers) < 3:
+            assert not any(callable(found) for found in rest())
+    assert any(callable(found) for found in rest())
+    assert len(set(answers)) == 1
 
 
 def test_a_function_that_fails_leaves_its_shape_to_the_rules(

@@ -85,13 +85,15 @@ def _written(
     read: list[Value],
     rules: Callable[[Callable[[str], Value]], R],
     render: Callable[[Tracer, R], str],
+    write_after: int | None = None,
 ) -> Callable[..., R] | None:
-    """The function of `shape`, written the `WRITE_AFTER`-th time the shape is met (None
-    before, and for a shape the rules must answer themselves)."""
+    """The function of `shape`, written the `write_after`-th time the shape is met
+    (`WRITE_AFTER` when not given; None before, and for a shape the rules must answer
+    themselves)."""
     found = table.shapes.get(shape, 0)
     if type(found) is int:
         seen = found + 1
-        writing = seen >= WRITE_AFTER
+        writing = seen >= (WRITE_AFTER if write_after is None else write_after)
         added = seen == 1
         if _COUNT[0] + writing > MAX_FUNCTIONS or _COUNT[1] + added > MAX_SHAPES:
             for each in [*_TABLES.values(), *STATE_TABLES.values()]:  # (another thread may add one)
@@ -157,8 +159,9 @@ def call(
     rules: Callable[[Callable[[str], Value]], R],
     render: Callable[[Tracer, R], str],
     by_the_rules: Callable[[], R],
+    write_after: int | None = None,
 ) -> R:
-    written = _written(table, shape, read, rules, render)
+    written = _written(table, shape, read, rules, render, write_after)
     if written is not None:
         try:
             return written(*arguments)

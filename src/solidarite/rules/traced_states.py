@@ -38,6 +38,13 @@ Fields = tuple[Any, Any, Any, Any]
 # member (aggregates, formulas, results published for the schemes after them).
 Rest = tuple[dict[Any, Outcome], Names, list[Names]]
 MAX_STATES = 1_024  # states' shapes with functions (a key is a few KB)
+# A state's shape holds more than a scheme's (every flag of the household's values), so more of
+# them are met once or twice; and its functions cost more to write (a whole evaluation traced,
+# about 20 ms with its probes, against 0.3-0.5 ms saved per answer): a step gets its function
+# the 16th time its state's shape is met. A simulator's first page (the same few shapes for
+# most residents) gets it within its first requests; a household rarely met stays with the
+# functions of each scheme (`traced`).
+WRITE_AFTER = 16
 
 
 class StateTable:
@@ -105,7 +112,14 @@ def through(
         return rules(_rebuilt(layout, lookup))
 
     return traced.call(
-        states.table, key, states.arguments, states.read, symbolic, render, lambda: rules(None)
+        states.table,
+        key,
+        states.arguments,
+        states.read,
+        symbolic,
+        render,
+        lambda: rules(None),
+        WRITE_AFTER,
     )
 
 
