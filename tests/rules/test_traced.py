@@ -164,6 +164,8 @@ def test_a_shape_gets_its_function_the_second_time_and_the_functions_are_bounded
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(traced, "WRITE_AFTER", 2)
+    # (a state's step without its function, so that each scheme goes through its own)
+    monkeypatch.setattr(traced_states, "WRITE_AFTER", 1_000_000)
     catalog = random_catalogs.build_catalog(
         {"s_person": random_catalogs.scheme_text("person", "pn > 2", "pf * 2")}
     )
