@@ -7,6 +7,8 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from solidarite.rules import intervals as iv
 from solidarite.rules.household import State, amount_of, eligible_of
 from solidarite.rules.intervals import Value
@@ -129,7 +131,7 @@ def _explain(
         eligible_of(outcome),
         amount_of(outcome),
         conditions if json else tuple(conditions),
-        template.parameters,
+        template.parameters_json if json else template.parameters,
         tuple(sorted(deciding.get((scheme.id, member), frozenset()))),
         amount_range,
         explanation if json else tuple(explanation),
@@ -140,12 +142,23 @@ def _explain(
 
 class _Template:
     """What every result of a scheme under one set of parameter values shares, each part as an
-    object (index 0, `explain`) and as JSON (index 1, `explain_json`, the dict every answer
-    shares): per condition and status its result; per name its amount reads, the line when it
-    reads nothing of the household (a parameter's), else None; the parameters' JSON; the
-    assumptions read. An open household's answer holds a hundred conditions and lines."""
+    object (index 0, `explain`) and as JSON (index 1, `explain_json`): per condition and status
+    its result; per name its amount reads, the line when it reads nothing of the household (a
+    parameter's), else None; the parameters; the assumptions read. An open household's answer
+    holds a hundred conditions and lines. The JSON is written once, as bytes orjson copies into
+    every answer that holds it (`orjson.Fragment`): serialising the same dicts again and again
+    took longer than computing most of the answer."""
 
-    __slots__ = ("assumptions", "catalog", "conditions", "lines", "parameters", "scheme", "values")
+    __slots__ = (
+        "assumptions",
+        "catalog",
+        "conditions",
+        "lines",
+        "parameters",
+        "parameters_json",
+        "scheme",
+        "values",
+    )
 
     def __init__(self, catalog: "Catalog", scheme: Scheme, values: Mapping[str, Resolved]) -> None:
         # Kept, so that the key's ids stay their own; the parts are never changed once built.
@@ -167,15 +180,25 @@ class _Template:
                 lines.append((name, None, _LineJson(catalog, scheme, name), base))
         self.lines = tuple(lines)
         self.parameters = {k: plain(v) for k, v in values.items()}
+        self.parameters_json = written_json(self.parameters)
         self.assumptions = assumptions_read(scheme)
 
 
-_LineTemplate = tuple[str, tuple[Any, dict[str, Any]] | None, "_LineJson | None", Any]
+_LineTemplate = tuple[str, tuple[Any, Any] | None, "_LineJson | None", Any]
 
 
-def _both(part: ConditionResult | Explained) -> tuple[Any, dict[str, Any]]:
+def _both(part: ConditionResult | Explained) -> tuple[Any, Any]:
     share(part)
-    return part, shared_json(part)
+    return part, written_json(shared_json(part))
+
+
+def written_json(data: Any) -> Any:
+    """`data` written as JSON once, for orjson to copy into each answer that holds it (what
+    orjson cannot write itself stays as it is, for the API's encoder)."""
+    try:
+        return orjson.Fragment(orjson.dumps(data))
+    except TypeError:
+        return data
 
 
 _TEMPLATES: dict[tuple[int, int, int], _Template] = {}
@@ -306,8 +329,8 @@ def _read_head(catalog: "Catalog", scheme: Scheme, name: str) -> Head:
 
 class _LineJson:
     """One name's explanation line as JSON, for each value it is given: a line with the same
-    value is the same JSON in every answer, so it is written once (per value, at most
-    `KEPT`). A bound -0.0 is written each time: it equals 0.0 but their JSON differs."""
+    value is the same JSON in every answer, so it is written once (per value, at most `KEPT`;
+    `written_json`). A bound -0.0 is written each time: it equals 0.0 but their JSON differs."""
 
     KEPT = 256
     __slots__ = ("head", "seen", "tail")
@@ -316,9 +339,9 @@ class _LineJson:
         kind, label, unit, assumption, source = _head(catalog, scheme, name)
         self.head = {"name": name, "kind": kind, "label": shared_labels(label), "unit": unit}
         self.tail = {"assumption": assumption, "source": source}
-        self.seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.seen: dict[tuple[Any, ...], Any] = {}
 
-    def json(self, value: Value, bracket: int | None) -> dict[str, Any]:
+    def json(self, value: Value, bracket: int | None) -> Any:
         # What `shown` reads: the kind says how a bound is written (True and 1.0 are one key
         # but never of one kind), a zero's sign is checked apart.
         lo, hi = value.lo, value.hi
@@ -332,8 +355,8 @@ class _LineJson:
             found = self.seen[key] = self._written(value, bracket)
         return found
 
-    def _written(self, value: Value, bracket: int | None) -> dict[str, Any]:
-        return {**self.head, **shown(value), **self.tail, "bracket": bracket}
+    def _written(self, value: Value, bracket: int | None) -> Any:
+        return written_json({**self.head, **shown(value), **self.tail, "bracket": bracket})
 
 
 def _negative_zero(bound: Any) -> bool:

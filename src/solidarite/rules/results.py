@@ -144,15 +144,16 @@ def result_json(
     in_force: bool,
     eligible: bool | None,
     amount: float | None,
-    conditions: list[dict[str, Any]],
-    parameters: dict[str, Any],
+    conditions: list[Any],
+    parameters: Any,
     unknown_variables: tuple[str, ...],
     amount_range: tuple[float, float] | None,
-    explanation: list[dict[str, Any]],
+    explanation: list[Any],
     assumptions: tuple[str, ...],
 ) -> dict[str, Any]:
-    """A `SchemeResult` as JSON, from its fields (the parts already JSON): the API writes some
-    answers without building the objects (`explain.explain_json`)."""
+    """A `SchemeResult` as JSON, from its fields (the parts already JSON, as dicts or as
+    written bytes, `explain.written_json`): the API writes some answers without building the
+    objects (`explain.explain_json`)."""
     return {
         "scheme": scheme_id,
         "version": version,
