@@ -2,11 +2,11 @@
 
 import datetime as dt
 import graphlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -14,7 +14,7 @@ from solidarite.rules import compiled, compiled_results
 from solidarite.rules import household as household_engine
 from solidarite.rules import population as population_engine
 from solidarite.rules.errors import CatalogError, EvaluationError, RuleError
-from solidarite.rules.explain import explain, explain_json
+from solidarite.rules.explain import Evaluation, explain, explain_json
 from solidarite.rules.inputs import InputModels, input_models, population_frames, validated
 from solidarite.rules.members import Members
 from solidarite.rules.model import (
@@ -25,6 +25,7 @@ from solidarite.rules.model import (
     TestFile,
     VariablesFile,
 )
+from solidarite.rules.outcomes import Outcome
 from solidarite.rules.results import HouseholdResult, SchemeResult
 from solidarite.rules.schemes import OtherScheme, Resolved, Scheme, compile_scheme
 from solidarite.rules.territory import Communes, load_communes
@@ -35,6 +36,7 @@ from solidarite.rules.yaml_source import SourceDocument, read_yaml
 Overrides = Mapping[str, ParameterValue]
 Values = Mapping[str, Mapping[str, Resolved]]
 Env = dict[str, Any]
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,9 @@ class Catalog:
             found = compiled_results.results(self, program, answers, persons, date, values, order)
             if found is not None:
                 return HouseholdResult(date, tuple(sorted(found, key=self._result_order)))
-        return self._interval(order, answers, persons, date, values, questions)
+        # The interval engine, for households with unknown answers (and the tests).
+        results = self._explained(order, answers, persons, date, values, questions, explain)
+        return HouseholdResult(date, tuple(sorted(results, key=self._result_order)))
 
     def answer(
         self,
@@ -127,29 +131,26 @@ class Catalog:
         overrides: Overrides | None = None,
         source: str = "household",
     ) -> dict[str, Any]:
-        """`evaluate(...).to_dict()`, the API's answer. When the compiled function answers, its
-        dicts are written straight from its values: building the result objects and then
-        turning each into a dict took longer than the evaluation. The dicts share their
-        constant parts with later answers: serialise them, never change them."""
+        """`evaluate(...).to_dict()`, the API's answer, written without the result objects
+        (building them and then turning each into a dict took longer than the evaluation): from
+        the compiled function's values when it answers, else by `explain_json`. The dicts share
+        their constant parts with later answers, some already written as JSON
+        (`orjson.Fragment`): serialise them with orjson, never change them."""
         date = date or dt.date.today()
         answers, persons, values, unknown = self._inputs(household, date, overrides, source)
+        found = None
         if self.program.applies_to(self.variables, unknown):
             found = compiled_results.answer(self, self.program, answers, persons, date, values)
-            if found is not None:
-                found.sort(key=self._answer_order)
-                return {
-                    "date": date.isoformat(),
-                    "results": found,
-                    "deciding_variables": sorted(
-                        {name for result in found for name in result["unknown_variables"]}
-                    ),
-                }
-        results = self._interval_json(answers, persons, date, values)
+        if found is None:
+            found = self._explained(
+                self.ordered, answers, persons, date, values, True, explain_json
+            )
+        found.sort(key=self._answer_order)
         return {
             "date": date.isoformat(),
-            "results": results,
+            "results": found,
             "deciding_variables": sorted(
-                {name for result in results for name in result["unknown_variables"]}
+                {name for result in found for name in result["unknown_variables"]}
             ),
         }
 
@@ -162,7 +163,7 @@ class Catalog:
         values = self.values_at(date, by_scheme)
         return answers, persons, values, compiled.unknown_answers(self.variables, answers, persons)
 
-    def _interval(
+    def _explained(
         self,
         order: tuple[Scheme, ...],
         answers: Env,
@@ -170,48 +171,26 @@ class Catalog:
         date: dt.date,
         values: Values,
         questions: bool,
-    ) -> HouseholdResult:
-        """The interval engine, for households with unknown answers (and the tests)."""
-        state, deciding = self._searched(order, answers, persons, date, values, questions)
-        results = tuple(
-            explain(self, self.schemes[scheme_id], member, outcome, state, values, date, deciding)
-            for (scheme_id, member), outcome in state.outcomes.items()
-        )
-        ordered = tuple(sorted(results, key=self._result_order))
-        return HouseholdResult(date, ordered)
-
-    def _interval_json(
-        self, answers: Env, persons: list[Env], date: dt.date, values: Values
-    ) -> list[dict[str, Any]]:
-        """`_interval(...)`'s results as the API's JSON, written without the objects."""
-        state, deciding = self._searched(self.ordered, answers, persons, date, values, True)
-        results = [
-            explain_json(self, self.schemes[sid], member, outcome, state, values, date, deciding)
-            for (sid, member), outcome in state.outcomes.items()
-        ]
-        results.sort(key=self._answer_order)
-        return results
-
-    def _searched(
-        self,
-        order: tuple[Scheme, ...],
-        answers: Env,
-        persons: list[Env],
-        date: dt.date,
-        values: Values,
-        questions: bool,
-    ) -> tuple[household_engine.State, dict[tuple[str, int | None], frozenset[str]]]:
-        """The household's state, and with `questions` the unknown answers deciding each
-        open result."""
+        write: Callable[[Evaluation, Scheme, int | None, Outcome], R],
+    ) -> list[R]:
+        """Each scheme's result for the household, written by `write` (`explain`, or
+        `explain_json` for the API's answer), in the engine's order; with `questions`, each
+        open result lists the unknown answers deciding it."""
         state = household_engine.run(
             self.variables, order, self.space, answers, persons, date, values
         )
-        if not questions:
-            return state, {}
-        deciding = household_engine.deciding(
-            self.variables, order, self.space, answers, persons, date, values, state
+        deciding = (
+            household_engine.deciding(
+                self.variables, order, self.space, answers, persons, date, values, state
+            )
+            if questions
+            else {}
         )
-        return state, deciding
+        evaluation = Evaluation(self, state, values, date, deciding)
+        return [
+            write(evaluation, self.schemes[scheme_id], member, outcome)
+            for (scheme_id, member), outcome in state.outcomes.items()
+        ]
 
     def _answer_order(self, result: dict[str, Any]) -> tuple[int, int]:
         return self._position[result["scheme"]], result["person_index"] or 0

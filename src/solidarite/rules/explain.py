@@ -5,6 +5,7 @@ results), with the parameters that rest on an assumption."""
 import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -32,54 +33,45 @@ if TYPE_CHECKING:
     from solidarite.rules.catalog import Catalog
 
 
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """One household's evaluation, as the explanation of each of its results reads it."""
+
+    catalog: "Catalog"
+    state: State
+    values: Mapping[str, Mapping[str, Resolved]]
+    date: dt.date
+    deciding: Mapping[tuple[str, int | None], frozenset[str]]
+
+
 def explain(
-    catalog: "Catalog",
-    scheme: Scheme,
-    member: int | None,
-    outcome: Outcome,
-    state: State,
-    values: Mapping[str, Mapping[str, Resolved]],
-    date: dt.date,
-    deciding: Mapping[tuple[str, int | None], frozenset[str]],
+    evaluation: Evaluation, scheme: Scheme, member: int | None, outcome: Outcome
 ) -> SchemeResult:
     """One result with its why: each condition's status, the values its amount read."""
-    result: SchemeResult = _explain(
-        catalog, scheme, member, outcome, state, values, date, deciding, False
-    )
+    result: SchemeResult = _explain(evaluation, scheme, member, outcome, False)
     return result
 
 
 def explain_json(
-    catalog: "Catalog",
-    scheme: Scheme,
-    member: int | None,
-    outcome: Outcome,
-    state: State,
-    values: Mapping[str, Mapping[str, Resolved]],
-    date: dt.date,
-    deciding: Mapping[tuple[str, int | None], frozenset[str]],
+    evaluation: Evaluation, scheme: Scheme, member: int | None, outcome: Outcome
 ) -> dict[str, Any]:
     """`explain(...).to_dict(shared=True)`, the API's answer, written without the objects: an
     open household's answer explains about 150 values, and building each line's object and
     then its dict took longer than the search for the deciding questions."""
-    result: dict[str, Any] = _explain(
-        catalog, scheme, member, outcome, state, values, date, deciding, True
-    )
+    result: dict[str, Any] = _explain(evaluation, scheme, member, outcome, True)
     return result
 
 
 def _explain(
-    catalog: "Catalog",
-    scheme: Scheme,
-    member: int | None,
-    outcome: Outcome,
-    state: State,
-    values: Mapping[str, Mapping[str, Resolved]],
-    date: dt.date,
-    deciding: Mapping[tuple[str, int | None], frozenset[str]],
-    json: bool,
+    evaluation: Evaluation, scheme: Scheme, member: int | None, outcome: Outcome, json: bool
 ) -> Any:
     """`explain`, or with `json` its JSON: the same steps, the parts written as dicts."""
+    catalog, state, values, date = (
+        evaluation.catalog,
+        evaluation.state,
+        evaluation.values,
+        evaluation.date,
+    )
     if not scheme.in_force(date):
         settled = not_in_force(scheme, member, date)
         return settled.to_dict(shared=True) if json else settled
@@ -132,7 +124,7 @@ def _explain(
         amount_of(outcome),
         conditions if json else tuple(conditions),
         template.parameters_json if json else template.parameters,
-        tuple(sorted(deciding.get((scheme.id, member), frozenset()))),
+        tuple(sorted(evaluation.deciding.get((scheme.id, member), frozenset()))),
         amount_range,
         explanation if json else tuple(explanation),
         template.assumptions,
