@@ -541,6 +541,7 @@ Plan = tuple[tuple[Key, ...], list[Scheme], frozenset[str], frozenset[int]]
 
 
 def _plan_search(graph: "_Graph", open_all: tuple[Key, ...], slots: tuple[Slot, ...]) -> _Search:
+    """The `_Search` for these open results and unknown answers (kept by `_Graph.search`)."""
     by_id = graph.by_id
     # A scheme read by another one matters through its result only while that result is open:
     # a decided result stays decided whatever the answers (property a), so the inputs behind it

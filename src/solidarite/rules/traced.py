@@ -161,6 +161,8 @@ def call(
     by_the_rules: Callable[[], R],
     write_after: int | None = None,
 ) -> R:
+    """The function of `shape` (written from `rules` on `read` when its time has come) called
+    with `arguments`, else `by_the_rules()`."""
     written = _written(table, shape, read, rules, render, write_after)
     if written is not None:
         try:
