@@ -116,13 +116,14 @@ def run(
         home[variable.name] = (
             space.unknown[variable.name] if raw is None else known_value(variable, raw)
         )
-    computed = _members_values(variables, members, *_to_derive(variables, None, None)[:1])
+    person_formulas, aggregates, household_formulas = _to_derive(variables, None, None)
+    computed = _members_values(variables, members, person_formulas)
     graph = _graph(variables, order)
 
     def rest(given: "traced_states.State | None") -> "traced_states.Rest":
         # The aggregates, the household's formulas, then every scheme in order.
         names, envs, parts = (home, members, computed) if given is None else given
-        _household_values(variables, names, parts, *_to_derive(variables, None, None)[1:])
+        _household_values(variables, names, parts, aggregates, household_formulas)
         found = _outcomes(variables, order, values, date, names, envs)
         added = {name: names[name] for name in graph.added_to_household}
         return found, added, [{name: env[name] for name in graph.published} for env in envs]
