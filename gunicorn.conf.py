@@ -1,19 +1,17 @@
 """gunicorn's settings: gunicorn reads this file from the folder it starts in
 (`gunicorn solidarite.wsgi --workers N` at the repository's root, docs/deploy.md).
 
-Threaded workers keep a client's connection open between its requests (HTTP keep-alive); a sync
-worker closes it after every answer, and opening a connection per request cost the simulator's
-API a third of its throughput under load (`benchmarks/simulate_api.py`, docs/performance.md).
-Two threads per worker: a second thread reads the next request while the first computes, and more
-threads only wait for Python's interpreter lock (8 threads doubled the p95 latency). Django, the
-engine and its caches are safe to share between threads. Any setting can be changed at launch
-(`--threads 4`, or `GUNICORN_CMD_ARGS`).
+Each worker serves one request at a time in its own thread and keeps a client's connection open
+between its requests (HTTP keep-alive, `solidarite/core/gunicorn_worker.py`): closing it after
+every answer cost the simulator's API a third of its throughput under load, and handing requests
+to a pool of threads only made them take turns on Python's interpreter lock
+(`benchmarks/simulate_api.py`, docs/performance.md). Run about one worker per core
+(`--workers`). Django, the engine and its caches are safe to share between threads, so gunicorn's
+own `gthread` worker still works (`--worker-class gthread --threads 4`). Any setting can be
+changed at launch, or with `GUNICORN_CMD_ARGS`.
 """
 
-# gthread, leaving a new connection to a worker with a free thread for up to 20 ms
-# (solidarite/core/gunicorn_worker.py)
-worker_class = "solidarite.core.gunicorn_worker.BalancedThreadWorker"
-threads = 2
+worker_class = "solidarite.core.gunicorn_worker.KeptAliveWorker"
 keepalive = 5  # seconds a connection waits idle for its next request
 
 

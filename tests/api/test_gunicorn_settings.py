@@ -1,6 +1,5 @@
-"""gunicorn started as docs/deploy.md says reads the repository's `gunicorn.conf.py`: threaded
-workers that keep a client's connection open between its requests (a real gunicorn, a real
-socket)."""
+"""gunicorn started as docs/deploy.md says reads the repository's `gunicorn.conf.py`: workers
+that keep a client's connection open between its requests (a real gunicorn, a real socket)."""
 
 import gc
 import http.client
@@ -69,6 +68,7 @@ def test_gunicorn_answers_two_requests_on_one_connection(gunicorn: int) -> None:
         assert response.status == 200
         assert json.loads(response.read())["results"]
         assert response.getheader("Connection", "").lower() != "close"
+        assert "Content-Language" not in response.headers  # the simulator's own handler
         sockets.append(connection.sock)
     # A sync worker closes the connection after each answer: http.client would then have
     # opened a second socket for the second request.

@@ -1,7 +1,7 @@
-"""The worker in `gunicorn.conf.py` leaves a new connection to another worker while its threads
-are busy, and waits for one at most `PATIENCE` (solidarite/core/gunicorn_worker.py). Exercised on
-a real gunicorn worker object, listening socket and thread pool, without its loop: the loop's
-turns are the calls it makes (`set_accept_enabled`, then `accept` when the socket is readable)."""
+"""The worker in `gunicorn.conf.py` serves each request in its own thread and keeps connections
+open between requests (solidarite/core/gunicorn_worker.py). Exercised on a real gunicorn worker
+running its real loop in a thread, with real sockets; only its signal handlers and its WSGI
+application (one that records what it serves) are not gunicorn's."""
 
 import logging
 import os
@@ -9,87 +9,123 @@ import selectors
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
 from gunicorn.config import Config
+from gunicorn.glogging import Logger
 
-from solidarite.core import gunicorn_worker
-from solidarite.core.gunicorn_worker import BalancedThreadWorker
+from solidarite.core.gunicorn_worker import KeptAliveWorker
+
+SLOW = 0.05  # seconds each request takes, so that requests can arrive meanwhile
 
 
-class _Connection:
-    """What the worker reads of a connection once its request is answered (closed here)."""
+class _Recorder:
+    """A WSGI application answering its path, recording the path and the serving thread."""
 
-    closed = False
+    def __init__(self) -> None:
+        self.served: list[tuple[str, int]] = []
 
-    def close(self, graceful: bool = False) -> None:
-        self.closed = True
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        time.sleep(SLOW)
+        path = environ["PATH_INFO"]
+        self.served.append((path, threading.get_ident()))
+        body = path.encode()
+        start_response(
+            "200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
+        )
+        return [body]
 
 
 @pytest.fixture
-def worker() -> Iterator[tuple[BalancedThreadWorker, threading.Event]]:
+def served() -> Iterator[tuple[tuple[str, int], _Recorder, threading.Thread]]:
     config = Config()
-    config.set("threads", 2)
+    config.set("keepalive", 5)
     listener = socket.create_server(("127.0.0.1", 0))
-    worker = BalancedThreadWorker(0, os.getpid(), [listener], None, 30, config, logging)
+    app = _Recorder()
+    worker = KeptAliveWorker(0, os.getppid(), [listener], None, 30, config, Logger(config))
+    # What `init_process` sets up, without its signal handlers (only the main thread may).
+    worker.wsgi = app
+    worker.tpool = worker.get_thread_pool()
     worker.poller = selectors.DefaultSelector()
-    worker.tpool = ThreadPoolExecutor(2)
     worker.method_queue.init()
-    release = threading.Event()
-    # A request's handling: busy until released, then the connection is not kept alive.
-    worker.handle = lambda conn: release.wait(10) and False
-    worker.set_accept_enabled(True)
-    yield worker, release
-    release.set()
-    worker.tpool.shutdown()
-    worker.method_queue.run_callbacks(None)  # the answered connections are closed
-    worker.method_queue.close()
-    listener.close()
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    yield listener.getsockname(), app, thread
+    worker.handle_exit(None, None)
+    thread.join(10)
+    assert not thread.is_alive()  # it stopped when asked
     worker.tmp.close()
+    logging.getLogger("gunicorn.error").handlers.clear()
 
 
-def _accepting(worker: Any) -> bool:
-    return any(key.fileobj in worker.sockets for key in worker.poller.get_map().values())
+def _request(path: str) -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode()
 
 
-def _finish_one(worker: Any, release: threading.Event) -> None:
-    """A request ends: its completion reaches the main thread (gunicorn's method queue)."""
-    release.set()
-    time.sleep(0.05)  # the threads answer
-    worker.method_queue.run_callbacks(None)
-    release.clear()
+def _answers(client: socket.socket, count: int) -> list[bytes]:
+    """The bodies of the next `count` answers on a kept connection."""
+    client.settimeout(10)
+    data = b""
+    bodies: list[bytes] = []
+    while len(bodies) < count:
+        chunk = client.recv(65536)
+        assert chunk, "the worker closed the connection"
+        data += chunk
+        while b"\r\n\r\n" in data:
+            head, rest = data.split(b"\r\n\r\n", 1)
+            length = int(
+                next(
+                    line.split(b":")[1]
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length")
+                )
+            )
+            if len(rest) < length:
+                break
+            bodies.append(rest[:length])
+            data = rest[length:]
+    return bodies
 
 
-def test_a_busy_worker_leaves_new_connections_until_a_thread_is_free(worker: Any) -> None:
-    worker, release = worker
-    worker.enqueue_req(_Connection())
-    assert _accepting(worker)  # one thread still free
-    worker.enqueue_req(_Connection())
-    assert worker.in_flight == 2
-    assert not _accepting(worker)
-    worker.set_accept_enabled(True)  # the loop's next turn: still busy, still leaves them
-    assert not _accepting(worker)
-    deadline = time.monotonic() + 5
-    while worker.in_flight == 2 and time.monotonic() < deadline:
-        _finish_one(worker, release)
-    assert worker.in_flight < 2
-    worker.set_accept_enabled(True)
-    assert _accepting(worker)
+def test_a_kept_connection_is_answered_again_by_the_workers_own_thread(served: Any) -> None:
+    address, app, thread = served
+    with socket.create_connection(address) as client:
+        for path in ("/one", "/two"):
+            client.sendall(_request(path))
+            assert _answers(client, 1) == [path.encode()]
+    # Both on one connection, and no request went to a pool of threads.
+    assert [path for path, _ in app.served] == ["/one", "/two"]
+    assert {ident for _, ident in app.served} == {thread.ident}
 
 
-def test_a_busy_worker_takes_a_waiting_connection_after_its_patience(worker: Any) -> None:
-    worker, _ = worker
-    worker.enqueue_req(_Connection())
-    worker.enqueue_req(_Connection())
-    assert not _accepting(worker)
-    time.sleep(gunicorn_worker.PATIENCE * 1.5)
-    worker.set_accept_enabled(True)
-    assert _accepting(worker)  # every worker busy: a new client is not left waiting for good
-    client = socket.create_connection(worker.sockets[0].getsockname())
-    worker.accept(worker.sockets[0])
-    assert worker.in_flight == 3
-    assert not _accepting(worker)  # it took one, and waits again
-    client.close()
+def test_a_client_that_pipelines_requests_lets_the_others_through(served: Any) -> None:
+    """Three requests sent at once on one connection are served one per turn of the loop: a
+    request that arrived on another connection meanwhile does not wait behind all three."""
+    address, app, _ = served
+    with socket.create_connection(address) as greedy, socket.create_connection(address) as other:
+        greedy.sendall(_request("/p1") + _request("/p2") + _request("/p3"))
+        time.sleep(SLOW / 5)  # while /p1 is being served
+        other.sendall(_request("/q1"))
+        assert _answers(greedy, 3) == [b"/p1", b"/p2", b"/p3"]
+        assert _answers(other, 1) == [b"/q1"]
+    order = [path for path, _ in app.served]
+    assert order.index("/q1") < order.index("/p3")
+
+
+def test_a_connection_that_sends_nothing_does_not_hold_the_worker(served: Any) -> None:
+    """A new connection waits for its first request in the worker's poller: a client that
+    connects and stays silent does not stop the next one from being answered."""
+    address, app, _ = served
+    with socket.create_connection(address) as silent, socket.create_connection(address) as client:
+        client.sendall(_request("/after"))
+        started = time.monotonic()
+        assert _answers(client, 1) == [b"/after"]
+        assert time.monotonic() - started < 2
+        silent.settimeout(0.1)
+        with pytest.raises(TimeoutError):
+            silent.recv(1)  # still open, still waiting: nothing was answered on it
+    assert [path for path, _ in app.served] == ["/after"]

@@ -24,7 +24,7 @@ HOUSEHOLD = {
 
 
 def _call(
-    method: str, path: str, body: bytes = b"", query: str = ""
+    method: str, path: str, body: bytes = b"", query: str = "", extra: dict[str, str] | None = None
 ) -> tuple[str, dict[str, str], bytes]:
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method,
@@ -38,6 +38,7 @@ def _call(
         "wsgi.errors": sys.stderr,
         "CONTENT_TYPE": "application/json",
         "CONTENT_LENGTH": str(len(body)),
+        **(extra or {}),
     }
     found: dict[str, Any] = {}
 
@@ -60,6 +61,24 @@ def test_the_simulator_answers_with_its_security_headers_and_no_cookie() -> None
     youth = next(r for r in json.loads(content)["results"] if r["scheme"] == "aide_jeunes_besancon")
     assert youth["eligible"] is None  # undecided: the questions follow
     assert "percoit_are" in youth["unknown_variables"]
+
+
+def test_the_simulator_chooses_no_language_and_answers_in_both() -> None:
+    """No language to negotiate: every label comes in French and English, whatever the client
+    asks, and no header claims the answer is in one language or varies with the request's."""
+    body = json.dumps(HOUSEHOLD).encode()
+    answers = []
+    for language in ("en", "fr"):
+        environ_language = {"HTTP_ACCEPT_LANGUAGE": language}
+        status, headers, content = _call("POST", "/api/v1/simulate", body, extra=environ_language)
+        assert status == "200 OK"
+        assert "Content-Language" not in headers
+        assert "Accept-Language" not in headers.get("Vary", "")
+        answers.append(content)
+    assert answers[0] == answers[1]
+    labels = [c["label"] for r in json.loads(answers[0])["results"] for c in r["conditions"]]
+    assert labels
+    assert all(set(label) == {"fr", "en"} and all(label.values()) for label in labels)
 
 
 def test_the_simulators_body_guard_still_refuses_a_large_body() -> None:
