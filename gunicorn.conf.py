@@ -11,6 +11,8 @@ own `gthread` worker still works (`--worker-class gthread --threads 4`). Any set
 changed at launch, or with `GUNICORN_CMD_ARGS`.
 """
 
+from typing import Any
+
 worker_class = "solidarite.core.gunicorn_worker.KeptAliveWorker"
 keepalive = 5  # seconds a connection waits idle for its next request
 
@@ -26,3 +28,11 @@ def post_worker_init(worker: object) -> None:
     get_catalog().program  # noqa: B018  (compiled now rather than on the first complete answer)
     gc.collect()
     gc.freeze()
+
+
+def child_exit(server: object, worker: Any) -> None:
+    """A worker has exited: its slot in the workers' shared connection counts is free (run by
+    gunicorn's arbiter, which made them)."""
+    from solidarite.core.gunicorn_worker import COUNTS
+
+    COUNTS.release(worker.pid)

@@ -1,9 +1,11 @@
 """The worker in `gunicorn.conf.py` serves each request in its own thread and keeps connections
 open between requests (solidarite/core/gunicorn_worker.py). Exercised on a real gunicorn worker
 running its real loop in a thread, with real sockets; only its signal handlers and its WSGI
-application (one that records what it serves) are not gunicorn's."""
+application (one that records what it serves) are not gunicorn's. The workers' shared connection
+counts are read and written by real processes."""
 
 import logging
+import multiprocessing
 import os
 import selectors
 import socket
@@ -16,7 +18,8 @@ import pytest
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
 
-from solidarite.core.gunicorn_worker import KeptAliveWorker
+from solidarite.core import gunicorn_worker
+from solidarite.core.gunicorn_worker import KeptAliveWorker, SharedCounts
 
 SLOW = 0.05  # seconds each request takes, so that requests can arrive meanwhile
 
@@ -129,3 +132,80 @@ def test_a_connection_that_sends_nothing_does_not_hold_the_worker(served: Any) -
         with pytest.raises(TimeoutError):
             silent.recv(1)  # still open, still waiting: nothing was answered on it
     assert [path for path, _ in app.served] == ["/after"]
+
+
+@pytest.fixture
+def idle() -> Iterator[KeptAliveWorker]:
+    """A worker set up as `init_process` does, whose loop the test turns by hand."""
+    config = Config()
+    listener = socket.create_server(("127.0.0.1", 0))
+    worker = KeptAliveWorker(0, os.getppid(), [listener], None, 30, config, Logger(config))
+    worker.counts = SharedCounts(4)
+    worker.slot = worker.counts.claim(os.getpid())
+    worker.poller = selectors.DefaultSelector()
+    worker.method_queue.init()
+    worker.set_accept_enabled(True)
+    yield worker
+    for conn in worker.pending_conns:  # the connections it accepted
+        conn.close()
+    worker.method_queue.close()
+    listener.close()
+    worker.tmp.close()
+
+
+def _accepting(worker: KeptAliveWorker) -> bool:
+    return any(key.fileobj in worker.sockets for key in worker.poller.get_map().values())
+
+
+def _other_worker(counts: SharedCounts, connections: int) -> tuple[Any, Any]:
+    """Another process holding a slot with `connections` open, until told to stop."""
+    context = multiprocessing.get_context("fork")
+    ready, stop = context.Event(), context.Event()
+
+    def hold() -> None:
+        slot = counts.claim(os.getpid())
+        assert slot is not None
+        counts.set(slot, connections)
+        ready.set()
+        stop.wait(30)
+
+    process = context.Process(target=hold)
+    process.start()
+    assert ready.wait(30)
+    return process, stop
+
+
+def test_a_worker_with_more_connections_leaves_new_ones_for_its_patience(idle: Any) -> None:
+    other, stop = _other_worker(idle.counts, connections=0)
+    try:
+        assert _accepting(idle)  # as many as the other: it takes the next one
+        client = socket.create_connection(idle.sockets[0].getsockname())
+        idle.accept(idle.sockets[0])
+        assert idle.nr_conns == 1
+        assert not _accepting(idle)  # the other worker, with none, gets the next
+        idle.set_accept_enabled(True)  # the loop's next turn
+        assert not _accepting(idle)
+        time.sleep(gunicorn_worker.PATIENCE * 1.5)
+        idle.set_accept_enabled(True)
+        assert _accepting(idle)  # the other worker did not take it: a client is not left waiting
+        client.close()
+    finally:
+        stop.set()
+        other.join(30)
+
+
+def test_the_counts_are_shared_between_processes_and_free_when_a_worker_exits() -> None:
+    counts = SharedCounts(2)
+    mine = counts.claim(os.getpid())
+    assert mine is not None
+    counts.set(mine, 2)
+    other, stop = _other_worker(counts, connections=1)
+    assert counts.fewer_elsewhere(mine, 2)  # written by the other process, read here
+    assert not counts.fewer_elsewhere(mine, 1)
+    assert counts.claim(os.getpid() + 10_000_000) is None  # both slots taken
+    stop.set()
+    other.join(30)
+    assert not counts.fewer_elsewhere(mine, 2)  # an exited worker counts no more
+    assert counts.claim(12345678) is not None  # and its slot is free again
+    counts.release(12345678)
+    assert counts.table[2 * (1 - mine)] == 0
