@@ -15,6 +15,9 @@ from typing import Any
 
 worker_class = "solidarite.core.gunicorn_worker.KeptAliveWorker"
 keepalive = 5  # seconds a connection waits idle for its next request
+# A worker serves one request at a time, so gunicorn restarts it if one takes longer than this
+# (its default, 30 s, could cut a population import of 20 MB, the largest the costing accepts).
+timeout = 120
 
 
 def post_worker_init(worker: object) -> None:

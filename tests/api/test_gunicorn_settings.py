@@ -12,9 +12,11 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from solidarite.core.gunicorn_worker import COUNTS
 from solidarite.schemes.services import get_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,3 +91,15 @@ def test_a_worker_loads_the_catalog_and_freezes_it_before_its_first_request() ->
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_an_exited_workers_connection_count_is_forgotten() -> None:
+    """`child_exit`, run by gunicorn's arbiter: the worker's slot in the shared counts is free."""
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    pid = os.getpid()
+    slot = COUNTS.claim(pid)
+    assert slot is not None
+    COUNTS.set(slot, 7)
+    settings["child_exit"](None, SimpleNamespace(pid=pid))
+    assert COUNTS.table[2 * slot] == 0
+    assert COUNTS.table[2 * slot + 1] == 0
