@@ -203,6 +203,8 @@ def test_the_counts_are_shared_between_processes_and_free_when_a_worker_exits() 
     assert counts.fewer_elsewhere(mine, 2)  # written by the other process, read here
     assert not counts.fewer_elsewhere(mine, 1)
     assert counts.claim(os.getpid() + 10_000_000) is None  # both slots taken
+    assert counts.claim(os.getpid()) == mine  # a slot left under an id is that id's again
+    counts.set(mine, 2)
     stop.set()
     other.join(30)
     assert not counts.fewer_elsewhere(mine, 2)  # an exited worker counts no more

@@ -19,10 +19,10 @@ New connections: the workers share one listening socket, and a kept connection s
 worker that accepted it, so how they are shared out lasts. `gthread` accepted whenever the socket
 was readable: one worker took 48 of 50 clients that connected at once (counted with `ss -tnp`),
 and they queued behind one core while the other served two. Accepting only between requests
-still left splits of 18 to 32. So the workers keep their numbers of open connections in memory
-they share (`SharedCounts`, made by gunicorn's arbiter before it forks them), and a worker that
-has more than another leaves new connections to the others, for `PATIENCE` at most: when every
-worker is busy, refusing for good would leave a new client waiting.
+still left splits as uneven as 18 and 32. So the workers keep their numbers of open connections
+in memory they share (`SharedCounts`, made by gunicorn's arbiter before it forks them), and a
+worker that has more than another leaves new connections to the others, for `PATIENCE` at most:
+when every worker is busy, refusing for good would leave a new client waiting.
 """
 
 import ctypes
@@ -61,12 +61,13 @@ class SharedCounts:
         self.lock = context.Lock()
 
     def claim(self, pid: int) -> int | None:
-        """A free slot for the worker `pid` (a slot whose worker has exited is free), or None
-        when there is none: that worker then accepts like gunicorn's own."""
+        """A free slot for the worker `pid` (a slot whose worker has exited is free, and so is
+        one left under the same id by an earlier process), or None when there is none: that
+        worker then accepts like gunicorn's own."""
         with self.lock:
             for slot in range(self.slots):
                 owner = self.table[2 * slot]
-                if owner == 0 or (owner != pid and not _alive(owner)):
+                if owner in (0, pid) or not _alive(owner):
                     self.table[2 * slot], self.table[2 * slot + 1] = pid, 0
                     return slot
         return None
