@@ -1,5 +1,6 @@
 """No input of any kind produces a traceback: limits and a fuzz of `rules eval` and the API."""
 
+import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -9,11 +10,13 @@ import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import create_model
 
 from solidarite.cli import main
 from solidarite.paths import CATALOG_DIR
 from solidarite.rules.catalog import load_catalog
 from solidarite.rules.errors import CatalogError, EvaluationError, InputError
+from solidarite.rules.inputs import Checked
 from tests.rules.minicatalog import write_catalog
 
 CATALOG = load_catalog(CATALOG_DIR)
@@ -161,3 +164,23 @@ def test_huge_scenario_values_evaluate_without_a_server_error() -> None:
     client_body = json.dumps({"parameters": largest, **household})
     response = Client().post("/api/v1/simulate", data=client_body, content_type="application/json")
     assert response.status_code == 200
+
+
+def test_answers_checked_by_the_catalogs_own_models_are_not_checked_again() -> None:
+    """`Checked` (the API's body, validated by `SimulateIn`, which holds the catalog's models)
+    gives the same result as the same answers as a dict, and is not validated a second time;
+    answers checked by any other models are validated as a dict would be."""
+    models = CATALOG.models
+    household, person = {"commune_residence": "25056"}, {"age": 19, "revenus_mensuels": 0.0}
+    checked = Checked(models.household(**household), [models.person(**person)])
+    plain = {"household": household, "persons": [person]}
+    date = dt.date(2024, 3, 1)
+    assert CATALOG.answer(checked, date) == CATALOG.answer(plain, date)
+    # Built without validation, an age the models would refuse goes through: not checked twice.
+    unchecked = models.person.model_construct(age=-5)
+    result = CATALOG.evaluate(Checked(models.household(**household), [unchecked]), date)
+    assert result.results
+    # The same answers held by other models (another catalog's) are checked.
+    other = create_model("OtherPerson", age=(int | None, None))
+    with pytest.raises(InputError, match="age"):
+        CATALOG.evaluate(Checked(models.household(**household), [other(age=-5)]), date)

@@ -22,17 +22,16 @@ from solidarite.api.renderers import render_json
 from solidarite.api.schemas import SimulateIn
 from solidarite.core import clock
 from solidarite.rules.errors import RulesError
+from solidarite.rules.inputs import Checked
 from solidarite.schemes.services import get_catalog
 
 
 def answer_of(payload: Any) -> dict[str, Any]:
     """The answer to a validated `SimulateIn`: the engine's JSON, written straight from the
-    compiled function when every answer is known (`Catalog.answer`)."""
+    compiled function when every answer is known (`Catalog.answer`). Its answers were checked
+    by the catalog's own models, so the engine does not check them again (`Checked`)."""
     return get_catalog().answer(
-        {
-            "household": payload.household.model_dump(exclude_none=True),
-            "persons": [person.model_dump(exclude_none=True) for person in payload.persons],
-        },
+        Checked(payload.household, payload.persons),
         payload.date or clock.today(),
         payload.parameters.model_dump(by_alias=True, exclude_none=True),
         source="body",

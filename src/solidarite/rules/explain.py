@@ -115,6 +115,7 @@ def _explain(
         # range JSON cannot carry (found by the API fuzzer).
         if math.isfinite(low) and math.isfinite(high):
             amount_range = (low, high)
+    deciding = evaluation.deciding.get((scheme.id, member))
     fields: tuple[Any, ...] = (
         scheme.id,
         scheme.spec.version,
@@ -124,7 +125,7 @@ def _explain(
         amount_of(outcome),
         conditions if json else tuple(conditions),
         template.parameters_json if json else template.parameters,
-        tuple(sorted(evaluation.deciding.get((scheme.id, member), frozenset()))),
+        tuple(sorted(deciding)) if deciding else (),
         amount_range,
         explanation if json else tuple(explanation),
         template.assumptions,
