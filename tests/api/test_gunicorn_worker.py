@@ -188,7 +188,12 @@ def test_a_worker_with_more_connections_leaves_new_ones_for_its_patience(idle: A
         time.sleep(gunicorn_worker.PATIENCE * 1.5)
         idle.set_accept_enabled(True)
         assert _accepting(idle)  # the other worker did not take it: a client is not left waiting
+        second = socket.create_connection(idle.sockets[0].getsockname())
+        idle.accept(idle.sockets[0])
+        assert idle.nr_conns == 2
+        assert not _accepting(idle)  # it took that one, and leaves the next to the other again
         client.close()
+        second.close()
     finally:
         stop.set()
         other.join(30)

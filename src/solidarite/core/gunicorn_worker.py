@@ -167,6 +167,7 @@ class KeptAliveWorker(ThreadWorker):  # type: ignore[misc]
 
     def accept(self, listener: Any) -> None:
         super().accept(listener)
+        self.refusing_since = None  # one taken after its patience: it waits again for the next
         if self._leave_new_connections():
             super().set_accept_enabled(False)
 
