@@ -136,14 +136,12 @@ def validated(
     `Checked` answers are not checked again when their models are this catalog's (another
     catalog's, an older one's, are checked as any household is)."""
     if isinstance(household, Checked):
+        answers = _answers(household.household, household.persons)
         if type(household.household) is models.household and all(
             type(person) is models.person for person in household.persons
         ):
-            return _answers(household.household, household.persons)
-        household = {
-            "household": household.household.model_dump(exclude_none=True),
-            "persons": [person.model_dump(exclude_none=True) for person in household.persons],
-        }
+            return answers
+        household = {"household": answers[0], "persons": answers[1]}
     try:
         parsed = models.payload.model_validate(household)
     except ValidationError as exc:
