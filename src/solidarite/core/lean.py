@@ -38,7 +38,11 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 class ApiPolicyMiddleware:
-    """The frame and content-security policies of a JSON answer (`API_POLICY`)."""
+    """The frame and content-security policies of a JSON answer (`API_POLICY`), and its length.
+
+    The site's `CommonMiddleware` gives every whole answer its `Content-Length`; without it,
+    gunicorn sent the simulator's answers in chunks, and the empty chunk that ends them was one
+    more write to the socket per answer (and one more wake-up of the client)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -47,6 +51,8 @@ class ApiPolicyMiddleware:
         response = self.get_response(request)
         for header, value in API_POLICY:
             response.headers.setdefault(header, value)
+        if not response.streaming and "Content-Length" not in response.headers:
+            response.headers["Content-Length"] = str(len(response.content))
         return response
 
 
