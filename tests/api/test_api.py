@@ -53,6 +53,23 @@ def test_simulate_answers_with_explanations_and_deciding_variables(client: Clien
     assert "percoit_rsa" in data["deciding_variables"]
 
 
+def test_no_scenario_an_empty_one_and_null_all_answer_with_the_values_in_force(
+    client: Client,
+) -> None:
+    """A body without `parameters` is not given an empty scenario model (`SimulateIn`): its
+    answer is the one of an empty scenario, and `null` says the same."""
+    body = {"persons": [{"age": 19}], "date": "2024-03-01"}
+    answers = [
+        client.post("/api/v1/simulate", extra, content_type="application/json")
+        for extra in (body, {**body, "parameters": {}}, {**body, "parameters": None})
+    ]
+    assert [response.status_code for response in answers] == [200, 200, 200]
+    assert answers[0].content == answers[1].content == answers[2].content
+    youth = next(r for r in answers[0].json()["results"] if r["scheme"] == "aide_jeunes_besancon")
+    assert youth["parameters"]["montant_mensuel"] == 500
+    assert int(answers[0]["Content-Length"]) == len(answers[0].content)
+
+
 @pytest.mark.parametrize(
     ("body", "loc"),
     [

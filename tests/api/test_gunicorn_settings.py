@@ -68,7 +68,12 @@ def test_gunicorn_answers_two_requests_on_one_connection(gunicorn: int) -> None:
         connection.request("POST", "/api/v1/simulate", BODY, headers)
         response = connection.getresponse()
         assert response.status == 200
-        assert json.loads(response.read())["results"]
+        # Its length announced: gunicorn sends it whole, not in chunks (`ApiPolicyMiddleware`).
+        assert response.getheader("Transfer-Encoding") is None
+        length = int(response.getheader("Content-Length", "0"))
+        content = response.read()
+        assert length == len(content)
+        assert json.loads(content)["results"]
         assert response.getheader("Connection", "").lower() != "close"
         assert "Content-Language" not in response.headers  # the simulator's own handler
         sockets.append(connection.sock)

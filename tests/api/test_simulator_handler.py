@@ -95,6 +95,21 @@ def test_the_simulators_bad_input_is_a_422_naming_the_field() -> None:
     assert "age" in json.loads(content)["detail"][0]["loc"]
 
 
+def test_every_answer_of_the_simulator_announces_its_length() -> None:
+    """gunicorn sends an answer without `Content-Length` in chunks, ended by one more write:
+    the simulator's handler (which has no `CommonMiddleware`) announces every answer's."""
+    calls = [
+        ("POST", json.dumps(HOUSEHOLD).encode(), "200"),
+        ("POST", b"{not json", "400"),
+        ("POST", json.dumps({"persons": [{"age": "old"}]}).encode(), "422"),
+        ("GET", b"", "405"),
+    ]
+    for method, body, expected in calls:
+        status, headers, content = _call(method, "/api/v1/simulate", body)
+        assert status.startswith(expected)
+        assert int(headers["Content-Length"]) == len(content)
+
+
 def test_every_other_url_keeps_the_sites_middleware() -> None:
     """The directory reads `request.user` (set by the authentication middleware): it answers
     through `application`, so the dispatch sent it to the whole chain."""

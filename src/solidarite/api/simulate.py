@@ -33,7 +33,9 @@ def answer_of(payload: Any) -> dict[str, Any]:
     return get_catalog().answer(
         Checked(payload.household, payload.persons),
         payload.date or clock.today(),
-        payload.parameters.model_dump(by_alias=True, exclude_none=True),
+        {}
+        if payload.parameters is None
+        else payload.parameters.model_dump(by_alias=True, exclude_none=True),
         source="body",
     )
 
