@@ -128,6 +128,7 @@ _CATALOG = get_catalog()
 HouseholdIn = _CATALOG.models.household
 PersonIn = _CATALOG.models.person
 ScenarioIn = _parameters_model(_CATALOG)
+_SCENARIO_OR_NONE: Any = ScenarioIn | None
 
 
 SimulateIn = create_model(
@@ -141,7 +142,7 @@ SimulateIn = create_model(
     # None when the body has no scenario (most answers): building the empty model of about a
     # hundred fields, then reading it back, cost 7 µs of each answer.
     parameters=(
-        ScenarioIn | None,
+        _SCENARIO_OR_NONE,
         Field(default=None, description="Scenario overrides; the values in force when absent"),
     ),
 )
