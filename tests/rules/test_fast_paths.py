@@ -105,6 +105,28 @@ def test_the_unknown_answers_are_those_missing_where_they_are_read(
     assert expected <= variables.answer_names
 
 
+def test_the_questions_left_are_the_answers_not_given() -> None:
+    """`missing_slots`: an age is not asked when the birth date is given, a birth date is never
+    asked (the age is), and any other input is asked when its answer is missing."""
+    variables = CATALOG.variables
+    persons = [
+        {"date_naissance": dt.date(2004, 5, 1)},
+        {"age": 45, "percoit_rsa": True},
+        {},
+    ]
+    slots = engine.missing_slots(variables, {"commune_residence": "25056"}, persons)
+    asked = {member: {name for name, at in slots if at == member} for member in (None, 0, 1, 2)}
+    household_inputs = {name for name, _, _ in variables.answer_fields["household"]}
+    assert asked[None] == household_inputs - {"commune_residence"}
+    assert not {"age", "age_mois"} & asked[0]
+    assert not {"age", "percoit_rsa"} & asked[1]
+    assert {"age", "percoit_rsa"} <= asked[2]
+    dated = {name for name, _, is_date in variables.answer_fields["person"] if is_date}
+    assert dated
+    assert not dated & (asked[0] | asked[1] | asked[2])
+    assert asked[0] - {"age", "age_mois"} == asked[2] - {"age", "age_mois"}
+
+
 @st.composite
 def _probe(draw: st.DrawFn) -> tuple[dict[str, Any], engine.Slot, Any]:
     household = draw(SPARSE)

@@ -334,13 +334,12 @@ def _person_env(
     variables: VariableSet, space: Domains, person: Answers, date: dt.date
 ) -> dict[str, Value]:
     env: dict[str, Value] = {}
-    for variable in variables.inputs("person"):
-        if variable.spec.type == "date":
-            continue
-        raw = person.get(variable.name)
-        env[variable.name] = (
-            space.unknown[variable.name] if raw is None else known_value(variable, raw)
-        )
+    unknown = space.unknown
+    for name, number, is_date in variables.answer_fields["person"]:
+        if not is_date:
+            raw = person.get(name)
+            # (`known_value`, from the fields read once per catalog)
+            env[name] = unknown[name] if raw is None else iv.constant(float(raw) if number else raw)
     for variable in variables.ages():
         age_of = variable.spec.age_of
         assert age_of is not None
@@ -775,18 +774,17 @@ def shared_inputs(
 def missing_slots(
     variables: VariableSet, household: Answers, persons: Sequence[Answers]
 ) -> list[Slot]:
+    """The answers not given: each a question the search for the deciding ones can probe."""
     slots: list[Slot] = [
-        (v.name, None) for v in variables.inputs("household") if household.get(v.name) is None
+        (name, None)
+        for name, _, _ in variables.answer_fields["household"]
+        if household.get(name) is None
     ]
+    questions = variables.person_questions
     for index, person in enumerate(persons):
-        birth_dates = {
-            v.spec.age_of.birth_date for v in variables.ages() if v.spec.age_of is not None
-        }
-        for variable in variables.inputs("person"):
-            if variable.spec.type == "date":
-                continue
-            if variable.spec.age_of and person.get(variable.spec.age_of.birth_date) is not None:
-                continue
-            if person.get(variable.name) is None and variable.name not in birth_dates:
-                slots.append((variable.name, index))
+        slots += (
+            (name, index)
+            for name, birth in questions
+            if person.get(name) is None and (birth is None or person.get(birth) is None)
+        )
     return slots

@@ -97,6 +97,17 @@ class VariableSet:
         )
 
     @cached_property
+    def person_questions(self) -> tuple[tuple[str, str | None], ...]:
+        """Each person input a household can leave unanswered and be asked (neither a date nor
+        a birth date), with the birth date that answers it instead (an age's), if any."""
+        birth_dates = {birth for _, birth, _ in self.age_fields}
+        return tuple(
+            (v.name, v.spec.age_of.birth_date if v.spec.age_of else None)
+            for v in self.inputs("person")
+            if v.spec.type != "date" and v.name not in birth_dates
+        )
+
+    @cached_property
     def answer_names(self) -> frozenset[str]:
         """Every answer a household can give: inputs, ages and birth dates."""
         return frozenset(
