@@ -7,11 +7,11 @@ import sys
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.urls import resolve
+from django.test import Client, RequestFactory
+from django.urls import Resolver404, resolve
 
 from solidarite.api.simulate import simulate_view
-from solidarite.core.lean import SIMULATOR_URLCONF
+from solidarite.core.lean import SIMULATOR_URLCONF, SimulatorHandler
 from solidarite.wsgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -108,6 +108,25 @@ def test_every_answer_of_the_simulator_announces_its_length() -> None:
         status, headers, content = _call(method, "/api/v1/simulate", body)
         assert status.startswith(expected)
         assert int(headers["Content-Length"]) == len(content)
+
+
+def test_the_simulators_handler_resolves_its_one_url_once_and_others_as_django_does() -> None:
+    """`SimulatorHandler.resolve_request`: the simulator's path gets the match made once (the
+    plain view, as Django would resolve it); any other path is resolved in the simulator's URL
+    list, where it is not found."""
+    handler = SimulatorHandler()
+    matches = []
+    for _ in range(2):
+        request = RequestFactory().post("/api/v1/simulate")
+        matches.append(handler.resolve_request(request))
+        assert request.resolver_match is matches[-1]
+    assert matches[0] is matches[1]
+    assert matches[0].func is simulate_view
+    assert matches[0].route == resolve("/api/v1/simulate", urlconf=SIMULATOR_URLCONF).route
+    other = RequestFactory().get("/api/v1/places")
+    other.urlconf = SIMULATOR_URLCONF  # (as `get_response` sets it)
+    with pytest.raises(Resolver404):
+        handler.resolve_request(other)
 
 
 def test_every_other_url_keeps_the_sites_middleware() -> None:

@@ -22,6 +22,7 @@ never an answer, and the table of functions is bounded.
 import math
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
+from types import FunctionType
 from typing import Any, TypeVar, cast
 
 from solidarite.rules import deferred, derivation, outcomes
@@ -163,7 +164,13 @@ def call(
 ) -> R:
     """The function of `shape` (written from `rules` on `read` when its time has come) called
     with `arguments`, else `by_the_rules()`."""
-    written = _written(table, shape, read, rules, render, write_after)
+    found = table.shapes.get(shape)
+    # Once written, as nearly always, there is no count to keep.
+    written: Callable[..., R] | None = (
+        found
+        if type(found) is FunctionType
+        else _written(table, shape, read, rules, render, write_after)
+    )
     if written is not None:
         try:
             return written(*arguments)
