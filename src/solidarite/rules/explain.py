@@ -98,11 +98,12 @@ def _explain(
                 found.append(scheme_lookup(scheme, catalog.variables, own, lookup))
             return found[0](name)
 
-        for name, shared, writer, base in template.lines:
+        for name, shared, writer, base, scheme_own in template.lines:
             if shared is not None:  # read nothing of the household: the same line every time
                 explanation.append(shared[json])
                 continue
-            value = local(name)
+            # (`local`'s first case read here, without a call: most lines)
+            value = local(name) if scheme_own else (names[name] if name in names else home[name])
             bracket = None if base is None else _bracket(base, local, own[name])
             if json and writer is not None:
                 explanation.append(writer.json(value, bracket))
@@ -167,17 +168,20 @@ class _Template:
             parameter = scheme.parameters.get(name)
             if parameter is not None and parameter.base is None:
                 shared = _both(explained(catalog, scheme, name, iv.constant(values[name])))
-                lines.append((name, shared, None, None))
+                lines.append((name, shared, None, None, False))
             else:
                 base = parameter.base.tree if parameter is not None and parameter.base else None
-                lines.append((name, None, _LineJson(catalog, scheme, name), base))
+                writer = _LineJson(catalog, scheme, name)
+                lines.append((name, None, writer, base, name in scheme.own_names))
         self.lines = tuple(lines)
         self.parameters = {k: plain(v) for k, v in values.items()}
         self.parameters_json = written_json(self.parameters)
         self.assumptions = assumptions_read(scheme)
 
 
-_LineTemplate = tuple[str, tuple[Any, Any] | None, "_LineJson | None", Any]
+# A line: its name; its parts when it reads nothing of the household; else its JSON writer, a
+# scale's base, and whether the scheme computes the name itself (`Scheme.own_names`).
+_LineTemplate = tuple[str, tuple[Any, Any] | None, "_LineJson | None", Any, bool]
 
 
 def _both(part: ConditionResult | Explained) -> tuple[Any, Any]:
