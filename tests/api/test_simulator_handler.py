@@ -103,11 +103,13 @@ def test_every_answer_of_the_simulator_announces_its_length() -> None:
         ("POST", b"{not json", "400"),
         ("POST", json.dumps({"persons": [{"age": "old"}]}).encode(), "422"),
         ("GET", b"", "405"),
+        ("POST", b'{"x": "' + b"a" * 300_000 + b'"}', "413"),  # refused by the body guard
     ]
     for method, body, expected in calls:
         status, headers, content = _call(method, "/api/v1/simulate", body)
         assert status.startswith(expected)
         assert int(headers["Content-Length"]) == len(content)
+        assert headers["X-Frame-Options"] == "DENY"
 
 
 def test_the_simulators_handler_resolves_its_one_url_once_and_others_as_django_does() -> None:

@@ -25,8 +25,9 @@ SIMULATOR_PATH = "/api/v1/simulate"
 SIMULATOR_URLCONF = "solidarite.core.lean_urls"
 SIMULATOR_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "solidarite.core.middleware.ApiBodyGuardMiddleware",
+    # Around the guard, so that its refusals (413, 415) get the policies and a length too.
     "solidarite.core.lean.ApiPolicyMiddleware",
+    "solidarite.core.middleware.ApiBodyGuardMiddleware",
 ]
 # A JSON answer loads nothing and is framed by no one.
 API_POLICY = (

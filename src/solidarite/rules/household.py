@@ -94,9 +94,12 @@ class State:
 
 
 def known_value(variable: Variable, raw: Any) -> Value:
-    if variable.spec.type in ("int", "float"):
-        return iv.constant(float(raw))
-    return iv.constant(raw)
+    return known_answer(variable.spec.type in ("int", "float"), raw)
+
+
+def known_answer(number: bool, raw: Any) -> Value:
+    """A given answer as the engine reads it (`number`: an int or a float variable's)."""
+    return iv.constant(float(raw) if number else raw)
 
 
 def run(
@@ -338,8 +341,7 @@ def _person_env(
     for name, number, is_date in variables.answer_fields["person"]:
         if not is_date:
             raw = person.get(name)
-            # (`known_value`, from the fields read once per catalog)
-            env[name] = unknown[name] if raw is None else iv.constant(float(raw) if number else raw)
+            env[name] = unknown[name] if raw is None else known_answer(number, raw)
     for variable in variables.ages():
         age_of = variable.spec.age_of
         assert age_of is not None
