@@ -13,4 +13,4 @@ site = get_wsgi_application()
 
 from solidarite.core.lean import SimulatorHandler, dispatch  # noqa: E402  (after setup)
 
-application = dispatch(site, SimulatorHandler())
+application = dispatch(site, SimulatorHandler().serve)

@@ -7,7 +7,10 @@ import sys
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
 from solidarite.api.simulate import simulate_view
@@ -24,8 +27,16 @@ HOUSEHOLD = {
 
 
 def _call(
-    method: str, path: str, body: bytes = b"", query: str = "", extra: dict[str, str] | None = None
+    method: str,
+    path: str,
+    body: bytes = b"",
+    query: str = "",
+    extra: dict[str, str] | None = None,
+    close: bool = False,
 ) -> tuple[str, dict[str, str], bytes]:
+    """One request through the WSGI application; with `close`, its answer is then closed as a
+    server closes it (not by default: closing a page of the site closes the test's database
+    connection, which Django's test client avoids the same way)."""
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
@@ -45,7 +56,10 @@ def _call(
     def start_response(status: str, headers: list[tuple[str, str]], exc: Any = None) -> None:
         found["status"], found["headers"] = status, dict(headers)
 
-    content = b"".join(application(environ, start_response))
+    answer = application(environ, start_response)
+    content = b"".join(answer)
+    if close and hasattr(answer, "close"):
+        answer.close()
     return found["status"], found["headers"], content
 
 
@@ -110,6 +124,40 @@ def test_every_answer_of_the_simulator_announces_its_length() -> None:
         assert status.startswith(expected)
         assert int(headers["Content-Length"]) == len(content)
         assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_simulators_answers_send_no_request_signal_and_read_no_database() -> None:
+    """`SimulatorHandler.serve` skips Django's request signals, whose receivers close the
+    database connections: it may only because no answer of the simulator, even a refusal,
+    reads the database. The site's pages still send them."""
+    sent: list[str] = []
+
+    def started(**kwargs: Any) -> None:
+        sent.append("started")
+
+    def finished(**kwargs: Any) -> None:
+        sent.append("finished")
+
+    request_started.connect(started)
+    request_finished.connect(finished)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            for method, body, expected in [
+                ("POST", json.dumps(HOUSEHOLD).encode(), "200"),
+                ("POST", b"{not json", "400"),
+                ("POST", json.dumps({"persons": [{"age": "old"}]}).encode(), "422"),
+                ("GET", b"", "405"),
+                ("POST", b'{"x": "' + b"a" * 300_000 + b'"}', "413"),
+            ]:
+                status, _, _ = _call(method, "/api/v1/simulate", body, close=True)
+                assert status.startswith(expected)
+        assert sent == []
+        assert len(queries) == 0
+        _call("GET", "/api/v1/places", query="q=epicerie")
+        assert sent == ["started"]
+    finally:
+        request_started.disconnect(started)
+        request_finished.disconnect(finished)
 
 
 def test_the_simulators_handler_resolves_its_one_url_once_and_others_as_django_does() -> None:
