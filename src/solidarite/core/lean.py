@@ -1,19 +1,17 @@
 """A second Django handler for the resident simulator's endpoint, with only the middleware it needs.
 
-`POST /api/v1/simulate` is anonymous and stateless: no session, no user, no form, no database
-read or write. Running it through the site's whole middleware (sessions, authentication, messages, the
-audit log's signal hooks, login lockout, the acting organisation) cost about a third of each
-answer under load and gave it nothing. It keeps what protects it: the security headers, the
-body guard (size and JSON type), the frame and content-security policies. It has no language to
-choose: the answer gives every label in French and English (`{"fr": ..., "en": ...}`) and its
-error messages are the API's, so Django's `LocaleMiddleware` (5 % of an answer's time in a
-worker) only added headers that said otherwise. Its answer is JSON, never a document: its
-policies are the strictest and the same for every answer (`ApiPolicyMiddleware`), written once
-rather than built per response. Its URLs are the simulator's only
-(`solidarite.core.lean_urls`): resolving one path does not walk the site's. It sends no request
-signal: their receivers only tidy database and cache connections it never opens
-(`SimulatorHandler.serve`).
-"""
+`POST /api/v1/simulate` is anonymous and stateless: no session, no user, no form, no database read
+or write. Running it through the site's whole middleware (sessions, authentication, messages, the
+audit log's signal hooks, login lockout, the acting organisation) cost about a third of each answer
+under load and gave it nothing. It keeps what protects it: the security headers, the body guard
+(size and JSON type), the frame and content-security policies. It has no language to choose: the
+answer gives every label in French and English (`{"fr": ..., "en": ...}`) and its error messages are
+the API's, so Django's `LocaleMiddleware` (5 % of an answer's time in a worker) only added headers
+that said otherwise. Its answer is JSON, never a document: its policies are the strictest and the
+same for every answer (`ApiPolicyMiddleware`), written once rather than built per response. Its URLs
+are the simulator's only (`solidarite.core.lean_urls`): resolving one path does not walk the site's.
+It sends no request signal: their receivers only tidy database and cache connections it never opens
+(`SimulatorHandler.serve`)."""
 
 from collections.abc import Callable, Iterable
 from typing import Any

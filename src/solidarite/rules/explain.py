@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from solidarite.rules import explain_writer
 from solidarite.rules import intervals as iv
+from solidarite.rules.explain_writer import amount_range
 from solidarite.rules.household import State, amount_of, eligible_of
 from solidarite.rules.intervals import Value
 from solidarite.rules.model import Labels
@@ -21,7 +23,6 @@ from solidarite.rules.results import (
     Explained,
     SchemeResult,
     Status,
-    result_json,
     share,
     shared_json,
     shared_labels,
@@ -48,24 +49,33 @@ def explain(
     evaluation: Evaluation, scheme: Scheme, member: int | None, outcome: Outcome
 ) -> SchemeResult:
     """One result with its why: each condition's status, the values its amount read."""
-    result: SchemeResult = _explain(evaluation, scheme, member, outcome, False)
-    return result
+    return _explain(evaluation, scheme, member, outcome)
 
 
 def explain_json(
     evaluation: Evaluation, scheme: Scheme, member: int | None, outcome: Outcome
 ) -> dict[str, Any]:
-    """`explain(...).to_dict(shared=True)`, the API's answer, written without the objects: an
-    open household's answer explains about 150 values, and building each line's object and
-    then its dict took longer than the search for the deciding questions."""
-    result: dict[str, Any] = _explain(evaluation, scheme, member, outcome, True)
-    return result
+    """`explain(...).to_dict(shared=True)`, the API's answer, written without the objects (by
+    the function written for the scheme, `explain_writer`): an open household's answer
+    explains about 150 values, and building each line's object and then its dict took longer
+    than the search for the deciding questions."""
+    if not scheme.in_force(evaluation.date):
+        return not_in_force(scheme, member, evaluation.date).to_dict(shared=True)
+    template = _template(evaluation.catalog, scheme, evaluation.values[scheme.id])
+    state = evaluation.state
+    home = state.household
+    return template.write_json(
+        outcome,
+        home if member is None else state.persons[member],
+        home,
+        member,
+        evaluation.deciding.get((scheme.id, member)),
+    )
 
 
 def _explain(
-    evaluation: Evaluation, scheme: Scheme, member: int | None, outcome: Outcome, json: bool
-) -> Any:
-    """`explain`, or with `json` its JSON: the same steps, the parts written as dicts."""
+    evaluation: Evaluation, scheme: Scheme, member: int | None, outcome: Outcome
+) -> SchemeResult:
     catalog, state, values, date = (
         evaluation.catalog,
         evaluation.state,
@@ -73,15 +83,14 @@ def _explain(
         evaluation.date,
     )
     if not scheme.in_force(date):
-        settled = not_in_force(scheme, member, date)
-        return settled.to_dict(shared=True) if json else settled
+        return not_in_force(scheme, member, date)
     own = values[scheme.id]
     template = _template(catalog, scheme, own)
     conditions = [
-        statuses[_status(value)][json]
+        statuses[_status(value)][0]
         for statuses, value in zip(template.conditions, outcome.conditions, strict=True)
     ]
-    explanation: list[Any] = []
+    explanation: list[Explained] = []
     if template.lines:
         found: list[iv.Lookup] = []
         home = state.household
@@ -98,40 +107,28 @@ def _explain(
                 found.append(scheme_lookup(scheme, catalog.variables, own, lookup))
             return found[0](name)
 
-        for name, shared, writer, base, scheme_own in template.lines:
+        for name, shared, _, base, _ in template.lines:
             if shared is not None:  # read nothing of the household: the same line every time
-                explanation.append(shared[json])
+                explanation.append(shared[0])
                 continue
-            # (`local`'s first case read here, without a call: most lines)
-            value = local(name) if scheme_own else (names[name] if name in names else home[name])
             bracket = None if base is None else _bracket(base, local, own[name])
-            if json and writer is not None:
-                explanation.append(writer.json(value, bracket))
-            else:
-                explanation.append(explained(catalog, scheme, name, value, bracket))
-    amount_range = None
-    if outcome.amount_lo is not None and outcome.amount_hi is not None:
-        low, high = float(outcome.amount_lo), float(outcome.amount_hi)
-        # An absurd scenario (a rate of 1e300) can overflow a bound: no range is better than a
-        # range JSON cannot carry (found by the API fuzzer).
-        if math.isfinite(low) and math.isfinite(high):
-            amount_range = (low, high)
+            explanation.append(explained(catalog, scheme, name, local(name), bracket))
+    bounds = amount_range(outcome)
     deciding = evaluation.deciding.get((scheme.id, member))
-    fields: tuple[Any, ...] = (
+    return SchemeResult(
         scheme.id,
         scheme.spec.version,
         member,
         True,
         eligible_of(outcome),
         amount_of(outcome),
-        conditions if json else tuple(conditions),
-        template.parameters_json if json else template.parameters,
+        tuple(conditions),
+        template.parameters,
         tuple(sorted(deciding)) if deciding else (),
-        amount_range,
-        explanation if json else tuple(explanation),
+        None if bounds is None else (bounds[0], bounds[1]),
+        tuple(explanation),
         template.assumptions,
     )
-    return result_json(*fields) if json else SchemeResult(*fields)
 
 
 class _Template:
@@ -152,6 +149,7 @@ class _Template:
         "parameters_json",
         "scheme",
         "values",
+        "write_json",
     )
 
     def __init__(self, catalog: "Catalog", scheme: Scheme, values: Mapping[str, Resolved]) -> None:
@@ -177,6 +175,19 @@ class _Template:
         self.parameters = {k: plain(v) for k, v in values.items()}
         self.parameters_json = written_json(self.parameters)
         self.assumptions = assumptions_read(scheme)
+        self.write_json = explain_writer.writer(
+            scheme,
+            values,
+            catalog.variables,
+            [(c["passed"][1], c["failed"][1], c["unknown"][1]) for c in self.conditions],
+            [
+                (name, None if shared is None else shared[1], writer, base, scheme_own)
+                for name, shared, writer, base, scheme_own in self.lines
+            ],
+            self.parameters_json,
+            self.assumptions,
+            _bracket,
+        )
 
 
 # A line: its name; its parts when it reads nothing of the household; else its JSON writer, a
@@ -344,7 +355,7 @@ class _LineJson:
         lo, hi = value.lo, value.hi
         if (lo == 0 and _negative_zero(lo)) or (hi == 0 and _negative_zero(hi)):
             return self._written(value, bracket)  # (never kept: its key is 0.0's)
-        key = (value.kind, value.null, value.value, lo, hi, bracket)
+        key = (value.kind, value.null, value.value, lo, hi, bracket)  # (as `explain_writer`)
         found = self.seen.get(key)
         if found is None:
             if len(self.seen) >= self.KEPT:
