@@ -535,3 +535,34 @@ def test_a_quotient_of_known_numbers_is_the_same_whichever_rule_divides(a: float
     assert not iv.is_point(iv.number(a, float(repr(a))))
     assert as_point.lo == a / b
     assert (as_interval.lo, as_interval.hi) == (a / b, a / b)
+
+
+def test_a_probes_function_that_fails_leaves_its_shape_to_the_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A probe calls its written function itself (`traced_states.probe`): if one failed, the
+    # search would still get the rules' answer, and the shape would stay with the rules.
+    monkeypatch.setattr(traced_states, "WRITE_AFTER", 1)
+    household = {
+        "household": {"commune_residence": "25056"},
+        "persons": [{"age": 19, "revenus_mensuels": 0}, {"age": 45, "percoit_rsa": True}],
+    }
+    date = dt.date(2024, 3, 1)
+    traced.STATE_TABLES.clear()
+    expected = [orjson.dumps(CATALOG.answer(household, date)) for _ in range(2)][-1]
+
+    def failing(*arguments: Any) -> Any:
+        raise ArithmeticError("a value the function was not written for")
+
+    probes = [t for key, t in traced.STATE_TABLES.items() if key[0] == "probe"]
+    replaced = 0
+    for table in probes:
+        for shape, found in table.shapes.items():
+            if callable(found):
+                table.shapes[shape] = failing
+                replaced += 1
+    assert replaced > 0
+    assert orjson.dumps(CATALOG.answer(household, date)) == expected
+    kept = [found for table in probes for found in table.shapes.values()]
+    assert failing not in kept
+    assert kept.count(traced._BY_THE_RULES) == replaced
