@@ -5,6 +5,7 @@ with unknown answers, and operation by operation on any numbers."""
 import datetime as dt
 import math
 from concurrent.futures import ThreadPoolExecutor
+from types import FunctionType
 from typing import Any
 
 import orjson
@@ -566,3 +567,37 @@ def test_a_probes_function_that_fails_leaves_its_shape_to_the_rules(
     kept = [found for table in probes for found in table.shapes.values()]
     assert failing not in kept
     assert kept.count(traced._BY_THE_RULES) == replaced
+
+
+def test_the_searchs_table_continues_the_table_of_the_written_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The search's table of a state that the rest's written function left reads only what that
+    # function added (`traced_states.continued_table`); a state the rules changed themselves is
+    # read whole. Both give the rules' answer.
+    household = {
+        "household": {"commune_residence": "25056"},
+        "persons": [{"age": 19, "revenus_mensuels": 0}, {"age": 45, "percoit_rsa": True}],
+    }
+    date = dt.date(2024, 3, 1)
+    with pytest.MonkeyPatch.context() as rules_only:
+        _by_the_rules(rules_only)
+        expected = orjson.dumps(CATALOG.answer(household, date))
+    for write_after, continued in ((1, True), (1_000_000, False)):
+        monkeypatch.setattr(traced_states, "WRITE_AFTER", write_after)
+        traced.STATE_TABLES.clear()
+        for _ in range(3):
+            assert orjson.dumps(CATALOG.answer(household, date)) == expected
+        probes = [key for key in traced.STATE_TABLES if key[0] == "probe"]
+        rests = [table for key, table in traced.STATE_TABLES.items() if key[0] == "rest"]
+        assert probes
+        assert all(any(part in rests for part in key) == continued for key in probes)
+        if continued:  # the state rebuilt from the continued table is whole: every probe written
+            found = [f for key in probes for f in traced.STATE_TABLES[key].shapes.values()]
+            assert found
+            assert all(type(f) is FunctionType for f in found)
+        answers, persons, values, _ = CATALOG._inputs(household, date, None, "household")
+        state = household_engine.run(
+            CATALOG.variables, CATALOG.ordered, CATALOG.space, answers, persons, date, values
+        )
+        assert (state.after_rest is not None) == continued

@@ -91,6 +91,9 @@ class State:
     # Per member, her derived variables and aggregate parts (`derivation.person_values`): a probe
     # of another member's answer, or of the household's, keeps them.
     person_values: list[PersonValues]
+    # When the rest of the evaluation was done by its written function: its table and the names
+    # it added (`traced_states.continued_table`, for the search's table of this state).
+    after_rest: "traced_states.Continued | None" = None
 
 
 def known_value(variable: Variable, raw: Any) -> Value:
@@ -123,8 +126,12 @@ def run(
     computed = _members_values(variables, members, person_formulas)
     graph = _graph(variables, order)
 
+    on_the_state: list[bool] = []  # whether the rules ran on this state itself (changing it)
+
     def rest(given: "traced_states.State | None") -> "traced_states.Rest":
         # The aggregates, the household's formulas, then every scheme in order.
+        if given is None:
+            on_the_state.append(True)
         names, envs, parts = (home, members, computed) if given is None else given
         _household_values(variables, names, parts, aggregates, household_formulas)
         found = _outcomes(variables, order, values, date, names, envs)
@@ -138,7 +145,8 @@ def run(
     home.update(added)
     for env, names in zip(members, published, strict=True):
         env.update(names)
-    return State(home, members, found, computed)
+    after = None if on_the_state else (states, added, published)
+    return State(home, members, found, computed, after)
 
 
 def rerun(
@@ -452,8 +460,12 @@ def deciding(
     # Each probe through the function its trial wrote for the shape of this household's state
     # (`traced_states.probe`): the bookkeeping of a trial (copies, lookups, the schemes kept)
     # is written away with what the shape settles.
-    states = traced_states.state_table(
-        "probe", (graph, values, space), date, (state.household, state.persons, state.person_values)
+    states = traced_states.continued_table(
+        "probe",
+        (graph, values, space),
+        date,
+        (state.household, state.persons, state.person_values),
+        state.after_rest,
     )
 
     before = {key: signature(state.outcomes[key]) for key in open_keys}

@@ -14,14 +14,16 @@ A state is the household's names, each member's names, and each member's aggrega
 flags (whether a member surely counts, may count) and every name; a step's function is written
 for that shape as `traced` writes a scheme's, with the values as `deferred.Code`, and called with
 the next household's values. While it is written, what the step calls computes by the rules on
-that `Code` (`deferred.writing`).
+that `Code` (`deferred.writing`). The search's state, when the rest's written function left
+it, is keyed by the rest's table and the shape of what that function added
+(`continued_table`): the rest of the state is the rest's, already read.
 """
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import FunctionType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from solidarite.rules import deferred, traced
 from solidarite.rules.deferred import Tracer
@@ -87,14 +89,54 @@ def state_table(step: str, context: tuple[object, ...], date: dt.date, state: St
     key = (step, *map(id, context), date, tuple(layout), shape)
     table = traced.STATE_TABLES.get(key)
     if table is None:
-        if len(traced.STATE_TABLES) >= MAX_STATES:
-            traced.STATE_TABLES.clear()
-        count = len(read)
-        names = _POSITIONS.get(count) or _POSITIONS.setdefault(
-            count, tuple(str(index) for index in range(count))
-        )
-        table = traced.STATE_TABLES[key] = traced.Table(context, None, names)
+        table = traced.STATE_TABLES[key] = _table(context, len(read))
     return StateTable(table, tuple(layout), read, arguments)
+
+
+def _table(context: tuple[object, ...], count: int) -> traced.Table:
+    if len(traced.STATE_TABLES) >= MAX_STATES:
+        traced.STATE_TABLES.clear()
+    names = _POSITIONS.get(count) or _POSITIONS.setdefault(
+        count, tuple(str(index) for index in range(count))
+    )
+    return traced.Table(context, None, names)
+
+
+class _After(NamedTuple):
+    """The layout of a state its rest's written function left: the rest's state (its layout),
+    then the names the function added to the household and to each member."""
+
+    rest: tuple[Any, ...]
+    added: tuple[str, ...]
+    published: tuple[tuple[str, ...], ...]
+
+
+# A rest done by its written function: the rest's table, and the names it added to the
+# household and to each member (`household.run`).
+Continued = tuple[StateTable, Names, list[Names]]
+
+
+def continued_table(
+    step: str, context: tuple[object, ...], date: dt.date, state: State, after: Continued | None
+) -> StateTable:
+    """`state_table` for a state that a written rest left (`after`), else for any state. The
+    rest's table already holds the shape of what the state held before (the same values), so
+    only the names the rest added are read: the search's table took 30 µs of each open answer,
+    most of it the shape of values the rest's table had read already. The rest's table is part
+    of the key (held, so that its id stays its own)."""
+    if after is None:
+        return state_table(step, context, date, state)
+    rest, added, published = after
+    read = list(added.values())
+    for names in published:
+        read += names.values()
+    shape, arguments = traced.shape_of(read)
+    layout = _After(rest.layout, tuple(added), tuple(tuple(names) for names in published))
+    key = (step, *map(id, context), date, rest.table, layout.added, layout.published, shape)
+    table = traced.STATE_TABLES.get(key)
+    if table is None:
+        table = traced.STATE_TABLES[key] = _table(context, len(rest.read) + len(read))
+    return StateTable(table, layout, rest.read + read, rest.arguments + arguments)
 
 
 def through(
@@ -150,7 +192,16 @@ def _rebuilt(layout: tuple[Any, ...], lookup: Callable[[str], Value]) -> State:
     """The state `state_table` read, from the values `lookup` gives by position. A member's
     formulas are left out: they are in her names too, and a step that computes them again
     reads them there."""
-    positions = map(str, itertools.count())
+    return _rebuilt_from(layout, lookup, map(str, itertools.count()))
+
+
+def _rebuilt_from(layout: Any, lookup: Callable[[str], Value], positions: Iterator[str]) -> State:
+    if isinstance(layout, _After):
+        before = _rebuilt_from(layout.rest, lookup, positions)
+        before[0].update({name: lookup(next(positions)) for name in layout.added})
+        for env, names in zip(before[1], layout.published, strict=True):
+            env.update({name: lookup(next(positions)) for name in names})
+        return before
     count = (len(layout) - 2) // 2
     home = {name: lookup(next(positions)) for name in layout[0]}
     persons = [{name: lookup(next(positions)) for name in names} for names in layout[1 : 1 + count]]
