@@ -470,49 +470,60 @@ def deciding(
 
     before = {key: signature(state.outcomes[key]) for key in open_keys}
 
-    def changed(assignment: dict[Slot, Any], keys: frozenset[Key]) -> list[Key]:
-        asked, trial_order, derived, members = search.plan(keys, trial_for)
+    def trial(
+        given: "traced_states.State | None", assignment: Assignment, plan: "Plan"
+    ) -> "traced_states.Probed":
+        asked, trial_order, derived, members = plan
+        base = state if given is None else State(given[0], given[1], state.outcomes, given[2])
+        found = rerun(
+            variables,
+            trial_order,
+            space,
+            base,
+            dict(assignment),
+            date,
+            values,
+            reads,
+            fixed,
+            derived,
+            members,
+        ).outcomes
+        return tuple(None if found[k] is base.outcomes[k] else fields(found[k]) for k in asked)
 
-        def trial(given: "traced_states.State | None") -> "traced_states.Probed":
-            base = state if given is None else State(given[0], given[1], state.outcomes, given[2])
-            found = rerun(
-                variables,
-                trial_order,
-                space,
-                base,
-                assignment,
-                date,
-                values,
-                reads,
-                fixed,
-                derived,
-                members,
-            ).outcomes
-            return tuple(None if found[k] is base.outcomes[k] else fields(found[k]) for k in asked)
-
-        tried = traced_states.probe(states, (tuple(assignment.items()), asked), trial)
+    def changed(assignment: Assignment, plan: "Plan") -> list[Key]:
+        """The results of `plan` whose status or amount the answers of `assignment` change."""
+        asked = plan[0]
+        tried = traced_states.probe(states, (assignment, asked), trial, assignment, plan)
         return [
             k
             for k, found in zip(asked, tried, strict=True)
             if found is not None and signature_of(*found) != before[k]
         ]
 
+    # A slot's answers are tried until every result it reaches has changed; a probe asks only
+    # about the results still unchanged (planned again only when that set shrinks).
     for slot, keys in search.by_slot:
-        remaining = set(keys)
+        remaining = frozenset(keys)
+        plan = search.plan(remaining, trial_for)
         for answer in _extremes_first(space.probes.get(slot[0], ())):
             if not remaining:
                 break
-            for key in changed({slot: answer}, frozenset(remaining)):
-                found[key].add(slot[0])
-                remaining.discard(key)
+            hits = changed(((slot, answer),), plan)
+            if hits:
+                for key in hits:
+                    found[key].add(slot[0])
+                remaining = remaining.difference(hits)
+                if remaining:
+                    plan = search.plan(remaining, trial_for)
     for key, candidates in search.pairs:
         if found[key]:
             continue
+        alone = search.plan(frozenset((key,)), trial_for)
         for first, second in combinations(candidates, 2):
             if first[0] == second[0]:
                 continue
             if any(
-                changed({first: a, second: b}, frozenset((key,)))
+                changed(((first, a), (second, b)), alone)
                 for a in _spread(space.probes.get(first[0], ()))
                 for b in _spread(space.probes.get(second[0], ()))
             ):
@@ -552,6 +563,8 @@ class _Search:
 
 # A probe's plan (`_Search.plan`).
 Plan = tuple[tuple[Key, ...], list[Scheme], frozenset[str], frozenset[int]]
+# A probe's answers, in order: each slot probed and the answer tried.
+Assignment = tuple[tuple[Slot, Any], ...]
 
 
 def _plan_search(graph: "_Graph", open_all: tuple[Key, ...], slots: tuple[Slot, ...]) -> _Search:

@@ -169,18 +169,23 @@ def through(
 Probed = tuple[Fields | None, ...]
 
 
-def probe(states: StateTable, key: traced.Shape, rules: Callable[[State | None], Probed]) -> Probed:
-    """One probe of the search (`key`: its answers and the results it asks about). Its function,
-    once written (nearly always), is called here: an open household's search makes about 20
-    probes, and going through `through` and `traced.call` cost each of them more than its own
-    arithmetic."""
+def probe(
+    states: StateTable,
+    key: traced.Shape,
+    rules: Callable[..., Probed],
+    *given: Any,
+) -> Probed:
+    """One probe of the search (`key`: its answers and the results it asks about; `rules`,
+    called with the state and `given`, its trial by the rules). Its function, once written
+    (nearly always), is called here: an open household's search makes about 20 probes, and
+    going through `through` and `traced.call` cost each of them more than its own arithmetic."""
     found = states.table.shapes.get(key)
     if type(found) is FunctionType and not deferred.is_writing():
         try:
             return found(*states.arguments)  # type: ignore[no-any-return]
         except (TypeError, ValueError, ArithmeticError):
             pass  # `traced.call` sends such a shape to the rules, from now on
-    return through(states, key, rules, _render_fields)
+    return through(states, key, lambda state: rules(state, *given), _render_fields)
 
 
 def rest(states: StateTable, rules: Callable[[State | None], Rest]) -> Rest:
