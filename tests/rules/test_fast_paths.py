@@ -4,6 +4,7 @@ part always reads, and the probes of the deciding questions, which evaluate agai
 reads the probed answer."""
 
 import datetime as dt
+import math
 from typing import Any
 
 import orjson
@@ -16,7 +17,7 @@ from solidarite.rules import intervals as iv
 from solidarite.rules.compiled_results import shape_of
 from solidarite.rules.expressions import parse
 from solidarite.rules.inputs import validated
-from solidarite.rules.outcomes import scheme_lookup
+from solidarite.rules.outcomes import Outcome, scheme_lookup
 from solidarite.rules.tree import Call, Constant, shared
 from tests.rules.test_properties import (
     CATALOG,
@@ -365,3 +366,22 @@ def test_a_parameters_explanation_line_follows_the_scenario_and_the_date() -> No
     assert shown({"aide_jeunes_besancon.montant_mensuel": 600}, march) == 600.0
     assert shown({}, march) == 500.0
     assert shown({"aide_jeunes_besancon.montant_mensuel": 450}, dt.date(2024, 6, 1)) == 450.0
+
+
+@given(
+    sure=st.booleans(),
+    possible=st.booleans(),
+    low=st.one_of(st.none(), st.sampled_from([0.0, -0.0, 1.0, 500.0, math.inf])),
+    high=st.one_of(st.none(), st.sampled_from([0.0, -0.0, 1.0, 500.0, math.inf])),
+)
+def test_a_result_is_open_when_its_status_or_its_sure_amount_is_unknown(
+    sure: bool, possible: bool, low: float | None, high: float | None
+) -> None:
+    """`household.undecided`, read straight from the outcome, says what the answer says: the
+    status unknown, or eligible with an amount not known."""
+    outcome = Outcome((), sure, possible, low, high)
+    eligible = engine.eligible_of(outcome)
+    expected = eligible is None or (
+        eligible and low is not None and engine.amount_of(outcome) is None
+    )
+    assert engine.undecided(outcome) == bool(expected)

@@ -420,10 +420,11 @@ def signature_of(sure: Any, possible: Any, lo: Any, hi: Any) -> tuple[bool | Non
 
 
 def undecided(outcome: Outcome) -> bool:
-    eligible = eligible_of(outcome)
-    return eligible is None or (
-        eligible and outcome.amount_lo is not None and amount_of(outcome) is None
-    )
+    """Whether the result is open: its status unknown (`eligible_of` is None), or surely
+    eligible with an amount not yet known (`amount_of` is None for a bounded amount)."""
+    if outcome.sure:
+        return outcome.amount_lo is not None and outcome.amount_lo != outcome.amount_hi
+    return bool(outcome.possible)
 
 
 # --- the questions that can still change an answer ---------------------------------------------
