@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from solidarite.rules import household as household_engine
 from solidarite.rules import intervals as iv
 from solidarite.rules.catalog import Catalog, load_catalog
-from solidarite.rules.explain import Evaluation, explain, explain_json
+from solidarite.rules.explain import Evaluation, explain, explain_all_json, explain_json
 
 from .test_properties import CATALOG, DATES, HOUSEHOLDS
 
@@ -49,13 +49,17 @@ def _evaluation(household: dict[str, Any], date: dt.date, catalog: Catalog = CAT
 
 
 def _both(evaluation: Evaluation) -> list[tuple[bytes, bytes]]:
-    """Each result as the API writes it and as its object writes it."""
+    """Each result as the API writes it (`explain_all_json`, and `explain_json` alone) and as
+    its object writes it."""
     found = []
-    for (scheme_id, member), outcome in evaluation.state.outcomes.items():
+    written = explain_all_json(evaluation)
+    outcomes = evaluation.state.outcomes.items()
+    for each, ((scheme_id, member), outcome) in zip(written, outcomes, strict=True):
         scheme = evaluation.catalog.schemes[scheme_id]
-        written = explain_json(evaluation, scheme, member, outcome)
+        alone = orjson.dumps(explain_json(evaluation, scheme, member, outcome))
         built = explain(evaluation, scheme, member, outcome).to_dict(shared=True)
-        found.append((orjson.dumps(written), orjson.dumps(built)))
+        assert alone == orjson.dumps(each)
+        found.append((orjson.dumps(each), orjson.dumps(built)))
     return found
 
 
@@ -144,3 +148,13 @@ def test_a_scales_line_shows_the_bracket_its_known_base_reaches() -> None:
     written = explain_json(evaluation, EXAMPLES.schemes["tarif_cantine"], None, outcome)
     line = orjson.loads(orjson.dumps(written["explanation"][0]))
     assert (line["name"], line["kind"], line["bracket"]) == ("prix_repas", "scale", 1)
+
+
+def test_a_scheme_not_yet_in_force_says_so_in_the_written_answer() -> None:
+    evaluation = _evaluation(
+        {"household": {"commune_residence": "25056"}, "persons": [{"age": 19}]},
+        dt.date(2020, 6, 1),
+    )
+    written = [orjson.loads(each) for each, _ in _both(evaluation)]
+    assert [r for r in written if not r["in_force"]]
+    assert all(w == b for w, b in _both(evaluation))

@@ -14,7 +14,7 @@ from solidarite.rules import compiled, compiled_results
 from solidarite.rules import household as household_engine
 from solidarite.rules import population as population_engine
 from solidarite.rules.errors import CatalogError, EvaluationError, RuleError
-from solidarite.rules.explain import Evaluation, explain, explain_json
+from solidarite.rules.explain import Evaluation, explain_all, explain_all_json
 from solidarite.rules.inputs import InputModels, input_models, population_frames, validated
 from solidarite.rules.members import Members
 from solidarite.rules.model import (
@@ -25,7 +25,6 @@ from solidarite.rules.model import (
     TestFile,
     VariablesFile,
 )
-from solidarite.rules.outcomes import Outcome
 from solidarite.rules.results import HouseholdResult, SchemeResult
 from solidarite.rules.schemes import OtherScheme, Resolved, Scheme, compile_scheme
 from solidarite.rules.territory import Communes, load_communes
@@ -121,7 +120,7 @@ class Catalog:
             if found is not None:
                 return HouseholdResult(date, tuple(sorted(found, key=self._result_order)))
         # The interval engine, for households with unknown answers (and the tests).
-        results = self._explained(order, answers, persons, date, values, questions, explain)
+        results = self._explained(order, answers, persons, date, values, questions, explain_all)
         return HouseholdResult(date, tuple(sorted(results, key=self._result_order)))
 
     def answer(
@@ -133,7 +132,7 @@ class Catalog:
     ) -> dict[str, Any]:
         """`evaluate(...).to_dict()`, the API's answer, written without the result objects
         (building them and then turning each into a dict took longer than the evaluation): from
-        the compiled function's values when it answers, else by `explain_json`. The dicts share
+        the compiled function's values when it answers, else by `explain_all_json`. The dicts share
         their constant parts with later answers, some already written as JSON
         (`orjson.Fragment`): serialise them with orjson, never change them."""
         date = date or dt.date.today()
@@ -143,7 +142,7 @@ class Catalog:
             found = compiled_results.answer(self, self.program, answers, persons, date, values)
         if found is None:
             found = self._explained(
-                self.ordered, answers, persons, date, values, True, explain_json
+                self.ordered, answers, persons, date, values, True, explain_all_json
             )
         found.sort(key=self._answer_order)
         return {
@@ -171,11 +170,11 @@ class Catalog:
         date: dt.date,
         values: Values,
         questions: bool,
-        write: Callable[[Evaluation, Scheme, int | None, Outcome], R],
+        write: Callable[[Evaluation], list[R]],
     ) -> list[R]:
-        """Each scheme's result for the household, written by `write` (`explain`, or
-        `explain_json` for the API's answer), in the engine's order; with `questions`, each
-        open result lists the unknown answers deciding it."""
+        """Each scheme's result for the household, written by `write` (`explain_all`, or
+        `explain_all_json` for the API's answer), in the engine's order; with `questions`,
+        each open result lists the unknown answers deciding it."""
         state = household_engine.run(
             self.variables, order, self.space, answers, persons, date, values
         )
@@ -186,11 +185,7 @@ class Catalog:
             if questions
             else {}
         )
-        evaluation = Evaluation(self, state, values, date, deciding)
-        return [
-            write(evaluation, self.schemes[scheme_id], member, outcome)
-            for (scheme_id, member), outcome in state.outcomes.items()
-        ]
+        return write(Evaluation(self, state, values, date, deciding))
 
     def _answer_order(self, result: dict[str, Any]) -> tuple[int, int]:
         return self._position[result["scheme"]], result["person_index"] or 0

@@ -73,6 +73,34 @@ def explain_json(
     )
 
 
+def explain_all(evaluation: Evaluation) -> list[SchemeResult]:
+    """`explain` for each result of the evaluation, in the engine's order."""
+    schemes = evaluation.catalog.schemes
+    return [
+        explain(evaluation, schemes[scheme_id], member, outcome)
+        for (scheme_id, member), outcome in evaluation.state.outcomes.items()
+    ]
+
+
+def explain_all_json(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """`explain_json` for each result of the evaluation, in the engine's order: the templates
+    of a set of parameter values are looked up once per answer, not once per result (their
+    lookups took a quarter of the explanations' time)."""
+    catalog, state = evaluation.catalog, evaluation.state
+    home, persons, deciding = state.household, state.persons, evaluation.deciding
+    templates = _templates_in_force(catalog, evaluation.values, evaluation.date)
+    found = []
+    for key, outcome in state.outcomes.items():
+        scheme_id, member = key
+        template = templates.get(scheme_id)
+        if template is None:  # not in force on the date
+            found.append(explain_json(evaluation, catalog.schemes[scheme_id], member, outcome))
+            continue
+        names = home if member is None else persons[member]
+        found.append(template.write_json(outcome, names, home, member, deciding.get(key)))
+    return found
+
+
 def _explain(
     evaluation: Evaluation, scheme: Scheme, member: int | None, outcome: Outcome
 ) -> SchemeResult:
@@ -227,6 +255,30 @@ def _template(catalog: "Catalog", scheme: Scheme, values: Mapping[str, Resolved]
             _TEMPLATES.clear()
         found = _TEMPLATES[key] = _Template(catalog, scheme, values)
     return found
+
+
+# Per catalog, parameter values and date (each held, so that their ids stay their own): the
+# template of each scheme in force on the date.
+_IN_FORCE: dict[
+    tuple[int, int, dt.date], tuple["Catalog", Mapping[str, Any], dict[str, _Template]]
+] = {}
+
+
+def _templates_in_force(
+    catalog: "Catalog", values: Mapping[str, Mapping[str, Resolved]], date: dt.date
+) -> dict[str, _Template]:
+    key = (id(catalog), id(values), date)
+    found = _IN_FORCE.get(key)
+    if found is None or found[0] is not catalog or found[1] is not values:
+        if len(_IN_FORCE) > 1_024:
+            _IN_FORCE.clear()
+        templates = {
+            scheme.id: _template(catalog, scheme, values[scheme.id])
+            for scheme in catalog.ordered
+            if scheme.in_force(date) and scheme.id in values
+        }
+        found = _IN_FORCE[key] = (catalog, values, templates)
+    return found[2]
 
 
 def assumptions_read(scheme: Scheme) -> tuple[str, ...]:
