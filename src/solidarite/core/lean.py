@@ -70,7 +70,7 @@ class SimulatorHandler(WSGIHandler):
         database connections that are too old or broken and reset the cache connections, and
         an answer of the simulator opens neither: it reads the catalog, never the database
         (`tests/api/test_simulator_handler` holds every kind of answer to no query). Sending
-        them cost 6 % of an answer in-process. The site's next request in the same thread
+        them cost 9-12 % of a request in-process. The site's next request in the same thread
         still closes what is obsolete before it starts."""
         set_script_prefix(get_script_name(environ))
         request = self.request_class(environ)

@@ -8,8 +8,8 @@ time (a parameter's) or a value of the household, read from the member's names o
 household's, or computed by the scheme itself. So the loop is written out once per scheme, as
 `traced` writes the rules, and each template (the scheme under one set of parameter values)
 gets its function by giving it its parts (`writer`). The function returns the dict
-`explain.explain_json` documents; `tests/rules/test_traced.py` holds it to the objects' JSON,
-byte for byte.
+`explain.explain_json` documents; `tests/rules/test_explain_writer.py` holds it to the objects'
+JSON, byte for byte.
 """
 
 import math
@@ -69,6 +69,8 @@ def _factory(scheme: Scheme, lines: Sequence[Line]) -> Callable[[tuple[Any, ...]
     layout = tuple((shared is not None, base is not None, own) for _, shared, _, base, own in lines)
     found = _FACTORIES.get(id(scheme))
     if found is None or found[0] is not scheme or found[1] != layout:
+        if len(_FACTORIES) > 4_096:  # (catalogs loaded again and again, as the tests do)
+            _FACTORIES.clear()
         found = _FACTORIES[id(scheme)] = (scheme, layout, _written(scheme, lines, layout))
     return found[2]
 
