@@ -31,6 +31,12 @@ from . import test_unknown_answers as random_catalogs
 from .test_properties import CATALOG, HOUSEHOLDS
 
 DATES = st.sampled_from([dt.date(2020, 6, 1), dt.date(2021, 6, 1), dt.date(2024, 3, 1)])
+# A simulator's first page: most answers unknown, so the search probes the state.
+OPEN = {
+    "household": {"commune_residence": "25056"},
+    "persons": [{"age": 19, "revenus_mensuels": 0}, {"age": 45, "percoit_rsa": True}],
+}
+OPEN_DATE = dt.date(2024, 3, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -205,11 +211,7 @@ def test_a_state_step_gets_its_function_the_nth_time_its_shape_is_met(
     # Writing a whole evaluation costs more than a scheme's: a state's shape met a few times
     # only stays with the functions of each scheme.
     monkeypatch.setattr(traced_states, "WRITE_AFTER", 3)
-    household = {
-        "household": {"commune_residence": "25056"},
-        "persons": [{"age": 19, "revenus_mensuels": 0}, {"age": 45, "percoit_rsa": True}],
-    }
-    date = dt.date(2024, 3, 1)
+    household, date = OPEN, OPEN_DATE
     traced.STATE_TABLES.clear()
 
     def rest() -> list[Any]:
@@ -544,11 +546,7 @@ def test_a_probes_function_that_fails_leaves_its_shape_to_the_rules(
     # A probe calls its written function itself (`traced_states.probe`): if one failed, the
     # search would still get the rules' answer, and the shape would stay with the rules.
     monkeypatch.setattr(traced_states, "WRITE_AFTER", 1)
-    household = {
-        "household": {"commune_residence": "25056"},
-        "persons": [{"age": 19, "revenus_mensuels": 0}, {"age": 45, "percoit_rsa": True}],
-    }
-    date = dt.date(2024, 3, 1)
+    household, date = OPEN, OPEN_DATE
     traced.STATE_TABLES.clear()
     expected = [orjson.dumps(CATALOG.answer(household, date)) for _ in range(2)][-1]
 
@@ -575,11 +573,7 @@ def test_the_searchs_table_continues_the_table_of_the_written_rest(
     # The search's table of a state that the rest's written function left reads only what that
     # function added (`traced_states.continued_table`); a state the rules changed themselves is
     # read whole. Both give the rules' answer.
-    household = {
-        "household": {"commune_residence": "25056"},
-        "persons": [{"age": 19, "revenus_mensuels": 0}, {"age": 45, "percoit_rsa": True}],
-    }
-    date = dt.date(2024, 3, 1)
+    household, date = OPEN, OPEN_DATE
     with pytest.MonkeyPatch.context() as rules_only:
         _by_the_rules(rules_only)
         expected = orjson.dumps(CATALOG.answer(household, date))
