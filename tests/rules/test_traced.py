@@ -58,7 +58,11 @@ def _by_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     monkeypatch.setattr(traced, "person_values", derivation.person_values)
     monkeypatch.setattr(traced, "household_values", derivation.household_values)
-    monkeypatch.setattr(traced_states, "through", lambda states, key, rules, render: rules(None))
+    monkeypatch.setattr(
+        traced_states,
+        "through",
+        lambda states, key, render, rules, *given: rules(None, *given),
+    )
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -543,7 +547,7 @@ def test_a_quotient_of_known_numbers_is_the_same_whichever_rule_divides(a: float
 def test_a_probes_function_that_fails_leaves_its_shape_to_the_rules(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # A probe calls its written function itself (`traced_states.probe`): if one failed, the
+    # A probe calls its written function itself (`traced_states.through`): if one failed, the
     # search would still get the rules' answer, and the shape would stay with the rules.
     monkeypatch.setattr(traced_states, "WRITE_AFTER", 1)
     household, date = OPEN, OPEN_DATE

@@ -142,17 +142,27 @@ def continued_table(
 def through(
     states: StateTable,
     key: traced.Shape,
-    rules: Callable[[State | None], R],
     render: Callable[[Tracer, R], str],
+    rules: Callable[..., R],
+    *given: Any,
 ) -> R:
-    """`rules` on the state through the function written for its shape and `key`, else
-    `rules(None)`, on the household's state itself."""
+    """`rules(state, *given)` on the state through the function written for its shape and
+    `key`, else `rules(None, *given)`, on the household's state itself. A function already
+    written (nearly always) is called here, without the closures `traced.call` needs to write
+    one: an open household's search makes about 20 probes, and that bookkeeping cost each of
+    them more than its own arithmetic."""
     if deferred.is_writing():
-        return rules(None)
+        return rules(None, *given)
+    found = states.table.shapes.get(key)
+    if type(found) is FunctionType:
+        try:
+            return found(*states.arguments)  # type: ignore[no-any-return]
+        except (TypeError, ValueError, ArithmeticError):
+            pass  # `traced.call` sends such a shape to the rules, from now on
     layout = states.layout
 
     def symbolic(lookup: "Callable[[str], Value]") -> R:
-        return rules(_rebuilt(layout, lookup))
+        return rules(_rebuilt(layout, lookup), *given)
 
     return traced.call(
         states.table,
@@ -161,7 +171,7 @@ def through(
         states.read,
         symbolic,
         render,
-        lambda: rules(None),
+        lambda: rules(None, *given),
         WRITE_AFTER,
     )
 
@@ -176,21 +186,13 @@ def probe(
     *given: Any,
 ) -> Probed:
     """One probe of the search (`key`: its answers and the results it asks about; `rules`,
-    called with the state and `given`, its trial by the rules). Its function, once written
-    (nearly always), is called here: an open household's search makes about 20 probes, and
-    going through `through` and `traced.call` cost each of them more than its own arithmetic."""
-    found = states.table.shapes.get(key)
-    if type(found) is FunctionType and not deferred.is_writing():
-        try:
-            return found(*states.arguments)  # type: ignore[no-any-return]
-        except (TypeError, ValueError, ArithmeticError):
-            pass  # `traced.call` sends such a shape to the rules, from now on
-    return through(states, key, lambda state: rules(state, *given), _render_fields)
+    called with the state and `given`, its trial by the rules)."""
+    return through(states, key, _render_fields, rules, *given)
 
 
 def rest(states: StateTable, rules: Callable[[State | None], Rest]) -> Rest:
     """The rest of one household's evaluation, from its members' own values."""
-    return through(states, ("rest",), rules, _render_rest)
+    return through(states, ("rest",), _render_rest, rules)
 
 
 def _rebuilt(layout: tuple[Any, ...], lookup: Callable[[str], Value]) -> State:
